@@ -1,0 +1,37 @@
+// The host's view of the wasm exports. `REQUIRED_EXPORTS` lists every function the TypeScript
+// side calls; a test checks it against the built binary so the two cannot drift apart.
+// Pointers are byte offsets into linear memory (usize = u32 -> number).
+
+export type Ptr = number;
+
+export interface ArenaExports {
+  arena_init(base: Ptr, limit: Ptr): void;
+  arena_alloc(bytes: number): Ptr;
+  arena_alloc_zeroed(bytes: number): Ptr;
+  arena_mark(): Ptr;
+  arena_reset(mark: Ptr): void;
+  arena_base(): Ptr;
+  arena_used(): number;
+  arena_peak(): number;
+}
+
+export interface ReduceExports {
+  vec_dot(x: Ptr, y: Ptr, n: number): number;
+  vec_sum(x: Ptr, n: number): number;
+  vec_axpy(a: number, x: Ptr, y: Ptr, n: number): void;
+  vec_scale(a: number, x: Ptr, n: number): void;
+}
+
+export interface WasmExports extends ArenaExports, ReduceExports {
+  abi_version(): number;
+}
+
+/** The ABI version this host speaks; must equal the binary's `abi_version()`. */
+export const ABI_VERSION = 1;
+
+export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
+  "abi_version",
+  "arena_init", "arena_alloc", "arena_alloc_zeroed", "arena_mark", "arena_reset",
+  "arena_base", "arena_used", "arena_peak",
+  "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
+];

@@ -1,0 +1,67 @@
+/**
+ * One error family for the whole package. Every error carries a stable `code` and a message
+ * that names what was wrong (file, field or byte offset) and what was expected.
+ */
+export class SdebnnError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The JavaScript engine lacks a WebAssembly feature the binary needs (e.g. SIMD). */
+export class RuntimeSupportError extends SdebnnError {
+  constructor(message: string) { super("E_RUNTIME_SUPPORT", message); }
+}
+
+/** The bytes, URL or module given to `init` are not a usable sdebnn binary. */
+export class WasmLoadError extends SdebnnError {
+  constructor(message: string) { super("E_WASM_LOAD", message); }
+}
+
+/** A wasm memory allocation would exceed the configured ceiling or the engine's limit. */
+export class MemoryLimitError extends SdebnnError {
+  readonly requestedBytes: number;
+  readonly limitBytes: number;
+  constructor(requestedBytes: number, limitBytes: number, usedBytes: number) {
+    super(
+      "E_MEMORY_LIMIT",
+      `wasm memory limit exceeded: requested ${requestedBytes} bytes with ${usedBytes} bytes in use, ` +
+        `limit ${limitBytes} bytes (raise the 'memoryLimitBytes' option of init())`,
+    );
+    this.requestedBytes = requestedBytes;
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** A kernel inside the wasm aborted (an internal invariant failed). */
+export class WasmAbortError extends SdebnnError {
+  constructor(message: string) { super("E_WASM_ABORT", message); }
+}
+
+/** A configuration value is missing, of the wrong type or out of range. */
+export class ConfigError extends SdebnnError {
+  constructor(message: string) { super("E_CONFIG", message); }
+}
+
+/** Input data (files, user tensors) is malformed. */
+export class DataError extends SdebnnError {
+  constructor(message: string) { super("E_DATA", message); }
+}
+
+/** A checkpoint is malformed, corrupt or incompatible. */
+export class CheckpointError extends SdebnnError {
+  constructor(message: string) { super("E_CHECKPOINT", message); }
+}
+
+/** A NaN or infinity appeared in a loss, gradient or parameter. */
+export class NumericalError extends SdebnnError {
+  constructor(message: string) { super("E_NUMERICAL", message); }
+}
+
+/** A function argument has the wrong shape, type or range. */
+export class ArgumentError extends SdebnnError {
+  constructor(message: string) { super("E_ARGUMENT", message); }
+}

@@ -1,0 +1,20 @@
+// Feature detection by validation of tiny modules: the engine itself says whether it can
+// compile the opcode, independent of user-agent strings.
+
+/** (module (func (result v128) (v128.const i32x4 0 0 0 0))) */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, // code: v128.const
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x0b,
+]);
+
+export function hasWebAssembly(): boolean {
+  return typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
+}
+
+export function hasSimd(): boolean {
+  return hasWebAssembly() && WebAssembly.validate(SIMD_PROBE);
+}
