@@ -22,7 +22,13 @@ export interface ReduceExports {
   vec_scale(a: number, x: Ptr, n: number): void;
 }
 
-export interface WasmExports extends ArenaExports, ReduceExports {
+export interface GemmExports {
+  /** Row-major C = alpha op(A) op(B) + beta C; trans flags 0/1. */
+  gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+       A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number): void;
+}
+
+export interface WasmExports extends ArenaExports, ReduceExports, GemmExports {
   abi_version(): number;
 }
 
@@ -34,4 +40,5 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "arena_init", "arena_alloc", "arena_alloc_zeroed", "arena_mark", "arena_reset",
   "arena_base", "arena_used", "arena_peak",
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
+  "gemm",
 ];
