@@ -9,3 +9,4 @@ export function abi_version(): i32 { return ABI_VERSION; }
 export * from "./memory/arena";
 export * from "./linalg/reduce";
 export * from "./linalg/gemm";
+export * from "./sde/combine";

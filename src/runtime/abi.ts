@@ -28,7 +28,16 @@ export interface GemmExports {
        A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number): void;
 }
 
-export interface WasmExports extends ArenaExports, ReduceExports, GemmExports {
+export interface SdeExports {
+  /** out = y + c1 x1 + c2 x2 + c3 x3 (null pointers drop terms; null y starts from zero). */
+  sde_lincomb(out: Ptr, y: Ptr, n: number, c1: number, x1: Ptr, c2: number, x2: Ptr, c3: number, x3: Ptr): void;
+  /** out = y + c a b elementwise (null y starts from zero). */
+  sde_muladd(out: Ptr, y: Ptr, n: number, c: number, a: Ptr, b: Ptr): void;
+  /** Hairer's weighted RMS norm of an error estimate. */
+  sde_error_norm(err: Ptr, y0: Ptr, y1: Ptr, n: number, rtol: number, atol: number): number;
+}
+
+export interface WasmExports extends ArenaExports, ReduceExports, GemmExports, SdeExports {
   abi_version(): number;
 }
 
@@ -41,4 +50,5 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "arena_base", "arena_used", "arena_peak",
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
+  "sde_lincomb", "sde_muladd", "sde_error_norm",
 ];

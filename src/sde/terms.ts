@@ -1,0 +1,42 @@
+import type { Ptr } from "../runtime/abi.js";
+
+/**
+ * An SDE  dy = f(t, y) dt + g(t, y) dW  over a flat f32 state of `dim` entries in wasm memory.
+ * The Brownian motion has `noiseDim` components and drives the state slice
+ * [noiseOffset, noiseOffset + noiseDim) one-to-one (diagonal noise); other entries are noise-free.
+ */
+export interface SdeTerms {
+  readonly dim: number;
+  readonly noiseOffset: number;
+  readonly noiseDim: number;
+  readonly noise: AdditiveNoise | DiagonalNoise;
+  /** out <- f(t, y); `out` never aliases `y`. */
+  drift(t: number, y: Ptr, out: Ptr): void;
+  /**
+   * outY <- v^T df/dy (t, y) (overwrite), and v^T df/dtheta ADDED to the terms' own parameter
+   * gradient. Needed only for gradients.
+   */
+  driftVjp?(t: number, y: Ptr, v: Ptr, outY: Ptr): void;
+}
+
+/** g = sigma, constant: Ito and Stratonovich coincide. */
+export interface AdditiveNoise {
+  readonly kind: "additive";
+  readonly sigma: number;
+}
+
+/** g(t, y) elementwise on the noise slice; read as Ito by Euler-Maruyama, as Stratonovich by reversible Heun. */
+export interface DiagonalNoise {
+  readonly kind: "diagonal";
+  /** out[i] <- g_i(t, y) for i < noiseDim. */
+  diffusion(t: number, y: Ptr, out: Ptr): void;
+}
+
+/** A Brownian motion W on [t0, t1] that can be queried over any sub-interval. */
+export interface BrownianSource {
+  readonly dim: number;
+  /** out <- W(t) - W(s), `dim` floats. */
+  increment(s: number, t: number, out: Ptr): void;
+  /** out <- space-time Levy area H(s, t) = (1/h) int_s^t (W(s,u) - (u-s)/h W(s,t)) du, h = t - s. */
+  levyArea?(s: number, t: number, out: Ptr): void;
+}
