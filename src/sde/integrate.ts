@@ -49,11 +49,16 @@ export function solveFixed(rt: Runtime, solver: Solver, bm: BrownianSource, y0: 
   const saved = keep ? rt.arena.alloc((grid.steps + 1) * S) : 0;
   const state = rt.arena.alloc(S, true);
   const noise = new NoiseReader(rt, bm, solver.needsLevyArea);
+  const { stepTerm } = solver.terms;
+  const before = stepTerm ? rt.arena.alloc(solver.terms.dim * 4) : 0;
   solver.init(grid.t0, y0, state);
   if (keep) rt.wasm.sde_lincomb(saved, state, solver.stateSize, 0, 0, 0, 0, 0, 0);
   for (let k = 0; k < grid.steps; k++) {
     const t = gridTime(grid, k), tn = gridTime(grid, k + 1);
-    solver.step(t, tn - t, state, noise.read(t, tn));
+    const n = noise.read(t, tn);
+    if (stepTerm) rt.wasm.sde_lincomb(before, state, solver.terms.dim, 0, 0, 0, 0, 0, 0);
+    solver.step(t, tn - t, state, n);
+    if (stepTerm) stepTerm.call(solver.terms, t, tn - t, before, n.dW, state);
     if (keep) rt.wasm.sde_lincomb(saved + (k + 1) * S, state, solver.stateSize, 0, 0, 0, 0, 0, 0);
   }
   return { state, saved };
@@ -70,10 +75,15 @@ export function backpropFixed(rt: Runtime, solver: Solver, bm: BrownianSource, s
     const S = solver.stateSize * 4;
     const adj = rt.arena.alloc(solver.adjointSize * 4, true);
     const noise = new NoiseReader(rt, bm, solver.needsLevyArea);
+    const { stepTermVjp } = solver.terms;
+    const adjAfter = stepTermVjp ? rt.arena.alloc(solver.terms.dim * 4) : 0;
     solver.seedAdjoint(adjYT, adj);
     for (let k = grid.steps - 1; k >= 0; k--) {
       const t = gridTime(grid, k), tn = gridTime(grid, k + 1);
-      solver.stepVjp(t, tn - t, saved + k * S, saved + (k + 1) * S, noise.read(t, tn), adj);
+      const n = noise.read(t, tn);
+      if (stepTermVjp) rt.wasm.sde_lincomb(adjAfter, adj, solver.terms.dim, 0, 0, 0, 0, 0, 0);
+      solver.stepVjp(t, tn - t, saved + k * S, saved + (k + 1) * S, n, adj);
+      if (stepTermVjp) stepTermVjp.call(solver.terms, t, tn - t, saved + k * S, n.dW, adjAfter, adj);
     }
     solver.initVjp(grid.t0, saved, adj, adjY0);
   });
@@ -91,14 +101,20 @@ export function adjointReversibleHeun(rt: Runtime, solver: ReversibleHeun, bm: B
     const after = rt.arena.alloc(S * 4);
     const adj = rt.arena.alloc(solver.adjointSize * 4, true);
     const noise = new NoiseReader(rt, bm, false);
+    const { stepTermVjp } = solver.terms;
+    const adjAfter = stepTermVjp ? rt.arena.alloc(solver.terms.dim * 4) : 0;
     solver.seedAdjoint(adjYT, adj);
+    // Components that nothing depends on (the KL accumulator with its step term) are not
+    // reconstructed exactly; their adjoints are constant, so the gradients are unaffected.
     let before = stateT;
     for (let k = grid.steps - 1; k >= 0; k--) {
       const t = gridTime(grid, k), tn = gridTime(grid, k + 1);
       const n = noise.read(t, tn);
       rt.wasm.sde_lincomb(after, before, S, 0, 0, 0, 0, 0, 0);
       solver.reverse(t, tn - t, before, n); // `before` now holds the state at t_k
+      if (stepTermVjp) rt.wasm.sde_lincomb(adjAfter, adj, solver.terms.dim, 0, 0, 0, 0, 0, 0);
       solver.stepVjp(t, tn - t, before, after, n, adj);
+      if (stepTermVjp) stepTermVjp.call(solver.terms, t, tn - t, before, n.dW, adjAfter, adj);
     }
     solver.initVjp(grid.t0, before, adj, adjY0);
   });

@@ -17,6 +17,14 @@ export interface SdeTerms {
    * gradient. Needed only for gradients.
    */
   driftVjp?(t: number, y: Ptr, v: Ptr, outY: Ptr): void;
+  /**
+   * An extra Ito term of each step that no other component depends on (the STL martingale term of
+   * the in-path KL): after the step [t, t + dt] the solver calls it with the state at t (`before`)
+   * and adds its contribution to `after`.
+   */
+  stepTerm?(t: number, dt: number, before: Ptr, dW: Ptr, after: Ptr): void;
+  /** Adjoint of stepTerm: ADDS to `adjBefore` the derivative w.r.t. the state at t. */
+  stepTermVjp?(t: number, dt: number, before: Ptr, dW: Ptr, adjAfter: Ptr, adjBefore: Ptr): void;
 }
 
 /** g = sigma, constant: Ito and Stratonovich coincide. */

@@ -3,6 +3,7 @@
 // evaluated by wasm kernels.
 import type { Runtime } from "../../src/runtime/load.js";
 import type { SdeTerms } from "../../src/sde/terms.js";
+import { gaussianStream } from "./fine_brownian.js";
 
 /**
  * dX = -theta X dt + sigma dW, P independent paths. `gradTheta` accumulates v^T df/dtheta
@@ -99,5 +100,42 @@ export class CubicDrift implements SdeTerms {
     this.gradTheta -= w.vec_dot(v, y, this.dim);
     w.sde_muladd(this.sq, 0, this.dim, 1, this.sq, y); // y^3
     this.gradKappa -= w.vec_dot(v, this.sq, this.dim);
+  }
+}
+
+/** NN(w) = c w + d elementwise (a linear posterior drift correction), with parameter gradients. */
+export class LinearWeightDrift {
+  gradC = 0;
+  gradD = 0;
+  constructor(private readonly rt: Runtime, readonly dim: number, public c: number, public d: number) {}
+  private ones(): number {
+    return this.rt.arena.f32From(new Float32Array(this.dim).fill(1)).ptr;
+  }
+  forward(_t: number, w: number, out: number): void {
+    const m = this.rt.arena.mark();
+    this.rt.wasm.sde_lincomb(out, 0, this.dim, this.c, w, this.d, this.ones(), 0, 0);
+    this.rt.arena.reset(m);
+  }
+  vjp(_t: number, w: number, v: number, outW: number, params: boolean): void {
+    this.rt.wasm.sde_lincomb(outW, 0, this.dim, this.c, v, 0, 0, 0, 0);
+    if (params) {
+      this.gradC += this.rt.wasm.vec_dot(v, w, this.dim);
+      this.gradD += this.rt.wasm.vec_sum(v, this.dim);
+    }
+  }
+}
+
+/**
+ * Test-only fixed-grid Brownian source: the increment of step k is sqrt(dt) N(0, I) from a
+ * stream seeded by (seed, k), so any step can be regenerated in any order.
+ */
+export class GridNoise {
+  constructor(private readonly rt: Runtime, readonly dim: number, private readonly seed: number) {}
+  increment(s: number, t: number, out: number): void {
+    const k = Math.round(s * 1e6);
+    const g = gaussianStream(this.seed * 1000003 + k);
+    const v = new Float32Array(this.rt.memory.buffer, out, this.dim);
+    const sd = Math.sqrt(t - s);
+    for (let i = 0; i < this.dim; i++) v[i] = sd * g();
   }
 }

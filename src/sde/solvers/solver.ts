@@ -15,6 +15,7 @@ export interface StepNoise {
  */
 export interface Solver {
   readonly name: SolverName;
+  readonly terms: SdeTerms;
   /** Strong orders for additive and for diagonal (multiplicative) noise; 0 = unsupported. */
   readonly order: { readonly additive: number; readonly diagonal: number };
   readonly needsLevyArea: boolean;
@@ -42,7 +43,7 @@ export type SolverName = "euler" | "sra1" | "reversible_heun";
 /** Common plumbing: scratch vectors from the arena and the noise-slice arithmetic. */
 export abstract class SolverBase {
   protected readonly n: number;
-  constructor(protected readonly rt: Runtime, protected readonly terms: SdeTerms) {
+  constructor(protected readonly rt: Runtime, readonly terms: SdeTerms) {
     this.n = terms.dim;
   }
   protected scratch(len: number): Ptr {
