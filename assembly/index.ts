@@ -10,3 +10,4 @@ export * from "./memory/arena";
 export * from "./linalg/reduce";
 export * from "./linalg/gemm";
 export * from "./sde/combine";
+export * from "./sde/controller";

@@ -35,6 +35,8 @@ export interface SdeExports {
   sde_muladd(out: Ptr, y: Ptr, n: number, c: number, a: Ptr, b: Ptr): void;
   /** Hairer's weighted RMS norm of an error estimate. */
   sde_error_norm(err: Ptr, y0: Ptr, y1: Ptr, n: number, rtol: number, atol: number): number;
+  /** PI step-size factor (accepted = 1) or rejection factor (accepted = 0). */
+  sde_pi_factor(err: number, errPrev: number, k: number, safety: number, accepted: number): number;
 }
 
 export interface WasmExports extends ArenaExports, ReduceExports, GemmExports, SdeExports {
@@ -50,5 +52,5 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "arena_base", "arena_used", "arena_peak",
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
-  "sde_lincomb", "sde_muladd", "sde_error_norm",
+  "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
 ];
