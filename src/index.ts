@@ -14,3 +14,16 @@ export { ABI_VERSION, type WasmExports, type Ptr } from "./runtime/abi.js";
 export function init(source?: WasmSource, options?: InitOptions): Promise<Runtime> {
   return loadRuntime(source ?? new URL("./sdebnn.wasm", import.meta.url), options);
 }
+
+// SDE core
+export type { SdeTerms, BrownianSource, AdditiveNoise, DiagonalNoise } from "./sde/terms.js";
+export type { Solver, SolverName, StepNoise } from "./sde/solvers/solver.js";
+export { EulerMaruyama } from "./sde/solvers/euler.js";
+export { Sra1 } from "./sde/solvers/sra1.js";
+export { ReversibleHeun } from "./sde/solvers/reversible_heun.js";
+export { solveFixed, backpropFixed, adjointReversibleHeun, gridTime, type FixedGrid } from "./sde/integrate.js";
+export { solveAdaptive, type AdaptiveOptions, type AdaptiveResult } from "./sde/adaptive.js";
+export { BlockTerms, type HiddenDrift, type WeightDrift, type KlEstimator, type BlockTermsOptions } from "./sde/block_terms.js";
+export { SdeBnnBlock, makeSolver, type SdeBnnBlockOptions, type BlockRun, type GradientMethod } from "./sde/block.js";
+export { ParamSpace, ParamRef, type ParamInit, type ParamEntry } from "./nn/params.js";
+export { chart, type ChartSpec, type Series, type Band, type Bars } from "./plot/svg.js";

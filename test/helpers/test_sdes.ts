@@ -139,3 +139,31 @@ export class GridNoise {
     for (let i = 0; i < this.dim; i++) v[i] = sd * g();
   }
 }
+
+/**
+ * A small nonlinear hidden drift for block tests: f_h(h; w) = a * h + b * h^2 elementwise with
+ * w = (a, b) (D_w = 2 H).
+ */
+export class QuadraticHiddenDrift {
+  readonly weightSize: number;
+  private readonly tmp: number;
+  constructor(private readonly rt: Runtime, readonly hiddenSize: number) {
+    this.weightSize = 2 * hiddenSize;
+    this.tmp = rt.arena.alloc(hiddenSize * 4);
+  }
+  forward(_t: number, h: number, w: number, out: number): void {
+    const H = this.hiddenSize, x = this.rt.wasm;
+    x.sde_muladd(this.tmp, 0, H, 1, h, h);
+    x.sde_muladd(out, 0, H, 1, w + H * 4, this.tmp);
+    x.sde_muladd(out, out, H, 1, w, h);
+  }
+  vjp(_t: number, h: number, w: number, v: number, outH: number, outW: number): void {
+    const H = this.hiddenSize, x = this.rt.wasm;
+    x.sde_muladd(this.tmp, 0, H, 2, w + H * 4, h); // 2 b h
+    x.sde_lincomb(this.tmp, this.tmp, H, 1, w, 0, 0, 0, 0); // a + 2 b h
+    x.sde_muladd(outH, 0, H, 1, this.tmp, v);
+    x.sde_muladd(outW, 0, H, 1, h, v);
+    x.sde_muladd(this.tmp, 0, H, 1, h, h);
+    x.sde_muladd(outW + H * 4, 0, H, 1, this.tmp, v);
+  }
+}

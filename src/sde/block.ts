@@ -1,0 +1,121 @@
+import type { Ptr } from "../runtime/abi.js";
+import type { Runtime } from "../runtime/load.js";
+import { ArgumentError } from "../runtime/errors.js";
+import type { ParamInit, ParamRef, ParamSpace } from "../nn/params.js";
+import { BlockTerms, type HiddenDrift, type KlEstimator, type WeightDrift } from "./block_terms.js";
+import { adjointReversibleHeun, backpropFixed, checkGrid, solveFixed, type FixedGrid } from "./integrate.js";
+import type { BrownianSource } from "./terms.js";
+import type { Solver, SolverName } from "./solvers/solver.js";
+import { EulerMaruyama } from "./solvers/euler.js";
+import { Sra1 } from "./solvers/sra1.js";
+import { ReversibleHeun } from "./solvers/reversible_heun.js";
+
+export type GradientMethod = "backprop" | "adjoint";
+
+export interface SdeBnnBlockOptions {
+  /** Diffusion of the weight SDE, shared by prior and posterior (0: the ODE limit). */
+  sigma: number;
+  /** OU prior drift -theta w (default 1). */
+  theta?: number;
+  kl?: KlEstimator;
+  solver?: SolverName;
+  steps: number;
+  t0?: number;
+  t1?: number;
+  /** "backprop" keeps step-boundary states; "adjoint" (reversible Heun only) keeps O(1) memory. */
+  gradient?: GradientMethod;
+  /** Initial value of the learned point estimate w_0. */
+  w0Init: ParamInit;
+}
+
+/** What forward() leaves for backward(). */
+export interface BlockRun {
+  /** h(T): hiddenSize floats inside `state`. */
+  hOut: Ptr;
+  /** The path-KL estimate of this run. */
+  kl: number;
+  state: Ptr;
+  saved: Ptr;
+  brownian: BrownianSource;
+}
+
+export function makeSolver(rt: Runtime, name: SolverName, terms: BlockTerms): Solver {
+  switch (name) {
+    case "euler": return new EulerMaruyama(rt, terms);
+    case "sra1": return new Sra1(rt, terms);
+    case "reversible_heun": return new ReversibleHeun(rt, terms);
+    default: throw new ArgumentError(`unknown solver '${String(name)}': expected euler, sra1 or reversible_heun`);
+  }
+}
+
+/**
+ * One SDE-BNN block: h(0) -> h(T) through the augmented SDE of BlockTerms, with a learned point
+ * w_0 in the model's parameter block. One weight path (one Brownian sample) is shared by the
+ * whole batch held in h; Monte-Carlo samples are separate runs with separate Brownian sources.
+ */
+export class SdeBnnBlock {
+  readonly terms: BlockTerms;
+  readonly w0: ParamRef;
+  readonly grid: FixedGrid;
+  readonly gradient: GradientMethod;
+  private solverInstance: Solver | null = null;
+  private readonly solverName: SolverName;
+
+  constructor(private readonly rt: Runtime, space: ParamSpace, name: string, readonly hidden: HiddenDrift,
+              readonly net: WeightDrift | null, opts: SdeBnnBlockOptions) {
+    const D = hidden.weightSize;
+    this.terms = new BlockTerms(rt, hidden, net, D, { sigma: opts.sigma, theta: opts.theta, kl: opts.kl });
+    this.w0 = space.add(`${name}.w0`, [D], opts.w0Init);
+    this.grid = { t0: opts.t0 ?? 0, t1: opts.t1 ?? 1, steps: opts.steps };
+    checkGrid(this.grid);
+    this.solverName = opts.solver ?? "euler";
+    this.gradient = opts.gradient ?? "backprop";
+    if (this.gradient === "adjoint" && this.solverName !== "reversible_heun") {
+      throw new ArgumentError(`gradient 'adjoint' needs solver 'reversible_heun' (its exact reverse step), got '${this.solverName}'`);
+    }
+  }
+
+  /** Built on first use so its scratch sits below any per-step arena mark of the caller. */
+  get solver(): Solver {
+    this.solverInstance ??= makeSolver(this.rt, this.solverName, this.terms);
+    return this.solverInstance;
+  }
+
+  get weightSize(): number { return this.hidden.weightSize; }
+
+  forward(hIn: Ptr, brownian: BrownianSource, training = true): BlockRun {
+    const { rt, terms } = this;
+    const solver = this.solver;
+    const H = this.hidden.hiddenSize, D = this.weightSize;
+    const y0 = rt.arena.alloc(terms.dim * 4, true);
+    rt.wasm.sde_lincomb(y0, hIn, H, 0, 0, 0, 0, 0, 0);
+    rt.wasm.sde_lincomb(terms.wOf(y0), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
+    const keep = training && this.gradient === "backprop";
+    const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
+    const kl = new Float32Array(rt.memory.buffer, terms.klOf(state), 1)[0]!;
+    return { hOut: state, kl, state, saved, brownian };
+  }
+
+  /**
+   * Given dL/dh(T) and the weight of the KL in the loss, writes dL/dh(0) into adjHIn and adds
+   * dL/dw_0 to w_0's gradient (hypernetwork gradients accumulate through its vjp).
+   */
+  backward(run: BlockRun, adjHOut: Ptr, klWeight: number, adjHIn: Ptr): void {
+    const { rt, terms } = this;
+    const H = this.hidden.hiddenSize, D = this.weightSize;
+    rt.arena.scoped(() => {
+      const adjT = rt.arena.alloc(terms.dim * 4, true);
+      const adj0 = rt.arena.alloc(terms.dim * 4, true);
+      rt.wasm.sde_lincomb(adjT, adjHOut, H, 0, 0, 0, 0, 0, 0);
+      new Float32Array(rt.memory.buffer, terms.klOf(adjT), 1)[0] = klWeight;
+      if (this.gradient === "adjoint") {
+        adjointReversibleHeun(rt, this.solver as ReversibleHeun, run.brownian, run.state, this.grid, adjT, adj0);
+      } else {
+        if (!run.saved) throw new ArgumentError("backward() needs a forward() run made with training = true");
+        backpropFixed(rt, this.solver, run.brownian, run.saved, this.grid, adjT, adj0);
+      }
+      rt.wasm.sde_lincomb(adjHIn, adj0, H, 0, 0, 0, 0, 0, 0);
+      rt.wasm.vec_axpy(1, terms.wOf(adj0), this.w0.grad, D);
+    });
+  }
+}
