@@ -9,3 +9,11 @@ export function abi_version(): i32 { return ABI_VERSION; }
 export * from "./memory/arena";
 export * from "./linalg/reduce";
 export * from "./linalg/gemm";
+export * from "./math/map";
+export * from "./nn/activation";
+export * from "./nn/dense";
+export * from "./nn/concat_squash";
+export * from "./nn/bayes_dense";
+export * from "./nn/softmax_nll";
+export * from "./optim/adam";
+export * from "./optim/ema";
