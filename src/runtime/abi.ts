@@ -28,6 +28,55 @@ export interface GemmExports {
        A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number): void;
 }
 
+export interface MathExports {
+  /** y[i] = f(x[i]) for the math-library function `fn` (see src/nn/math.ts MathFn); scalar != 0 forces the scalar twin. */
+  math_map(fn: number, x: Ptr, y: Ptr, n: number, scalar: number): void;
+}
+
+export interface ActivationExports {
+  softplus_forward(x: Ptr, y: Ptr, n: number): void;
+  softplus_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  sigmoid_forward(x: Ptr, y: Ptr, n: number): void;
+  sigmoid_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  tanh_forward(x: Ptr, y: Ptr, n: number): void;
+  tanh_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  relu_forward(x: Ptr, y: Ptr, n: number): void;
+  relu_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  swish_forward(x: Ptr, beta: Ptr, y: Ptr, rows: number, units: number): void;
+  swish_backward(x: Ptr, beta: Ptr, dy: Ptr, dx: Ptr, dbeta: Ptr, rows: number, units: number,
+                 accumulate: number): void;
+}
+
+export interface LayerExports {
+  dense_forward(x: Ptr, W: Ptr, b: Ptr, y: Ptr, rows: number, nin: number, nout: number): void;
+  dense_backward(x: Ptr, W: Ptr, dy: Ptr, dx: Ptr, dW: Ptr, db: Ptr, rows: number, nin: number,
+                 nout: number, accumulate: number): void;
+  csl_forward(x: Ptr, W: Ptr, b: Ptr, a: Ptr, c: Ptr, d: Ptr, t: number, y: Ptr, z: Ptr,
+              rows: number, nin: number, nout: number): void;
+  /** Returns dL/dt. */
+  csl_backward(x: Ptr, W: Ptr, a: Ptr, c: Ptr, d: Ptr, t: number, z: Ptr, dy: Ptr, dx: Ptr, dW: Ptr,
+               db: Ptr, da: Ptr, dc: Ptr, dd: Ptr, scratch: Ptr, rows: number, nin: number, nout: number,
+               accumulate: number): number;
+  bayes_sample(mu: Ptr, logstd: Ptr, eps: Ptr, w: Ptr, n: number): void;
+  bayes_dense_forward(x: Ptr, muW: Ptr, lsW: Ptr, epsW: Ptr, muB: Ptr, lsB: Ptr, epsB: Ptr, Ws: Ptr,
+                      bs: Ptr, y: Ptr, rows: number, nin: number, nout: number): void;
+  bayes_dense_backward(x: Ptr, lsW: Ptr, epsW: Ptr, lsB: Ptr, epsB: Ptr, Ws: Ptr, dy: Ptr, dx: Ptr,
+                       dmuW: Ptr, dlsW: Ptr, dmuB: Ptr, dlsB: Ptr, scratch: Ptr, rows: number,
+                       nin: number, nout: number, accumulate: number): void;
+  gaussian_kl(mu: Ptr, logstd: Ptr, n: number, priorStd: number): number;
+  gaussian_kl_backward(mu: Ptr, logstd: Ptr, n: number, priorStd: number, scale: number, dmu: Ptr,
+                       dlogstd: Ptr, accumulate: number): void;
+  log_softmax_forward(logits: Ptr, out: Ptr, rows: number, classes: number): void;
+  /** Mean NLL; labels are i32. */
+  softmax_nll(logits: Ptr, labels: Ptr, dlogits: Ptr, rows: number, classes: number): number;
+}
+
+export interface OptimExports {
+  adam_step(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
+            eps: number, weightDecay: number, weightDecayMode: number, step: number): void;
+  ema_update(ema: Ptr, p: Ptr, n: number, decay: number): void;
+}
+
 export interface SdeExports {
   /** out = y + c1 x1 + c2 x2 + c3 x3 (null pointers drop terms; null y starts from zero). */
   sde_lincomb(out: Ptr, y: Ptr, n: number, c1: number, x1: Ptr, c2: number, x2: Ptr, c3: number, x3: Ptr): void;
@@ -39,9 +88,12 @@ export interface SdeExports {
   sde_pi_factor(err: number, errPrev: number, k: number, safety: number, accepted: number): number;
 }
 
-export interface WasmExports extends ArenaExports, ReduceExports, GemmExports, SdeExports {
-  abi_version(): number;
-}
+// WasmExports is assembled by declaration merging: each kernel family adds one
+// `export interface WasmExports extends XExports {}` line (append-only, merge-friendly).
+export interface WasmExports { abi_version(): number }
+export interface WasmExports extends ArenaExports, ReduceExports, GemmExports {}
+export interface WasmExports extends MathExports, ActivationExports, LayerExports, OptimExports {}
+export interface WasmExports extends SdeExports {}
 
 /** The ABI version this host speaks; must equal the binary's `abi_version()`. */
 export const ABI_VERSION = 1;
@@ -53,4 +105,11 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
+  "math_map",
+  "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
+  "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
+  "dense_forward", "dense_backward", "csl_forward", "csl_backward",
+  "bayes_sample", "bayes_dense_forward", "bayes_dense_backward", "gaussian_kl", "gaussian_kl_backward",
+  "log_softmax_forward", "softmax_nll",
+  "adam_step", "ema_update",
 ];

@@ -1,0 +1,109 @@
+// Elementwise activations over n = rows * units values, forward y = f(x) and backward (VJP)
+// dx = dy * f'(x). Backward takes the forward INPUT x (the solver recomputes in-step activations,
+// so x is what it holds). Outputs may alias inputs (each element is loaded before it is stored).
+// f32x4 over blocks of 4, the bit-identical scalar twin over the tail.
+import { sigmoid_f32, sigmoid_v, dsigmoid_f32, dsigmoid_v } from "../math/sigmoid";
+import { tanh_f32, tanh_v, dtanh_f32, dtanh_v } from "../math/tanh";
+import { softplus_f32, softplus_v } from "../math/softplus";
+
+// @ts-ignore: decorator
+@inline function P(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+export function softplus_forward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(y, i), softplus_v(v128.load(P(x, i))));
+  for (; i < n; i++) store<f32>(P(y, i), softplus_f32(load<f32>(P(x, i))));
+}
+
+/** softplus' = sigmoid */
+export function softplus_backward(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), sigmoid_v(v128.load(P(x, i)))));
+  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * sigmoid_f32(load<f32>(P(x, i))));
+}
+
+export function sigmoid_forward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(y, i), sigmoid_v(v128.load(P(x, i))));
+  for (; i < n; i++) store<f32>(P(y, i), sigmoid_f32(load<f32>(P(x, i))));
+}
+
+export function sigmoid_backward(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dsigmoid_v(v128.load(P(x, i)))));
+  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dsigmoid_f32(load<f32>(P(x, i))));
+}
+
+export function tanh_forward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(y, i), tanh_v(v128.load(P(x, i))));
+  for (; i < n; i++) store<f32>(P(y, i), tanh_f32(load<f32>(P(x, i))));
+}
+
+export function tanh_backward(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dtanh_v(v128.load(P(x, i)))));
+  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dtanh_f32(load<f32>(P(x, i))));
+}
+
+export function relu_forward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  const zero = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) v128.store(P(y, i), f32x4.max(v128.load(P(x, i)), zero));
+  for (; i < n; i++) store<f32>(P(y, i), max<f32>(load<f32>(P(x, i)), 0));
+}
+
+/** relu'(x) = 1 for x > 0, else 0 (0 at x = 0) */
+export function relu_backward(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  const zero = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const pos = f32x4.gt(v128.load(P(x, i)), zero);
+    v128.store(P(dx, i), v128.and(v128.load(P(dy, i)), pos));
+  }
+  for (; i < n; i++) store<f32>(P(dx, i), select<f32>(load<f32>(P(dy, i)), 0, load<f32>(P(x, i)) > 0));
+}
+
+// swish with a trainable slope per unit: y[r,u] = x * sigmoid(beta[u] x), x: [rows x units].
+export function swish_forward(x: usize, beta: usize, y: usize, rows: i32, units: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = P(x, r * units), yr = P(y, r * units);
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const xv = v128.load(P(xr, u));
+      v128.store(P(yr, u), f32x4.mul(xv, sigmoid_v(f32x4.mul(v128.load(P(beta, u)), xv))));
+    }
+    for (; u < units; u++) {
+      const xs = load<f32>(P(xr, u));
+      store<f32>(P(yr, u), xs * sigmoid_f32(load<f32>(P(beta, u)) * xs));
+    }
+  }
+}
+
+// dx = dy (s + beta x s'), dbeta[u] (+)= sum_r dy x^2 s', with s = sigmoid(beta x),
+// s' = sigmoid'(beta x). dbeta is summed over rows in order r = 0, 1, ... (fixed); with
+// accumulate == 0 it is overwritten, otherwise added to. dx == 0 skips the input gradient.
+export function swish_backward(x: usize, beta: usize, dy: usize, dx: usize, dbeta: usize,
+                               rows: i32, units: i32, accumulate: i32): void {
+  if (!accumulate) memory.fill(dbeta, 0, <usize>units << 2);
+  for (let r = 0; r < rows; r++) {
+    const off = r * units;
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const xv = v128.load(P(x, off + u)), gv = v128.load(P(dy, off + u)), bv = v128.load(P(beta, u));
+      const z = f32x4.mul(bv, xv);
+      const s = sigmoid_v(z), ds = dsigmoid_v(z);
+      const gx = f32x4.mul(gv, xv);
+      v128.store(P(dbeta, u), f32x4.add(v128.load(P(dbeta, u)), f32x4.mul(f32x4.mul(gx, xv), ds)));
+      if (dx) v128.store(P(dx, off + u), f32x4.mul(gv, f32x4.add(s, f32x4.mul(f32x4.mul(bv, xv), ds))));
+    }
+    for (; u < units; u++) {
+      const xs = load<f32>(P(x, off + u)), g = load<f32>(P(dy, off + u)), b = load<f32>(P(beta, u));
+      const z = b * xs;
+      const s = sigmoid_f32(z), ds = dsigmoid_f32(z);
+      const gx = g * xs;
+      store<f32>(P(dbeta, u), load<f32>(P(dbeta, u)) + (gx * xs) * ds);
+      if (dx) store<f32>(P(dx, off + u), g * (s + (b * xs) * ds));
+    }
+  }
+}
