@@ -26,13 +26,17 @@ export interface SdeBnnBlockOptions {
   gradient?: GradientMethod;
   /** Initial value of the learned point estimate w_0. */
   w0Init: ParamInit;
+  /** Monte-Carlo samples (weight paths) carried together (default 1). */
+  samples?: number;
 }
 
 /** What forward() leaves for backward(). */
 export interface BlockRun {
-  /** h(T): hiddenSize floats inside `state`. */
+  /** h(T) of every sample: samples x hiddenSize floats inside `state` (valid until backward). */
   hOut: Ptr;
-  /** The path-KL estimate of this run. */
+  /** The path-KL estimate of each sample. */
+  klSamples: Float32Array;
+  /** Their mean. */
   kl: number;
   state: Ptr;
   saved: Ptr;
@@ -64,7 +68,7 @@ export class SdeBnnBlock {
   constructor(private readonly rt: Runtime, space: ParamSpace, name: string, readonly hidden: HiddenDrift,
               readonly net: WeightDrift | null, opts: SdeBnnBlockOptions) {
     const D = hidden.weightSize;
-    this.terms = new BlockTerms(rt, hidden, net, D, { sigma: opts.sigma, theta: opts.theta, kl: opts.kl });
+    this.terms = new BlockTerms(rt, hidden, net, D, { sigma: opts.sigma, theta: opts.theta, kl: opts.kl, samples: opts.samples });
     this.w0 = space.add(`${name}.w0`, [D], opts.w0Init);
     this.grid = { t0: opts.t0 ?? 0, t1: opts.t1 ?? 1, steps: opts.steps };
     checkGrid(this.grid);
@@ -82,40 +86,47 @@ export class SdeBnnBlock {
   }
 
   get weightSize(): number { return this.hidden.weightSize; }
+  get samples(): number { return this.terms.samples; }
 
+  /**
+   * h(0) of every sample (samples x hiddenSize floats) -> h(T). The Brownian source has
+   * samples x D_w dimensions: one independent weight path per sample, shared by the batch.
+   */
   forward(hIn: Ptr, brownian: BrownianSource, training = true): BlockRun {
     const { rt, terms } = this;
     const solver = this.solver;
-    const H = this.hidden.hiddenSize, D = this.weightSize;
+    const S = this.samples, H = this.hidden.hiddenSize, D = this.weightSize;
+    if (brownian.dim !== S * D) throw new ArgumentError(`the Brownian source has ${brownian.dim} dimensions, expected samples x D_w = ${S * D}`);
     const y0 = rt.arena.alloc(terms.dim * 4, true);
-    rt.wasm.sde_lincomb(y0, hIn, H, 0, 0, 0, 0, 0, 0);
-    rt.wasm.sde_lincomb(terms.wOf(y0), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
+    rt.wasm.sde_lincomb(y0, hIn, S * H, 0, 0, 0, 0, 0, 0);
+    for (let s = 0; s < S; s++) rt.wasm.sde_lincomb(terms.wOf(y0, s), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
     const keep = training && this.gradient === "backprop";
     const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
-    const kl = new Float32Array(rt.memory.buffer, terms.klOf(state), 1)[0]!;
-    return { hOut: state, kl, state, saved, brownian };
+    const klSamples = new Float32Array(rt.memory.buffer, terms.klOf(state), S).slice();
+    return { hOut: state, klSamples, kl: terms.klSum(state) / S, state, saved, brownian };
   }
 
   /**
-   * Given dL/dh(T) and the weight of the KL in the loss, writes dL/dh(0) into adjHIn and adds
-   * dL/dw_0 to w_0's gradient (hypernetwork gradients accumulate through its vjp).
+   * Given dL/dh(T) (samples x hiddenSize) and dL/dKL_s (the same for every sample), writes dL/dh(0)
+   * into adjHIn and adds dL/dw_0 (summed over samples) to w_0's gradient; hypernetwork gradients
+   * accumulate through its vjp.
    */
   backward(run: BlockRun, adjHOut: Ptr, klWeight: number, adjHIn: Ptr): void {
     const { rt, terms } = this;
-    const H = this.hidden.hiddenSize, D = this.weightSize;
+    const S = this.samples, H = this.hidden.hiddenSize, D = this.weightSize;
     rt.arena.scoped(() => {
       const adjT = rt.arena.alloc(terms.dim * 4, true);
       const adj0 = rt.arena.alloc(terms.dim * 4, true);
-      rt.wasm.sde_lincomb(adjT, adjHOut, H, 0, 0, 0, 0, 0, 0);
-      new Float32Array(rt.memory.buffer, terms.klOf(adjT), 1)[0] = klWeight;
+      rt.wasm.sde_lincomb(adjT, adjHOut, S * H, 0, 0, 0, 0, 0, 0);
+      new Float32Array(rt.memory.buffer, terms.klOf(adjT), S).fill(klWeight);
       if (this.gradient === "adjoint") {
         adjointReversibleHeun(rt, this.solver as ReversibleHeun, run.brownian, run.state, this.grid, adjT, adj0);
       } else {
         if (!run.saved) throw new ArgumentError("backward() needs a forward() run made with training = true");
         backpropFixed(rt, this.solver, run.brownian, run.saved, this.grid, adjT, adj0);
       }
-      rt.wasm.sde_lincomb(adjHIn, adj0, H, 0, 0, 0, 0, 0, 0);
-      rt.wasm.vec_axpy(1, terms.wOf(adj0), this.w0.grad, D);
+      rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
+      for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);
     });
   }
 }

@@ -14,12 +14,15 @@ export interface HiddenDrift {
   vjp(t: number, h: Ptr, w: Ptr, v: Ptr, outH: Ptr, outW: Ptr): void;
 }
 
-/** NN(w, t; phi): the posterior's drift correction (the hypernetwork), last layer zero at init. */
+/**
+ * NN(w, t; phi): the posterior's drift correction (the hypernetwork), last layer zero at init,
+ * evaluated on `rows` weight vectors at once (one per Monte-Carlo sample).
+ */
 export interface WeightDrift {
   readonly dim: number;
-  forward(t: number, w: Ptr, out: Ptr): void;
+  forward(t: number, w: Ptr, out: Ptr, rows: number): void;
   /** outW <- v^T dNN/dw (overwrite); with `params`, phi's gradient += v^T dNN/dphi. */
-  vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean): void;
+  vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean, rows: number): void;
 }
 
 /**
@@ -37,14 +40,18 @@ export interface BlockTermsOptions {
   /** OU prior drift -theta w. */
   theta?: number;
   kl?: KlEstimator;
+  /** Monte-Carlo samples carried side by side in one state (default 1). */
+  samples?: number;
 }
 
 /**
- * The SDE-BNN block as an SDE over the augmented state y = (h, w, kl):
+ * The SDE-BNN block as an SDE over the augmented state of S Monte-Carlo samples,
+ * y = (h_1..h_S, w_1..w_S, kl_1..kl_S), each sample s following
  *   dh  = f_h(h, t; w) dt
  *   dw  = (-theta w + NN(w, t)) dt + sigma dW
  *   dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt   [+ NN(w, t)/sigma . dW for "stl" / "logratio"]
- * With sigma = 0 and a zero NN it is the neural ODE (ODEnet) limit through the same code.
+ * with its own Brownian motion (the S weight paths form one noise block). The hypernetwork runs
+ * on all S weight vectors at once. With sigma = 0 and no NN it is the neural ODE (ODEnet) limit.
  */
 export class BlockTerms implements SdeTerms {
   readonly dim: number;
@@ -53,8 +60,10 @@ export class BlockTerms implements SdeTerms {
   readonly noise: { readonly kind: "additive"; readonly sigma: number };
   readonly theta: number;
   readonly kl: KlEstimator;
-  private readonly H: number;
-  private readonly D: number;
+  readonly samples: number;
+  /** Floats of h and of w per sample. */
+  readonly H: number;
+  readonly D: number;
   private readonly nn: Ptr;
   private readonly z: Ptr;
   private readonly tmpW: Ptr;
@@ -68,86 +77,99 @@ export class BlockTerms implements SdeTerms {
     }
     if (net && net.dim !== weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${weightSize}`);
     if (net && opts.sigma === 0) throw new ArgumentError("a posterior drift correction needs sigma > 0 (the path KL is infinite otherwise)");
+    const S = opts.samples ?? 1;
+    if (!Number.isInteger(S) || S < 1) throw new ArgumentError(`samples must be a positive integer, got ${S}`);
+    this.samples = S;
     this.H = hidden ? hidden.hiddenSize : 0;
     this.D = weightSize;
-    this.dim = this.H + this.D + 1;
-    this.noiseOffset = this.H;
-    this.noiseDim = this.D;
+    this.dim = S * (this.H + this.D + 1);
+    this.noiseOffset = S * this.H;
+    this.noiseDim = S * this.D;
     this.noise = { kind: "additive", sigma: opts.sigma };
     this.theta = opts.theta ?? 1;
     this.kl = opts.kl ?? "quadratic";
     const a = (n: number) => rt.arena.alloc(Math.max(1, n) * 4, true);
-    this.nn = a(this.D);
-    this.z = a(this.D);
-    this.tmpW = a(this.D);
-    this.tmpW2 = a(this.D);
+    this.nn = a(S * this.D);
+    this.z = a(S * this.D);
+    this.tmpW = a(S * this.D);
+    this.tmpW2 = a(S * this.D);
   }
 
-  /** Byte offsets of the parts of an augmented state. */
-  wOf(y: Ptr): Ptr { return y + this.H * 4; }
-  klOf(y: Ptr): Ptr { return y + (this.H + this.D) * 4; }
+  /** Byte offsets of the parts of an augmented state (sample s). */
+  hOf(y: Ptr, s = 0): Ptr { return y + s * this.H * 4; }
+  wOf(y: Ptr, s = 0): Ptr { return y + (this.samples * this.H + s * this.D) * 4; }
+  klOf(y: Ptr, s = 0): Ptr { return y + (this.samples * (this.H + this.D) + s) * 4; }
+
+  /** Sum of the S samples' KL accumulators in a state. */
+  klSum(y: Ptr): number {
+    return this.rt.wasm.vec_sum(this.klOf(y), this.samples);
+  }
 
   drift(t: number, y: Ptr, out: Ptr): void {
-    const w = this.wOf(y), D = this.D, wasm = this.rt.wasm;
-    if (this.hidden) this.hidden.forward(t, y, w, out);
+    const S = this.samples, D = this.D, wasm = this.rt.wasm;
+    if (this.hidden) for (let s = 0; s < S; s++) this.hidden.forward(t, this.hOf(y, s), this.wOf(y, s), this.hOf(out, s));
+    const w = this.wOf(y), SD = S * D;
     if (this.net) {
-      this.net.forward(t, w, this.nn);
-      const s = this.noise.sigma;
-      store(this.rt, this.klOf(out), (0.5 / (s * s)) * wasm.vec_dot(this.nn, this.nn, D));
-      wasm.sde_lincomb(this.wOf(out), 0, D, -this.theta, w, 1, this.nn, 0, 0);
+      this.net.forward(t, w, this.nn, S);
+      const sg = this.noise.sigma;
+      const kl = f32(this.rt, this.klOf(out), S);
+      for (let s = 0; s < S; s++) kl[s] = (0.5 / (sg * sg)) * wasm.vec_dot(this.nn + s * D * 4, this.nn + s * D * 4, D);
+      wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 1, this.nn, 0, 0);
     } else {
-      store(this.rt, this.klOf(out), 0);
-      wasm.sde_lincomb(this.wOf(out), 0, D, -this.theta, w, 0, 0, 0, 0);
+      f32(this.rt, this.klOf(out), S).fill(0);
+      wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 0, 0, 0, 0);
     }
   }
 
   /**
    * v = (v_h, v_w, v_kl): outY_h = J_h^T v_h, outY_w = (df_h/dw)^T v_h - theta v_w + J_NN^T z with
-   * z = v_w + (v_kl / sigma^2) NN(w); phi's gradient gets J_phi^T z. outY_kl = 0.
+   * z = v_w + (v_kl / sigma^2) NN(w) per sample; phi's gradient gets J_phi^T z. outY_kl = 0.
    */
   driftVjp(t: number, y: Ptr, v: Ptr, outY: Ptr): void {
-    const w = this.wOf(y), D = this.D, wasm = this.rt.wasm, outW = this.wOf(outY);
-    if (this.hidden) this.hidden.vjp(t, y, w, v, outY, this.tmpW);
-    else wasm.sde_lincomb(this.tmpW, 0, D, 0, 0, 0, 0, 0, 0);
-    wasm.sde_lincomb(outW, this.tmpW, D, -this.theta, this.wOf(v), 0, 0, 0, 0);
-    if (this.net) {
-      const s = this.noise.sigma;
-      const vkl = load(this.rt, this.klOf(v));
-      this.net.forward(t, w, this.nn);
-      wasm.sde_lincomb(this.z, this.wOf(v), D, vkl / (s * s), this.nn, 0, 0, 0, 0);
-      this.net.vjp(t, w, this.z, this.tmpW2, true);
-      wasm.sde_lincomb(outW, outW, D, 1, this.tmpW2, 0, 0, 0, 0);
+    const S = this.samples, D = this.D, SD = S * D, wasm = this.rt.wasm, outW = this.wOf(outY);
+    if (this.hidden) {
+      for (let s = 0; s < S; s++) this.hidden.vjp(t, this.hOf(y, s), this.wOf(y, s), this.hOf(v, s), this.hOf(outY, s), this.tmpW + s * D * 4);
+    } else {
+      wasm.sde_lincomb(this.tmpW, 0, SD, 0, 0, 0, 0, 0, 0);
     }
-    store(this.rt, this.klOf(outY), 0);
+    wasm.sde_lincomb(outW, this.tmpW, SD, -this.theta, this.wOf(v), 0, 0, 0, 0);
+    if (this.net) {
+      const sg = this.noise.sigma, w = this.wOf(y);
+      const vkl = f32(this.rt, this.klOf(v), S);
+      this.net.forward(t, w, this.nn, S);
+      for (let s = 0; s < S; s++) {
+        wasm.sde_lincomb(this.z + s * D * 4, this.wOf(v, s), D, vkl[s]! / (sg * sg), this.nn + s * D * 4, 0, 0, 0, 0);
+      }
+      this.net.vjp(t, w, this.z, this.tmpW2, true, S);
+      wasm.sde_lincomb(outW, outW, SD, 1, this.tmpW2, 0, 0, 0, 0);
+    }
+    f32(this.rt, this.klOf(outY), S).fill(0);
   }
 
   get stepTerm(): SdeTerms["stepTerm"] {
     if (this.kl === "quadratic" || !this.net) return undefined;
     return (t, _dt, before, dW, after) => {
-      const net = this.net!;
-      net.forward(t, this.wOf(before), this.nn);
-      const m = this.rt.wasm.vec_dot(this.nn, dW, this.D) / this.noise.sigma;
-      store(this.rt, this.klOf(after), load(this.rt, this.klOf(after)) + m);
+      const S = this.samples, D = this.D;
+      this.net!.forward(t, this.wOf(before), this.nn, S);
+      const kl = f32(this.rt, this.klOf(after), S);
+      for (let s = 0; s < S; s++) kl[s] = kl[s]! + this.rt.wasm.vec_dot(this.nn + s * D * 4, dW + s * D * 4, D) / this.noise.sigma;
     };
   }
 
-  /** d/dw_t of (NN(w_t)/sigma . dW) times the KL adjoint; phi only for "logratio". */
+  /** d/dw_t of (NN(w_t)/sigma . dW) times each sample's KL adjoint; phi only for "logratio". */
   get stepTermVjp(): SdeTerms["stepTermVjp"] {
     if (this.kl === "quadratic" || !this.net) return undefined;
     return (t, _dt, before, dW, adjAfter, adjBefore) => {
-      const a = load(this.rt, this.klOf(adjAfter));
-      if (a === 0) return;
-      const wasm = this.rt.wasm, D = this.D;
-      wasm.sde_lincomb(this.z, 0, D, a / this.noise.sigma, dW, 0, 0, 0, 0);
-      this.net!.vjp(t, this.wOf(before), this.z, this.tmpW2, this.kl === "logratio");
-      wasm.sde_lincomb(this.wOf(adjBefore), this.wOf(adjBefore), D, 1, this.tmpW2, 0, 0, 0, 0);
+      const S = this.samples, D = this.D, wasm = this.rt.wasm;
+      const a = f32(this.rt, this.klOf(adjAfter), S);
+      if (a.every((x) => x === 0)) return;
+      for (let s = 0; s < S; s++) wasm.sde_lincomb(this.z + s * D * 4, 0, D, a[s]! / this.noise.sigma, dW + s * D * 4, 0, 0, 0, 0);
+      this.net!.vjp(t, this.wOf(before), this.z, this.tmpW2, this.kl === "logratio", S);
+      wasm.sde_lincomb(this.wOf(adjBefore), this.wOf(adjBefore), S * D, 1, this.tmpW2, 0, 0, 0, 0);
     };
   }
 }
 
-function store(rt: Runtime, p: Ptr, v: number): void {
-  new Float32Array(rt.memory.buffer, p, 1)[0] = v;
-}
-function load(rt: Runtime, p: Ptr): number {
-  return new Float32Array(rt.memory.buffer, p, 1)[0]!;
+function f32(rt: Runtime, p: Ptr, n: number): Float32Array {
+  return new Float32Array(rt.memory.buffer, p, n);
 }

@@ -34,8 +34,8 @@ export class StackHiddenDrift implements HiddenDrift {
 }
 
 /**
- * The hypernetwork NN(w, t; phi) as a layer stack evaluated on the single row w (dimension D_w),
- * its parameters phi a range of the model's parameter block.
+ * The hypernetwork NN(w, t; phi) as a layer stack evaluated on rows of weight vectors (one per
+ * Monte-Carlo sample, dimension D_w each), its parameters phi a range of the model's parameter block.
  */
 export class StackWeightDrift implements WeightDrift {
   readonly dim: number;
@@ -44,12 +44,12 @@ export class StackWeightDrift implements WeightDrift {
     if (phi.size !== stack.paramCount) throw new ArgumentError(`hypernetwork parameters: expected ${stack.paramCount} floats, got ${phi.size}`);
     this.dim = stack.inSize;
   }
-  forward(t: number, w: Ptr, out: Ptr): void {
+  forward(t: number, w: Ptr, out: Ptr, rows: number): void {
     const rt = this.rt;
-    rt.arena.scoped(() => this.stack.forward({ rt, t, rows: 1 }, w, this.phi.ptr, out));
+    rt.arena.scoped(() => this.stack.forward({ rt, t, rows }, w, this.phi.ptr, out));
   }
-  vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean): void {
-    const rt = this.rt, ctx = { rt, t, rows: 1 };
+  vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean, rows: number): void {
+    const rt = this.rt, ctx = { rt, t, rows };
     rt.arena.scoped(() => {
       const tape = this.stack.forward(ctx, w, this.phi.ptr);
       const dp = params ? this.phi.grad : rt.arena.alloc(this.stack.paramCount * 4, true);

@@ -108,19 +108,19 @@ export class LinearWeightDrift {
   gradC = 0;
   gradD = 0;
   constructor(private readonly rt: Runtime, readonly dim: number, public c: number, public d: number) {}
-  private ones(): number {
-    return this.rt.arena.f32From(new Float32Array(this.dim).fill(1)).ptr;
+  private ones(n: number): number {
+    return this.rt.arena.f32From(new Float32Array(n).fill(1)).ptr;
   }
-  forward(_t: number, w: number, out: number): void {
-    const m = this.rt.arena.mark();
-    this.rt.wasm.sde_lincomb(out, 0, this.dim, this.c, w, this.d, this.ones(), 0, 0);
-    this.rt.arena.reset(m);
+  forward(_t: number, w: number, out: number, rows = 1): void {
+    const n = this.dim * rows;
+    this.rt.arena.scoped(() => this.rt.wasm.sde_lincomb(out, 0, n, this.c, w, this.d, this.ones(n), 0, 0));
   }
-  vjp(_t: number, w: number, v: number, outW: number, params: boolean): void {
-    this.rt.wasm.sde_lincomb(outW, 0, this.dim, this.c, v, 0, 0, 0, 0);
+  vjp(_t: number, w: number, v: number, outW: number, params: boolean, rows = 1): void {
+    const n = this.dim * rows;
+    this.rt.wasm.sde_lincomb(outW, 0, n, this.c, v, 0, 0, 0, 0);
     if (params) {
-      this.gradC += this.rt.wasm.vec_dot(v, w, this.dim);
-      this.gradD += this.rt.wasm.vec_sum(v, this.dim);
+      this.gradC += this.rt.wasm.vec_dot(v, w, n);
+      this.gradD += this.rt.wasm.vec_sum(v, n);
     }
   }
 }

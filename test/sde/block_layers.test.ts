@@ -95,7 +95,7 @@ function referenceLoss(solver: SolverName, kl: KlEstimator, p: P64, dW: number[]
 }
 
 /** Relative errors (norm-wise) of the h(0), w_0 and hypernetwork gradients separately. */
-async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" | "adjoint", refKl = kl): Promise<number[]> {
+async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" | "adjoint", refKl = kl, S = 1): Promise<number[]> {
   const rt = await freshRuntime();
   const fStack = new Stack([new ConcatSquash(C, HID), new Swish(HID), new ConcatSquash(HID, C)]);
   const D = fStack.paramCount;
@@ -104,7 +104,7 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
   const phi = space.add("nn", [nStack.paramCount], stackInit(nStack, testRandom(3)));
   const hidden = new StackHiddenDrift(rt, fStack, ROWS);
   const net = new StackWeightDrift(rt, nStack, phi);
-  const block = new SdeBnnBlock(rt, space, "b", hidden, net, { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)) });
+  const block = new SdeBnnBlock(rt, space, "b", hidden, net, { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)), samples: S });
   space.allocate(rt);
   // shrink the hypernetwork's output so the posterior stays a perturbation of the prior
   phi.view.subarray(nStack.slots()[5]!.offset).forEach((x, i, a) => { a[i] = Math.fround(x * 0.1); });
@@ -112,18 +112,21 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
   const g = gaussianStream(21);
   const h0 = Array.from({ length: ROWS }, () => Array.from({ length: C }, () => Math.fround(g())));
   const target = Array.from({ length: ROWS }, () => Array.from({ length: C }, () => Math.fround(g())));
-  const bm = new FineBrownian(rt, D, STEPS, 0, 1, 8);
-  const dW = Array.from({ length: STEPS }, (_, k) => Array.from(bm.interval(gridTime(GRID, k), gridTime(GRID, k + 1)).w, Math.fround));
+  const bm = new FineBrownian(rt, S * D, STEPS, 0, 1, 8);
+  const dWall = Array.from({ length: STEPS }, (_, k) => Array.from(bm.interval(gridTime(GRID, k), gridTime(GRID, k + 1)).w, Math.fround));
 
-  const hIn = rt.arena.f32From(h0.flat());
+  // every sample starts from the same h(0); the loss sums over samples
+  const hIn = rt.arena.f32From(Array.from({ length: S }, () => h0.flat()).flat());
   const run = block.forward(hIn.ptr, bm);
-  const hT = Array.from(new Float32Array(rt.memory.buffer, run.hOut, ROWS * C));
-  const adjH = rt.arena.f32From(hT.map((x, i) => x - target.flat()[i]!));
-  const adjHIn = rt.arena.f32(ROWS * C);
-  block.backward(run, adjH.ptr, LAMBDA, adjHIn.ptr);
+  const hT = Array.from(new Float32Array(rt.memory.buffer, run.hOut, S * ROWS * C));
+  const adjH = rt.arena.f32From(hT.map((x, i) => x - target.flat()[i % (ROWS * C)]!));
+  const adjHInAll = rt.arena.f32(S * ROWS * C);
+  block.backward(run, adjH.ptr, LAMBDA, adjHInAll.ptr);
+  const adjHIn = { view: Array.from({ length: ROWS * C }, (_, i) => Array.from({ length: S }, (_, s) => adjHInAll.view[s * ROWS * C + i]!).reduce((a, b) => a + b)) };
 
   const base: P64 = { h0, w0: Array.from(block.w0.view), phi: Array.from(phi.view), phiFrozen: Array.from(phi.view) };
-  const L = (p: P64) => referenceLoss(solver, refKl, p, dW, target);
+  const L = (p: P64) => Array.from({ length: S }, (_, s) =>
+    referenceLoss(solver, refKl, p, dWall.map((row) => row.slice(s * D, (s + 1) * D)), target)).reduce((a, b) => a + b);
   const eps = 1e-6;
   const fd = (mut: (p: P64, e: number) => P64) => (L(mut(base, eps)) - L(mut(base, -eps))) / (2 * eps);
   const rel = (ours: ArrayLike<number>, ref: number[]) => {
@@ -149,6 +152,11 @@ describe("tiny SDE-BNN block with real layers: gradients of (loss + KL) vs f64 f
       for (const r of rel) expect(r).toBeLessThan(1e-3);
     });
   }
+
+  it("three Monte-Carlo samples in one state (euler, stl): the gradient of the summed loss", async () => {
+    const rel = await check("euler", "stl", "backprop", "stl", 3);
+    for (const r of rel) expect(r).toBeLessThan(1e-3);
+  });
 
   it("detects a wrong estimator: STL gradients differ from the log-ratio's finite differences", async () => {
     const rel = await check("euler", "stl", "backprop", "logratio");
