@@ -19,3 +19,5 @@ export * from "./nn/bayes_dense";
 export * from "./nn/softmax_nll";
 export * from "./optim/adam";
 export * from "./optim/ema";
+export * from "./nn/regression_nll";
+export * from "./data/toy1d";

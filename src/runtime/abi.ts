@@ -105,6 +105,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
+  "gaussian_nll", "laplace_nll", "toy1d_targets",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -113,3 +114,13 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "log_softmax_forward", "softmax_nll",
   "adam_step", "ema_update",
 ];
+
+export interface RegressionExports {
+  /** Mean Gaussian NLL (std s); dpred (0: skip) <- scale * d(mean)/d(pred). */
+  gaussian_nll(pred: Ptr, target: Ptr, dpred: Ptr, n: number, std: number, scale: number): number;
+  /** Mean Laplace NLL (scale b); dpred (0: skip) <- scale * d(mean)/d(pred). */
+  laplace_nll(pred: Ptr, target: Ptr, dpred: Ptr, n: number, b: number, scale: number): number;
+  /** y = cos(x) + noiseStd * eps (toy 1D data). */
+  toy1d_targets(x: Ptr, eps: Ptr, y: Ptr, n: number, noiseStd: number): void;
+}
+export interface WasmExports extends RegressionExports {}

@@ -1,0 +1,30 @@
+// Regression likelihoods for the 1D experiment (SPEC section 3), mean over n predictions, with
+// the gradient w.r.t. the predictions written to dpred scaled by `scale` (e.g. 1/S for a mean
+// over Monte-Carlo samples). Sums run in index order in f64.
+
+const HALF_LOG_2PI: f64 = 0.9189385332046727;
+
+/** mean_i [ (y_i - p_i)^2 / (2 s^2) + log s + log(2 pi)/2 ];  dpred_i = scale (p_i - y_i) / (n s^2) */
+export function gaussian_nll(pred: usize, target: usize, dpred: usize, n: i32, std: f64, scale: f64): f64 {
+  let sum: f64 = 0;
+  const inv = 1.0 / (std * std);
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const r = <f64>load<f32>(pred + o) - <f64>load<f32>(target + o);
+    sum += r * r;
+    if (dpred) store<f32>(dpred + o, <f32>(scale * r * inv / <f64>n));
+  }
+  return n > 0 ? 0.5 * inv * sum / <f64>n + Math.log(std) + HALF_LOG_2PI : 0;
+}
+
+/** mean_i [ |y_i - p_i| / b + log(2 b) ];  dpred_i = scale sign(p_i - y_i) / (n b) */
+export function laplace_nll(pred: usize, target: usize, dpred: usize, n: i32, b: f64, scale: f64): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const r = <f64>load<f32>(pred + o) - <f64>load<f32>(target + o);
+    sum += Math.abs(r);
+    if (dpred) store<f32>(dpred + o, <f32>(r > 0 ? scale / (b * <f64>n) : r < 0 ? -scale / (b * <f64>n) : 0));
+  }
+  return n > 0 ? sum / (b * <f64>n) + Math.log(2 * b) : 0;
+}
