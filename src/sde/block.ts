@@ -3,6 +3,8 @@ import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
 import type { ParamInit, ParamRef, ParamSpace } from "../nn/params.js";
 import { BlockTerms, type HiddenDrift, type KlEstimator, type WeightDrift } from "./block_terms.js";
+import { StackHiddenDrift } from "./drifts.js";
+import { Stack } from "../nn/stack.js";
 import { adjointReversibleHeun, backpropFixed, checkGrid, solveFixed, type FixedGrid } from "./integrate.js";
 import type { BrownianSource } from "./terms.js";
 import type { Solver, SolverName } from "./solvers/solver.js";
@@ -26,18 +28,18 @@ export interface SdeBnnBlockOptions {
   gradient?: GradientMethod;
   /** Initial value of the learned point estimate w_0. */
   w0Init: ParamInit;
-  /** Monte-Carlo samples (weight paths) carried together (default 1). */
-  samples?: number;
 }
 
 /** What forward() leaves for backward(). */
 export interface BlockRun {
-  /** h(T) of every sample: samples x hiddenSize floats inside `state` (valid until backward). */
+  /** h(T) of every sample: samples x rows x (features) floats inside `state` (valid until backward). */
   hOut: Ptr;
   /** The path-KL estimate of each sample. */
   klSamples: Float32Array;
   /** Their mean. */
   kl: number;
+  readonly terms: BlockTerms;
+  readonly solver: Solver;
   state: Ptr;
   saved: Ptr;
   brownian: BrownianSource;
@@ -52,24 +54,29 @@ export function makeSolver(rt: Runtime, name: SolverName, terms: BlockTerms): So
   }
 }
 
+/** f_h as a layer stack (evaluated on `rows` examples), or a factory for any batch size. */
+export type HiddenDriftSource = Stack | ((rows: number) => HiddenDrift);
+
 /**
  * One SDE-BNN block: h(0) -> h(T) through the augmented SDE of BlockTerms, with a learned point
  * w_0 in the model's parameter block. One weight path (one Brownian sample) is shared by the
- * whole batch held in h; Monte-Carlo samples are separate runs with separate Brownian sources.
+ * whole batch held in h; S Monte-Carlo samples run side by side. The augmented terms and the
+ * solver's scratch are built per call from the arena, so any batch size and sample count work
+ * and everything is freed with the caller's arena mark.
  */
 export class SdeBnnBlock {
-  readonly terms: BlockTerms;
   readonly w0: ParamRef;
   readonly grid: FixedGrid;
   readonly gradient: GradientMethod;
-  private solverInstance: Solver | null = null;
+  readonly weightSize: number;
   private readonly solverName: SolverName;
+  private readonly makeHidden: (rows: number) => HiddenDrift;
 
-  constructor(private readonly rt: Runtime, space: ParamSpace, name: string, readonly hidden: HiddenDrift,
-              readonly net: WeightDrift | null, opts: SdeBnnBlockOptions) {
-    const D = hidden.weightSize;
-    this.terms = new BlockTerms(rt, hidden, net, D, { sigma: opts.sigma, theta: opts.theta, kl: opts.kl, samples: opts.samples });
-    this.w0 = space.add(`${name}.w0`, [D], opts.w0Init);
+  constructor(private readonly rt: Runtime, space: ParamSpace, name: string, hidden: HiddenDriftSource,
+              readonly net: WeightDrift | null, readonly opts: SdeBnnBlockOptions) {
+    this.makeHidden = hidden instanceof Stack ? (rows) => new StackHiddenDrift(rt, hidden, rows) : hidden;
+    this.weightSize = hidden instanceof Stack ? hidden.paramCount : hidden(1).weightSize;
+    this.w0 = space.add(`${name}.w0`, [this.weightSize], opts.w0Init);
     this.grid = { t0: opts.t0 ?? 0, t1: opts.t1 ?? 1, steps: opts.steps };
     checkGrid(this.grid);
     this.solverName = opts.solver ?? "euler";
@@ -77,25 +84,22 @@ export class SdeBnnBlock {
     if (this.gradient === "adjoint" && this.solverName !== "reversible_heun") {
       throw new ArgumentError(`gradient 'adjoint' needs solver 'reversible_heun' (its exact reverse step), got '${this.solverName}'`);
     }
+    if (net && net.dim !== this.weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${this.weightSize}`);
   }
-
-  /** Built on first use so its scratch sits below any per-step arena mark of the caller. */
-  get solver(): Solver {
-    this.solverInstance ??= makeSolver(this.rt, this.solverName, this.terms);
-    return this.solverInstance;
-  }
-
-  get weightSize(): number { return this.hidden.weightSize; }
-  get samples(): number { return this.terms.samples; }
 
   /**
-   * h(0) of every sample (samples x hiddenSize floats) -> h(T). The Brownian source has
-   * samples x D_w dimensions: one independent weight path per sample, shared by the batch.
+   * h(0) of every sample (samples x hidden floats, `rows` examples each) -> h(T). The Brownian
+   * source has samples x D_w dimensions: one independent weight path per sample, shared by the batch.
    */
-  forward(hIn: Ptr, brownian: BrownianSource, training = true): BlockRun {
-    const { rt, terms } = this;
-    const solver = this.solver;
-    const S = this.samples, H = this.hidden.hiddenSize, D = this.weightSize;
+  forward(hIn: Ptr, rows: number, brownian: BrownianSource, samples = 1, training = true): BlockRun {
+    const { rt } = this;
+    const D = this.weightSize;
+    const hidden = this.makeHidden(rows);
+    const terms = new BlockTerms(rt, hidden, this.net, D, {
+      sigma: this.opts.sigma, theta: this.opts.theta, kl: this.opts.kl, samples,
+    });
+    const solver = makeSolver(rt, this.solverName, terms);
+    const S = samples, H = hidden.hiddenSize;
     if (brownian.dim !== S * D) throw new ArgumentError(`the Brownian source has ${brownian.dim} dimensions, expected samples x D_w = ${S * D}`);
     const y0 = rt.arena.alloc(terms.dim * 4, true);
     rt.wasm.sde_lincomb(y0, hIn, S * H, 0, 0, 0, 0, 0, 0);
@@ -103,27 +107,28 @@ export class SdeBnnBlock {
     const keep = training && this.gradient === "backprop";
     const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
     const klSamples = new Float32Array(rt.memory.buffer, terms.klOf(state), S).slice();
-    return { hOut: state, klSamples, kl: terms.klSum(state) / S, state, saved, brownian };
+    return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, state, saved, brownian };
   }
 
   /**
-   * Given dL/dh(T) (samples x hiddenSize) and dL/dKL_s (the same for every sample), writes dL/dh(0)
+   * Given dL/dh(T) (samples x hidden) and dL/dKL_s (the same for every sample), writes dL/dh(0)
    * into adjHIn and adds dL/dw_0 (summed over samples) to w_0's gradient; hypernetwork gradients
    * accumulate through its vjp.
    */
   backward(run: BlockRun, adjHOut: Ptr, klWeight: number, adjHIn: Ptr): void {
-    const { rt, terms } = this;
-    const S = this.samples, H = this.hidden.hiddenSize, D = this.weightSize;
+    const { rt } = this;
+    const { terms, solver } = run;
+    const S = terms.samples, H = terms.H, D = this.weightSize;
     rt.arena.scoped(() => {
       const adjT = rt.arena.alloc(terms.dim * 4, true);
       const adj0 = rt.arena.alloc(terms.dim * 4, true);
       rt.wasm.sde_lincomb(adjT, adjHOut, S * H, 0, 0, 0, 0, 0, 0);
       new Float32Array(rt.memory.buffer, terms.klOf(adjT), S).fill(klWeight);
       if (this.gradient === "adjoint") {
-        adjointReversibleHeun(rt, this.solver as ReversibleHeun, run.brownian, run.state, this.grid, adjT, adj0);
+        adjointReversibleHeun(rt, solver as ReversibleHeun, run.brownian, run.state, this.grid, adjT, adj0);
       } else {
         if (!run.saved) throw new ArgumentError("backward() needs a forward() run made with training = true");
-        backpropFixed(rt, this.solver, run.brownian, run.saved, this.grid, adjT, adj0);
+        backpropFixed(rt, solver, run.brownian, run.saved, this.grid, adjT, adj0);
       }
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
       for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);

@@ -69,7 +69,7 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
   const cw = Array.from({ length: H }, () => Math.fround(g()));
   const c = -0.3, d = 0.2;
   const space = new ParamSpace();
-  const hidden = new QuadraticHiddenDrift(rt, H);
+  const hidden = () => new QuadraticHiddenDrift(rt, H);
   const net = new LinearWeightDrift(rt, D, c, d);
   const block = new SdeBnnBlock(rt, space, "block", hidden, net, {
     sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: { kind: "values", fill: (o) => o.set(w0) },
@@ -84,7 +84,7 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
     Hs.push(Array.from(w, (wi, j) => Math.fround(i10[j]! / (t - s) - wi / 2)));
   }
   const hIn = rt.arena.f32From(h0);
-  const run = block.forward(hIn.ptr, bm);
+  const run = block.forward(hIn.ptr, 1, bm);
   // the forward value agrees with the reference (read before backward: the adjoint consumes the state)
   const value = cw.reduce((a, ci, i) => a + ci * new Float32Array(rt.memory.buffer, run.hOut, H)[i]!, 0) + LAMBDA * run.kl;
   const adjH = rt.arena.f32From(cw);

@@ -11,7 +11,7 @@ import { Activation, Swish } from "../../src/nn/layers/activation.js";
 import { stackInit, type RandomFill } from "../../src/nn/init.js";
 import { SdeBnnBlock } from "../../src/sde/block.js";
 import type { KlEstimator } from "../../src/sde/block_terms.js";
-import { StackHiddenDrift, StackWeightDrift } from "../../src/sde/drifts.js";
+import { StackWeightDrift } from "../../src/sde/drifts.js";
 import type { SolverName } from "../../src/sde/solvers/solver.js";
 import { gridTime } from "../../src/sde/integrate.js";
 import { freshRuntime } from "../helpers/wasm.js";
@@ -102,9 +102,8 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
   const nStack = new Stack([new ConcatSquash(D, NNH), new Activation("tanh", NNH), new ConcatSquash(NNH, D)]);
   const space = new ParamSpace();
   const phi = space.add("nn", [nStack.paramCount], stackInit(nStack, testRandom(3)));
-  const hidden = new StackHiddenDrift(rt, fStack, ROWS);
   const net = new StackWeightDrift(rt, nStack, phi);
-  const block = new SdeBnnBlock(rt, space, "b", hidden, net, { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)), samples: S });
+  const block = new SdeBnnBlock(rt, space, "b", fStack, net, { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)) });
   space.allocate(rt);
   // shrink the hypernetwork's output so the posterior stays a perturbation of the prior
   phi.view.subarray(nStack.slots()[5]!.offset).forEach((x, i, a) => { a[i] = Math.fround(x * 0.1); });
@@ -117,7 +116,7 @@ async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" |
 
   // every sample starts from the same h(0); the loss sums over samples
   const hIn = rt.arena.f32From(Array.from({ length: S }, () => h0.flat()).flat());
-  const run = block.forward(hIn.ptr, bm);
+  const run = block.forward(hIn.ptr, ROWS, bm, S);
   const hT = Array.from(new Float32Array(rt.memory.buffer, run.hOut, S * ROWS * C));
   const adjH = rt.arena.f32From(hT.map((x, i) => x - target.flat()[i % (ROWS * C)]!));
   const adjHInAll = rt.arena.f32(S * ROWS * C);
