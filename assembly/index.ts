@@ -21,3 +21,5 @@ export * from "./optim/adam";
 export * from "./optim/ema";
 export * from "./nn/regression_nll";
 export * from "./data/toy1d";
+export * from "./linalg/moments";
+export * from "./optim/schedule";

@@ -106,6 +106,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "gemm",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
   "gaussian_nll", "laplace_nll", "toy1d_targets",
+  "sample_moments", "first_nonfinite", "lr_cosine",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -124,3 +125,13 @@ export interface RegressionExports {
   toy1d_targets(x: Ptr, eps: Ptr, y: Ptr, n: number, noiseStd: number): void;
 }
 export interface WasmExports extends RegressionExports {}
+
+export interface StatsExports {
+  /** Per-column mean and population std over S sample rows of x [S x N] (std 0: skip). */
+  sample_moments(x: Ptr, S: number, N: number, mean: Ptr, std: Ptr): void;
+  /** Index of the first NaN/Inf, or -1. */
+  first_nonfinite(x: Ptr, n: number): number;
+  /** Cosine learning-rate decay. */
+  lr_cosine(base: number, min: number, step: number, total: number): number;
+}
+export interface WasmExports extends StatsExports {}
