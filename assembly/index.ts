@@ -9,3 +9,7 @@ export function abi_version(): i32 { return ABI_VERSION; }
 export * from "./memory/arena";
 export * from "./linalg/reduce";
 export * from "./linalg/gemm";
+export * from "./rng/philox";
+export * from "./rng/normal";
+export * from "./brownian/grid";
+export * from "./brownian/tree";

@@ -14,3 +14,4 @@ export { ABI_VERSION, type WasmExports, type Ptr } from "./runtime/abi.js";
 export function init(source?: WasmSource, options?: InitOptions): Promise<Runtime> {
   return loadRuntime(source ?? new URL("./sdebnn.wasm", import.meta.url), options);
 }
+export * from "./sde/brownian/index.js";

@@ -28,7 +28,27 @@ export interface GemmExports {
        A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number): void;
 }
 
-export interface WasmExports extends ArenaExports, ReduceExports, GemmExports {
+export interface RngExports {
+  /** Philox4x32-10 words of counters (c0 + b, c1, c2, c3), b < nblocks, key (k0, k1) -> out[4b..4b+3] (u32). */
+  rng_philox(k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, nblocks: number, out: Ptr): void;
+  /** out[i] = scale * z(first + i): standard normals at counter ((first + i) >> 2, c1, c2, c3). */
+  rng_normal(k0: number, k1: number, c1: number, c2: number, c3: number, first: number, n: number,
+             scale: number, out: Ptr): void;
+}
+
+export interface BrownianExports {
+  /** out[k][i] = dW of grid step step0 + k (variance dt), row-major [nsteps][D]. */
+  brownian_grid(seed: number, stream: number, step0: number, nsteps: number, D: number, dt: number, out: Ptr): void;
+  /** out[i] = sum of the dW of steps step0 .. step0 + nsteps - 1, in step order. */
+  brownian_grid_sum(seed: number, stream: number, step0: number, nsteps: number, D: number, dt: number, out: Ptr): void;
+  /** out[i] = space-time Levy area of grid step `step` (variance dt / 12). */
+  brownian_grid_levy(seed: number, stream: number, step: number, D: number, dt: number, out: Ptr): void;
+  /** Virtual Brownian tree: W_{s,t} into outW and H_{s,t} into outH (either may be 0). */
+  brownian_tree(seed: number, stream: number, depth: number, D: number, t0: number, t1: number,
+                s: number, t: number, outW: Ptr, outH: Ptr): void;
+}
+
+export interface WasmExports extends ArenaExports, ReduceExports, GemmExports, RngExports, BrownianExports {
   abi_version(): number;
 }
 
@@ -41,4 +61,6 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "arena_base", "arena_used", "arena_peak",
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
+  "rng_philox", "rng_normal",
+  "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
 ];
