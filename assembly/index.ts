@@ -23,3 +23,7 @@ export * from "./nn/regression_nll";
 export * from "./data/toy1d";
 export * from "./linalg/moments";
 export * from "./optim/schedule";
+export * from "./rng/philox";
+export * from "./rng/normal";
+export * from "./brownian/grid";
+export * from "./brownian/tree";

@@ -34,3 +34,4 @@ export { Activation, Swish, type ActivationName } from "./nn/layers/activation.j
 export { fillInit, stackInit, type RandomFill } from "./nn/init.js";
 export { ParamSpace, ParamRef, type ParamInit, type ParamEntry } from "./nn/params.js";
 export { chart, type ChartSpec, type Series, type Band, type Bars } from "./plot/svg.js";
+export * from "./sde/brownian/index.js";

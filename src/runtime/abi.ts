@@ -105,6 +105,8 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
   "gemm",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
+  "rng_philox", "rng_normal",
+  "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
   "gaussian_nll", "laplace_nll", "toy1d_targets",
   "sample_moments", "first_nonfinite", "lr_cosine",
   "math_map",
@@ -135,3 +137,24 @@ export interface StatsExports {
   lr_cosine(base: number, min: number, step: number, total: number): number;
 }
 export interface WasmExports extends StatsExports {}
+
+export interface RngExports {
+  /** Philox4x32-10 words of counters (c0 + b, c1, c2, c3), b < nblocks, key (k0, k1) -> out[4b..4b+3] (u32). */
+  rng_philox(k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, nblocks: number, out: Ptr): void;
+  /** out[i] = scale * z(first + i): standard normals at counter ((first + i) >> 2, c1, c2, c3). */
+  rng_normal(k0: number, k1: number, c1: number, c2: number, c3: number, first: number, n: number,
+             scale: number, out: Ptr): void;
+}
+
+export interface BrownianExports {
+  /** out[k][i] = dW of grid step step0 + k (variance dt), row-major [nsteps][D]. */
+  brownian_grid(seed: number, stream: number, step0: number, nsteps: number, D: number, dt: number, out: Ptr): void;
+  /** out[i] = sum of the dW of steps step0 .. step0 + nsteps - 1, in step order. */
+  brownian_grid_sum(seed: number, stream: number, step0: number, nsteps: number, D: number, dt: number, out: Ptr): void;
+  /** out[i] = space-time Levy area of grid step `step` (variance dt / 12). */
+  brownian_grid_levy(seed: number, stream: number, step: number, D: number, dt: number, out: Ptr): void;
+  /** Virtual Brownian tree: W_{s,t} into outW and H_{s,t} into outH (either may be 0). */
+  brownian_tree(seed: number, stream: number, depth: number, D: number, t0: number, t1: number,
+                s: number, t: number, outW: Ptr, outH: Ptr): void;
+}
+export interface WasmExports extends RngExports, BrownianExports {}
