@@ -2,10 +2,10 @@
 
 /**
  * x: [S x N] row-major (one row per sample). mean[j] = (1/S) sum_s x[s, j];
- * std[j] = sqrt((1/S) sum_s (x[s, j] - mean[j])^2) (population std; std == 0 pointer skips it).
- * Accumulated in f64 over s = 0, 1, ... in order.
+ * std[j] = sqrt((1/S) sum_s (x[s, j] - mean[j])^2 + extraVar) (population std plus an independent
+ * variance, e.g. observation noise; std == 0 pointer skips it). Accumulated in f64 over s in order.
  */
-export function sample_moments(x: usize, S: i32, N: i32, mean: usize, std: usize): void {
+export function sample_moments(x: usize, S: i32, N: i32, mean: usize, std: usize, extraVar: f64): void {
   for (let j = 0; j < N; j++) {
     let m: f64 = 0;
     for (let s = 0; s < S; s++) m += <f64>load<f32>(x + ((<usize>s * <usize>N + <usize>j) << 2));
@@ -17,7 +17,7 @@ export function sample_moments(x: usize, S: i32, N: i32, mean: usize, std: usize
         const d = <f64>load<f32>(x + ((<usize>s * <usize>N + <usize>j) << 2)) - m;
         v += d * d;
       }
-      store<f32>(std + (<usize>j << 2), <f32>Math.sqrt(v / <f64>S));
+      store<f32>(std + (<usize>j << 2), <f32>Math.sqrt(v / <f64>S + extraVar));
     }
   }
 }

@@ -80,7 +80,7 @@ export function sampleTargets(rt: Runtime, rand: Randomness, x: Float32Array, no
   });
 }
 
-export interface StepStats { loss: number; nll: number; kl: number }
+export interface StepStats { loss: number; nll: number; kl: number; [metric: string]: number }
 
 /**
  * The toy SDE-BNN: x -> h(0) = [x_norm, 0, ..., 0] -> one SDE-BNN block (f_h = CSL swish CSL swish

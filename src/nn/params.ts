@@ -52,9 +52,11 @@ export class ParamSpace {
     const params = rt.arena.f32(this.size);
     const grads = rt.arena.f32(this.size);
     for (const e of this.entries) {
-      const view = params.view.subarray(e.offset, e.offset + e.size);
-      if (e.init.kind === "constant") view.fill(e.init.value);
-      else e.init.fill(view);
+      // fill a host copy: an initializer may allocate wasm memory, which can detach live views
+      const values = new Float32Array(e.size);
+      if (e.init.kind === "constant") values.fill(e.init.value);
+      else e.init.fill(values);
+      params.view.set(values, e.offset);
     }
     this.block = { params, grads };
     return this.block;

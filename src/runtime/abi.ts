@@ -129,8 +129,8 @@ export interface RegressionExports {
 export interface WasmExports extends RegressionExports {}
 
 export interface StatsExports {
-  /** Per-column mean and population std over S sample rows of x [S x N] (std 0: skip). */
-  sample_moments(x: Ptr, S: number, N: number, mean: Ptr, std: Ptr): void;
+  /** Per-column mean and sqrt(population variance + extraVar) over S sample rows of x [S x N] (std 0: skip). */
+  sample_moments(x: Ptr, S: number, N: number, mean: Ptr, std: Ptr, extraVar: number): void;
   /** Index of the first NaN/Inf, or -1. */
   first_nonfinite(x: Ptr, n: number): number;
   /** Cosine learning-rate decay. */

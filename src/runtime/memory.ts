@@ -29,10 +29,12 @@ export class Arena {
     return new F32Buffer(this.memory, this.alloc(length * 4, zeroed), length);
   }
 
-  /** A live f32 buffer holding a copy of `values`. */
+  /** A live f32 buffer holding a copy of `values` (which may themselves be a view of wasm memory). */
   f32From(values: ArrayLike<number>): F32Buffer {
-    const b = this.f32(values.length, false);
-    b.view.set(values);
+    // copy first: the allocation may grow memory and detach a view `values` lives in
+    const copy = Float32Array.from(values);
+    const b = this.f32(copy.length, false);
+    b.view.set(copy);
     return b;
   }
 

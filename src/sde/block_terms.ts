@@ -23,6 +23,11 @@ export interface WeightDrift {
   forward(t: number, w: Ptr, out: Ptr, rows: number): void;
   /** outW <- v^T dNN/dw (overwrite); with `params`, phi's gradient += v^T dNN/dphi. */
   vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean, rows: number): void;
+  /**
+   * One forward pass into `out`, then the vjp of a cotangent built from that output by `cotangent`
+   * (which returns its pointer): saves the second forward pass of a separate forward + vjp.
+   */
+  forwardVjp?(t: number, w: Ptr, out: Ptr, cotangent: () => Ptr, outW: Ptr, params: boolean, rows: number): void;
 }
 
 /**
@@ -135,12 +140,20 @@ export class BlockTerms implements SdeTerms {
     wasm.sde_lincomb(outW, this.tmpW, SD, -this.theta, this.wOf(v), 0, 0, 0, 0);
     if (this.net) {
       const sg = this.noise.sigma, w = this.wOf(y);
-      const vkl = f32(this.rt, this.klOf(v), S);
-      this.net.forward(t, w, this.nn, S);
-      for (let s = 0; s < S; s++) {
-        wasm.sde_lincomb(this.z + s * D * 4, this.wOf(v, s), D, vkl[s]! / (sg * sg), this.nn + s * D * 4, 0, 0, 0, 0);
+      // copy: the forward below may grow wasm memory, which detaches live views
+      const vkl = f32(this.rt, this.klOf(v), S).slice();
+      const cotangent = (): Ptr => {
+        for (let s = 0; s < S; s++) {
+          wasm.sde_lincomb(this.z + s * D * 4, this.wOf(v, s), D, vkl[s]! / (sg * sg), this.nn + s * D * 4, 0, 0, 0, 0);
+        }
+        return this.z;
+      };
+      if (this.net.forwardVjp) {
+        this.net.forwardVjp(t, w, this.nn, cotangent, this.tmpW2, true, S);
+      } else {
+        this.net.forward(t, w, this.nn, S);
+        this.net.vjp(t, w, cotangent(), this.tmpW2, true, S);
       }
-      this.net.vjp(t, w, this.z, this.tmpW2, true, S);
       wasm.sde_lincomb(outW, outW, SD, 1, this.tmpW2, 0, 0, 0, 0);
     }
     f32(this.rt, this.klOf(outY), S).fill(0);
@@ -161,7 +174,7 @@ export class BlockTerms implements SdeTerms {
     if (this.kl === "quadratic" || !this.net) return undefined;
     return (t, _dt, before, dW, adjAfter, adjBefore) => {
       const S = this.samples, D = this.D, wasm = this.rt.wasm;
-      const a = f32(this.rt, this.klOf(adjAfter), S);
+      const a = f32(this.rt, this.klOf(adjAfter), S).slice();
       if (a.every((x) => x === 0)) return;
       for (let s = 0; s < S; s++) wasm.sde_lincomb(this.z + s * D * 4, 0, D, a[s]! / this.noise.sigma, dW + s * D * 4, 0, 0, 0, 0);
       this.net!.vjp(t, this.wOf(before), this.z, this.tmpW2, this.kl === "logratio", S);

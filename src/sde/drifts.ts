@@ -49,9 +49,13 @@ export class StackWeightDrift implements WeightDrift {
     rt.arena.scoped(() => this.stack.forward({ rt, t, rows }, w, this.phi.ptr, out));
   }
   vjp(t: number, w: Ptr, v: Ptr, outW: Ptr, params: boolean, rows: number): void {
+    this.forwardVjp(t, w, 0, () => v, outW, params, rows);
+  }
+  forwardVjp(t: number, w: Ptr, out: Ptr, cotangent: () => Ptr, outW: Ptr, params: boolean, rows: number): void {
     const rt = this.rt, ctx = { rt, t, rows };
     rt.arena.scoped(() => {
-      const tape = this.stack.forward(ctx, w, this.phi.ptr);
+      const tape = this.stack.forward(ctx, w, this.phi.ptr, out);
+      const v = cotangent();
       const dp = params ? this.phi.grad : rt.arena.alloc(this.stack.paramCount * 4, true);
       this.stack.backward(ctx, tape, v, outW, dp);
     });

@@ -4,17 +4,17 @@ import { freshRuntime } from "../helpers/wasm.js";
 import { gaussianStream } from "../helpers/fine_brownian.js";
 
 describe("statistics kernels", () => {
-  it("sample_moments matches f64 mean / population std per column", async () => {
+  it("sample_moments matches f64 mean / sqrt(population variance + extra) per column", async () => {
     const rt = await freshRuntime();
     const S = 7, N = 13, g = gaussianStream(3);
     const x = Float32Array.from({ length: S * N }, () => 3 + 2 * g());
     const X = rt.arena.f32From(x), M = rt.arena.f32(N), SD = rt.arena.f32(N);
-    rt.wasm.sample_moments(X.ptr, S, N, M.ptr, SD.ptr);
+    rt.wasm.sample_moments(X.ptr, S, N, M.ptr, SD.ptr, 0.25);
     for (let j = 0; j < N; j++) {
       let m = 0; for (let s = 0; s < S; s++) m += x[s * N + j]!; m /= S;
       let v = 0; for (let s = 0; s < S; s++) v += (x[s * N + j]! - m) ** 2;
       expect(Math.abs(M.view[j]! - m)).toBeLessThan(1e-6 * Math.abs(m));
-      expect(Math.abs(SD.view[j]! - Math.sqrt(v / S))).toBeLessThan(1e-6 * Math.sqrt(v / S));
+      expect(Math.abs(SD.view[j]! - Math.sqrt(v / S + 0.25))).toBeLessThan(1e-6 * Math.sqrt(v / S + 0.25));
     }
   });
   it("first_nonfinite finds NaN and +-Inf at every position and tail length", async () => {
