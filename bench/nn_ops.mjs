@@ -66,6 +66,23 @@ for (const k of ["softplus", "sigmoid", "tanh"]) {
   }
 }
 
+// swish with a per-unit beta over [N/64 x 64].
+{
+  const units = 64, R = N / units;
+  const beta = rt.arena.f32From(hashInputs(units, 6, 1)), db = rt.arena.f32(units);
+  const jb = hashInputs(units, 6, 1), jdb = new Float32Array(units);
+  rows.push(["swish_forward", measure(() => w.swish_forward(x.ptr, beta.ptr, y.ptr, R, units)),
+    measure(() => { for (let i = 0; i < N; i++) { const v = jx[i]; jy[i] = v / (1 + Math.exp(-jb[i & 63] * v)); } }), "JS loop + Math.*"]);
+  rows.push(["swish_backward", measure(() => w.swish_backward(x.ptr, beta.ptr, dy.ptr, dx.ptr, db.ptr, R, units, 0)),
+    measure(() => {
+      jdb.fill(0);
+      for (let i = 0; i < N; i++) {
+        const v = jx[i], b = jb[i & 63], s = 1 / (1 + Math.exp(-b * v)), ds = s * (1 - s), g = jdy[i];
+        jdx[i] = g * (s + b * v * ds); jdb[i & 63] += g * v * v * ds;
+      }
+    }), "JS loop + Math.*"]);
+}
+
 // Adam over N parameters: wasm kernel vs the same update in a JS loop (f64 arithmetic).
 {
   const p = rt.arena.f32From(hashInputs(N, 3, 1)), g = rt.arena.f32From(hashInputs(N, 4, 1)), m = rt.arena.f32(N), v = rt.arena.f32(N);

@@ -93,6 +93,25 @@ describe("swish with a trainable beta per unit", () => {
     });
   }
 
+  it("f32x4 blocks and the scalar tail give the same bits (8 units at once vs one unit per call)", () => {
+    rt.arena.scoped(() => {
+      const units = 8;
+      const x = buf(rt, uniform(units, 21, -9, 9)), beta = buf(rt, uniform(units, 22, -2, 2)), dy = buf(rt, uniform(units, 23));
+      const y = rt.arena.f32(units), dx = rt.arena.f32(units), db = rt.arena.f32(units);
+      const y1 = rt.arena.f32(units), dx1 = rt.arena.f32(units), db1 = rt.arena.f32(units);
+      rt.wasm.swish_forward(x.ptr, beta.ptr, y.ptr, 1, units);
+      rt.wasm.swish_backward(x.ptr, beta.ptr, dy.ptr, dx.ptr, db.ptr, 1, units, 0);
+      for (let u = 0; u < units; u++) {
+        const o = 4 * u;
+        rt.wasm.swish_forward(x.ptr + o, beta.ptr + o, y1.ptr + o, 1, 1);
+        rt.wasm.swish_backward(x.ptr + o, beta.ptr + o, dy.ptr + o, dx1.ptr + o, db1.ptr + o, 1, 1, 0);
+      }
+      expect(Array.from(y1.view)).toEqual(Array.from(y.view));
+      expect(Array.from(dx1.view)).toEqual(Array.from(dx.view));
+      expect(Array.from(db1.view)).toEqual(Array.from(db.view));
+    });
+  });
+
   it("accumulate adds into dbeta; dx may be omitted", () => {
     rt.arena.scoped(() => {
       const rows = 5, units = 7, n = rows * units;
