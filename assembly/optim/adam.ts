@@ -5,18 +5,20 @@
 //   m  = b1 m + (1 - b1) g'
 //   v  = b2 v + (1 - b2) g'^2
 //   p  = p - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-// step t >= 1 counts updates. Scalar constants are formed in f64 and rounded once to f32.
+// step t >= 1 counts updates. The hyperparameters arrive as f64 so that 1 - b1, 1 - b2 and the
+// bias corrections are formed from the caller's exact values and rounded once to f32.
 import { P } from "../nn/rows";
 
-export function adam_step(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32,
-                          eps: f32, weight_decay: f32, weight_decay_mode: i32, step: i32): void {
-  const bc1 = 1.0 - Math.pow(<f64>beta1, <f64>step);
-  const bc2 = 1.0 - Math.pow(<f64>beta2, <f64>step);
-  const stepSize = <f32>(<f64>lr / bc1);
+export function adam_step(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1_: f64, beta2_: f64,
+                          eps_: f64, weight_decay: f64, weight_decay_mode: i32, step: i32): void {
+  const bc1 = 1.0 - Math.pow(beta1_, <f64>step);
+  const bc2 = 1.0 - Math.pow(beta2_, <f64>step);
+  const stepSize = <f32>(lr / bc1);
   const invSqrtBc2 = <f32>(1.0 / Math.sqrt(bc2));
-  const c1 = <f32>(1.0 - <f64>beta1), c2 = <f32>(1.0 - <f64>beta2);
-  const l2 = weight_decay_mode == 0 ? weight_decay : <f32>0;
-  const shrink = weight_decay_mode == 0 ? <f32>1 : <f32>(1.0 - <f64>lr * <f64>weight_decay);
+  const beta1 = <f32>beta1_, beta2 = <f32>beta2_, eps = <f32>eps_;
+  const c1 = <f32>(1.0 - beta1_), c2 = <f32>(1.0 - beta2_);
+  const l2 = weight_decay_mode == 0 ? <f32>weight_decay : <f32>0;
+  const shrink = weight_decay_mode == 0 ? <f32>1 : <f32>(1.0 - lr * weight_decay);
   const b1v = f32x4.splat(beta1), b2v = f32x4.splat(beta2), c1v = f32x4.splat(c1), c2v = f32x4.splat(c2);
   const l2v = f32x4.splat(l2), shv = f32x4.splat(shrink), ssv = f32x4.splat(stepSize);
   const ibv = f32x4.splat(invSqrtBc2), epv = f32x4.splat(eps);

@@ -2,8 +2,9 @@
 // one f32x4 pass (the scalar tail does the same operations, so every element gets the same bits).
 import { P } from "../nn/rows";
 
-export function ema_update(ema: usize, p: usize, n: i32, decay: f32): void {
-  const c = <f32>(1.0 - <f64>decay);
+// decay arrives as f64 so that 1 - decay is formed exactly before rounding to f32.
+export function ema_update(ema: usize, p: usize, n: i32, decay_: f64): void {
+  const decay = <f32>decay_, c = <f32>(1.0 - decay_);
   const dv = f32x4.splat(decay), cv = f32x4.splat(c);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

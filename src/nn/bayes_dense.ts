@@ -80,7 +80,7 @@ export function bayesDenseBackward(rt: Runtime, shape: DenseShape, buf: BayesBac
   checkBuffer(fn, "scratch", buf.scratch, nw + outputs, "inputs*outputs + outputs");
   checkDisjoint(fn, "scratch", buf.scratch, "x", buf.x);
   checkDisjoint(fn, "scratch", buf.scratch, "dy", buf.dy);
-  if (buf.dx) checkDisjoint(fn, "dx", buf.dx, "Ws", buf.Ws);
+  if (buf.dx) { checkDisjoint(fn, "dx", buf.dx, "Ws", buf.Ws); checkDisjoint(fn, "dx", buf.dx, "dy", buf.dy); }
   rt.wasm.bayes_dense_backward(buf.x.ptr, buf.logstdW.ptr, buf.epsW.ptr, buf.logstdB.ptr, buf.epsB.ptr, buf.Ws.ptr,
     buf.dy.ptr, dx, buf.dmuW.ptr, buf.dlogstdW.ptr, buf.dmuB.ptr, buf.dlogstdB.ptr, buf.scratch.ptr,
     rows, inputs, outputs, accumulate ? 1 : 0);

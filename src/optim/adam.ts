@@ -27,7 +27,7 @@ export function adamStep(rt: Runtime, blocks: AdamBlocks, options: AdamOptions, 
   const lr = checkRange(fn, "lr", options?.lr, 0, Infinity, { lo: true });
   const beta1 = checkRange(fn, "beta1", options.beta1 ?? 0.9, 0, 1, { lo: true });
   const beta2 = checkRange(fn, "beta2", options.beta2 ?? 0.999, 0, 1, { lo: true });
-  const eps = checkRange(fn, "eps", options.eps ?? 1e-8, 0, Infinity);
+  const eps = checkRange(fn, "eps", options.eps ?? 1e-8, 0, Infinity, { lo: true });
   const wd = checkRange(fn, "weightDecay", options.weightDecay ?? 0, 0, Infinity, { lo: true });
   checkSize(fn, "step", step);
   rt.wasm.adam_step(blocks.params.ptr, blocks.grads.ptr, blocks.m.ptr, blocks.v.ptr, n, lr, beta1, beta2, eps, wd,

@@ -72,6 +72,7 @@ export interface LayerExports {
 }
 
 export interface OptimExports {
+  /** Scalars are f64 in the ABI (1 - beta and bias corrections formed exactly, then rounded to f32). */
   adam_step(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number,
             eps: number, weightDecay: number, weightDecayMode: number, step: number): void;
   ema_update(ema: Ptr, p: Ptr, n: number, decay: number): void;

@@ -32,7 +32,105 @@ export const cases = [
       return out;
     },
   },
+  {
+    name: "activations: softplus/sigmoid/tanh/relu forward+backward, swish forward+backward (x in [-8, 8))",
+    run(rt) {
+      const rows = 9, units = 37, n = rows * units; // odd sizes: SIMD blocks and scalar tails
+      const xs = hashInputs(n, 3).map((v) => v * 8);
+      const x = rt.arena.f32From(xs), dy = rt.arena.f32From(hashInputs(n, 4));
+      const beta = rt.arena.f32From(hashInputs(units, 5));
+      const parts = [];
+      for (const k of ["softplus", "sigmoid", "tanh", "relu"]) {
+        const y = rt.arena.f32(n), dx = rt.arena.f32(n);
+        rt.wasm[`${k}_forward`](x.ptr, y.ptr, n);
+        rt.wasm[`${k}_backward`](x.ptr, dy.ptr, dx.ptr, n);
+        parts.push(y.toArray(), dx.toArray());
+      }
+      const y = rt.arena.f32(n), dx = rt.arena.f32(n), db = rt.arena.f32(units);
+      rt.wasm.swish_forward(x.ptr, beta.ptr, y.ptr, rows, units);
+      rt.wasm.swish_backward(x.ptr, beta.ptr, dy.ptr, dx.ptr, db.ptr, rows, units, 0);
+      parts.push(y.toArray(), dx.toArray(), db.toArray());
+      return concat(parts);
+    },
+  },
+  {
+    name: "math library: exp, log, log1p over wide ranges",
+    run(rt) {
+      const n = 4099;
+      const x = rt.arena.f32From(hashInputs(n, 6).map((v) => v * 100));
+      const pos = rt.arena.f32From(hashInputs(n, 7).map((v) => Math.abs(v) * 1e6));
+      const parts = [];
+      for (const [fn, src] of [[0, x], [1, pos], [2, pos]]) {
+        const y = rt.arena.f32(n);
+        rt.wasm.math_map(fn, src.ptr, y.ptr, n, 0);
+        parts.push(y.toArray());
+      }
+      return concat(parts);
+    },
+  },
+  {
+    name: "ConcatSquashLinear forward + backward (rows 7, in 13, out 19) and dense",
+    run(rt) {
+      const rows = 7, nin = 13, nout = 19, t = 0.375;
+      const x = rt.arena.f32From(hashInputs(rows * nin, 8)), W = rt.arena.f32From(hashInputs(nin * nout, 9));
+      const [b, a, c, d] = [10, 11, 12, 13].map((s) => rt.arena.f32From(hashInputs(nout, s)));
+      const y = rt.arena.f32(rows * nout), z = rt.arena.f32(rows * nout), dy = rt.arena.f32From(hashInputs(rows * nout, 14));
+      rt.wasm.csl_forward(x.ptr, W.ptr, b.ptr, a.ptr, c.ptr, d.ptr, t, y.ptr, z.ptr, rows, nin, nout);
+      const dx = rt.arena.f32(rows * nin), dW = rt.arena.f32(nin * nout), scratch = rt.arena.f32(rows * nout);
+      const [db, da, dc, dd] = [0, 1, 2, 3].map(() => rt.arena.f32(nout));
+      const dt = rt.wasm.csl_backward(x.ptr, W.ptr, a.ptr, c.ptr, d.ptr, t, z.ptr, dy.ptr, dx.ptr, dW.ptr, db.ptr,
+        da.ptr, dc.ptr, dd.ptr, scratch.ptr, rows, nin, nout, 0);
+      const yd = rt.arena.f32(rows * nout), dxd = rt.arena.f32(rows * nin), dWd = rt.arena.f32(nin * nout), dbd = rt.arena.f32(nout);
+      rt.wasm.dense_forward(x.ptr, W.ptr, b.ptr, yd.ptr, rows, nin, nout);
+      rt.wasm.dense_backward(x.ptr, W.ptr, dy.ptr, dxd.ptr, dWd.ptr, dbd.ptr, rows, nin, nout, 0);
+      return concat([y, z, dx, dW, db, da, dc, dd, yd, dxd, dWd, dbd].map((q) => q.toArray()).concat([new Float32Array([dt])]));
+    },
+  },
+  {
+    name: "Bayesian dense + KL, log-softmax + NLL (rows 5, in 11, classes 10)",
+    run(rt) {
+      const rows = 5, nin = 11, nout = 10, nw = nin * nout;
+      const x = rt.arena.f32From(hashInputs(rows * nin, 15));
+      const muW = rt.arena.f32From(hashInputs(nw, 16)), lsW = rt.arena.f32From(hashInputs(nw, 17).map((v) => v - 4));
+      const epsW = rt.arena.f32From(hashInputs(nw, 18)), muB = rt.arena.f32From(hashInputs(nout, 19));
+      const lsB = rt.arena.f32From(hashInputs(nout, 20).map((v) => v - 4)), epsB = rt.arena.f32From(hashInputs(nout, 21));
+      const Ws = rt.arena.f32(nw), bs = rt.arena.f32(nout), y = rt.arena.f32(rows * nout);
+      rt.wasm.bayes_dense_forward(x.ptr, muW.ptr, lsW.ptr, epsW.ptr, muB.ptr, lsB.ptr, epsB.ptr, Ws.ptr, bs.ptr, y.ptr, rows, nin, nout);
+      const labels = rt.arena.alloc(rows * 4);
+      new Int32Array(rt.memory.buffer, labels, rows).set([3, 0, 9, 5, 5]);
+      const lp = rt.arena.f32(rows * nout), dz = rt.arena.f32(rows * nout);
+      rt.wasm.log_softmax_forward(y.ptr, lp.ptr, rows, nout);
+      const nll = rt.wasm.softmax_nll(y.ptr, labels, dz.ptr, rows, nout);
+      const dx = rt.arena.f32(rows * nin), g = [nw, nw, nout, nout].map((k) => rt.arena.f32(k)), scratch = rt.arena.f32(nw + nout);
+      rt.wasm.bayes_dense_backward(x.ptr, lsW.ptr, epsW.ptr, lsB.ptr, epsB.ptr, Ws.ptr, dz.ptr, dx.ptr,
+        g[0].ptr, g[1].ptr, g[2].ptr, g[3].ptr, scratch.ptr, rows, nin, nout, 0);
+      const kl = rt.wasm.gaussian_kl(muW.ptr, lsW.ptr, nw, 0.1);
+      rt.wasm.gaussian_kl_backward(muW.ptr, lsW.ptr, nw, 0.1, 1e-3, g[0].ptr, g[1].ptr, 1);
+      return concat([y, lp, dz, dx, ...g].map((q) => q.toArray()).concat([new Float32Array([nll, kl])]));
+    },
+  },
+  {
+    name: "Adam (L2 and decoupled) x 5 steps and EMA over 1027 parameters",
+    run(rt) {
+      const n = 1027;
+      const p = rt.arena.f32From(hashInputs(n, 22)), m = rt.arena.f32(n), v = rt.arena.f32(n), g = rt.arena.f32(n);
+      const ema = rt.arena.f32From(p.view);
+      for (let step = 1; step <= 5; step++) {
+        g.view.set(hashInputs(n, 30 + step));
+        rt.wasm.adam_step(p.ptr, g.ptr, m.ptr, v.ptr, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, step % 2, step);
+        rt.wasm.ema_update(ema.ptr, p.ptr, n, 0.999);
+      }
+      return concat([p, m, v, ema].map((q) => q.toArray()));
+    },
+  },
 ];
+
+function concat(parts) {
+  const out = new Float32Array(parts.reduce((s, q) => s + q.length, 0));
+  let o = 0;
+  for (const q of parts) { out.set(q, o); o += q.length; }
+  return out;
+}
 
 async function sha256Hex(bytes) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
