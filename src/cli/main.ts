@@ -1,21 +1,6 @@
 // `sdebnn` command line.
-import { init } from "../node.js";
+import { start } from "./start.js";
 import { SdebnnError } from "../runtime/errors.js";
-
-async function start(): Promise<void> {
-  const rt = await init();
-  const n = 1_000_000;
-  // sum_{k>=1} 1/k^2 = pi^2/6, accumulated in f32 in wasm with a fixed reduction order
-  const x = rt.arena.f32(n, false);
-  const v = x.view;
-  for (let k = 0; k < n; k++) v[k] = 1 / ((k + 1) * (k + 1));
-  const basel = rt.wasm.vec_sum(x.ptr, n);
-  const y = rt.arena.f32From(Array.from({ length: 1024 }, (_, i) => (i % 7) - 3));
-  const dot = rt.wasm.vec_dot(y.ptr, y.ptr, y.length);
-  console.log(`sdebnn: wasm loaded (${rt.memory.buffer.byteLength} bytes of linear memory)`);
-  console.log(`  sum_{k=1..${n}} 1/k^2 in f32 (SIMD, fixed order) = ${basel.toPrecision(9)}  (pi^2/6 = ${(Math.PI ** 2 / 6).toPrecision(9)})`);
-  console.log(`  |y|^2 for y_i = (i mod 7) - 3, i < 1024            = ${dot}`);
-}
 
 async function main(argv: string[]): Promise<number> {
   const cmd = argv[0] ?? "start";
