@@ -145,7 +145,7 @@ export class Toy1dModel {
     const S = cfg.train.samples, B = data.x.length, d = this.dim;
     return rt.arena.scoped(() => {
       const h0 = this.encode(data.x, S);
-      const bm = this.rand.brownian(streamId(Stream.trainNoise, step), S * this.weightDim, this.block.grid);
+      const bm = this.rand.sampleBrownian(Stream.trainNoise, step, 0, S, this.weightDim, this.block.grid);
       const run = this.block.forward(h0, B, bm, S, true);
       const pred = rt.arena.f32From(this.readout(run.hOut, S, B));
       const target = rt.arena.f32From(data.y);
@@ -165,13 +165,13 @@ export class Toy1dModel {
   }
 
   /** Function samples f_s(x) at the given raw inputs: S x x.length floats (no observation noise). */
-  sampleFunctions(x: Float32Array, S: number, stream: number): Float32Array {
+  sampleFunctions(x: Float32Array, S: number, draw: number): Float32Array {
     if (!(Number.isInteger(S) && S >= 1)) throw new ArgumentError(`samples must be a positive integer, got ${S}`);
     const { rt } = this;
     const B = x.length;
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, S);
-      const bm = this.rand.brownian(stream, S * this.weightDim, this.block.grid);
+      const bm = this.rand.sampleBrownian(Stream.evalNoise, draw, 0, S, this.weightDim, this.block.grid);
       const run = this.block.forward(h0, B, bm, S, false);
       return this.readout(run.hOut, S, B);
     });

@@ -14,8 +14,8 @@ export interface Toy1dPrediction {
 }
 
 /** Predictive distribution on a grid: S function samples, their mean and spread (wasm moments). */
-export function predictToy1d(rt: Runtime, model: Toy1dModel, x: Float32Array, S: number, stream: number): Toy1dPrediction {
-  const f = model.sampleFunctions(x, S, stream);
+export function predictToy1d(rt: Runtime, model: Toy1dModel, x: Float32Array, S: number, draw: number): Toy1dPrediction {
+  const f = model.sampleFunctions(x, S, draw);
   const N = x.length;
   return rt.arena.scoped(() => {
     const F = rt.arena.f32From(f), M = rt.arena.f32(N), SD = rt.arena.f32(N), tot = rt.arena.f32(N);
@@ -52,7 +52,7 @@ export function toy1dMetrics(rt: Runtime, model: Toy1dModel, rand: Randomness, S
   const xs: number[] = [];
   for (const [a, b] of cfg.data.ranges) for (let i = 0; i < 100; i++) xs.push(a + ((b - a) * (i + 0.5)) / 100);
   const held = sampleTargets(rt, rand, Float32Array.from(xs), cfg.data.noiseStd, streamId(Stream.data, 1));
-  const ph = predictToy1d(rt, model, held.x, S, streamId(Stream.evalNoise, 0));
+  const ph = predictToy1d(rt, model, held.x, S, 0);
   let inside = 0, se = 0;
   for (let i = 0; i < xs.length; i++) {
     const d = Math.abs(held.y[i]! - ph.mean[i]!);
@@ -62,7 +62,7 @@ export function toy1dMetrics(rt: Runtime, model: Toy1dModel, rand: Randomness, S
   const gapLo = r0[1], gapHi = cfg.data.ranges[1]![0];
   const grid: number[] = [];
   for (let i = 0; i <= 200; i++) grid.push(r0[0] - 1 + ((r1[1] + 1 - (r0[0] - 1)) * i) / 200);
-  const pred = predictToy1d(rt, model, Float32Array.from(grid), S, streamId(Stream.evalNoise, 1));
+  const pred = predictToy1d(rt, model, Float32Array.from(grid), S, 1);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const inGap = (x: number) => x > gapLo && x < gapHi;
   const inData = (x: number) => cfg.data.ranges.some(([a, b]) => x >= a && x <= b);

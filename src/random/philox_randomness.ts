@@ -4,7 +4,8 @@ import type { RandomFill } from "../nn/init.js";
 import type { FixedGrid } from "../sde/integrate.js";
 import { GridBrownian } from "../sde/brownian/grid.js";
 import { checkWord } from "../sde/brownian/path.js";
-import type { Randomness } from "./randomness.js";
+import { streamId, type Randomness } from "./randomness.js";
+import type { BrownianSource } from "../sde/terms.js";
 
 const TWO_POW_M24 = 1 / 16777216;
 
@@ -22,6 +23,11 @@ export class PhiloxRandomness implements Randomness {
 
   brownian(stream: number, dim: number, grid: FixedGrid): GridBrownian {
     return new GridBrownian(this.rt, { seed: this.seed, stream, dim, steps: grid.steps, t0: grid.t0, t1: grid.t1 });
+  }
+
+  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, grid: FixedGrid): BrownianSource {
+    const paths = Array.from({ length: count }, (_, k) => this.brownian(streamId(purpose, index, first + k), dim, grid));
+    return count === 1 ? paths[0]! : new ConcatBrownian(paths, dim);
   }
 
   normals(stream: number, out: Ptr, n: number): void {
@@ -54,5 +60,19 @@ export class PhiloxRandomness implements Randomness {
         out.set(z);
       },
     };
+  }
+}
+
+/** Several independent Brownian motions of `dim` components each, as one of count x dim. */
+export class ConcatBrownian implements BrownianSource {
+  readonly dim: number;
+  constructor(private readonly paths: BrownianSource[], private readonly each: number) {
+    this.dim = paths.length * each;
+  }
+  increment(s: number, t: number, out: Ptr): void {
+    this.paths.forEach((p, k) => p.increment(s, t, out + k * this.each * 4));
+  }
+  levyArea(s: number, t: number, out: Ptr): void {
+    this.paths.forEach((p, k) => p.levyArea!(s, t, out + k * this.each * 4));
   }
 }

@@ -4,21 +4,26 @@ import type { FixedGrid } from "../sde/integrate.js";
 import type { BrownianSource } from "../sde/terms.js";
 
 /**
- * Every random number of a run is a pure function of (seed, stream, counter). Streams separate
- * the purposes; the index (a training step, a sample batch) goes in the low 24 bits.
+ * Every random number of a run is a pure function of (seed, stream, counter). A stream word packs
+ * the purpose (4 bits), an index such as the training step (20 bits) and a sub-index such as the
+ * Monte-Carlo sample (8 bits), so that e.g. sample s of step k has its own noise whatever the
+ * sharding of the samples over workers.
  */
 export const Stream = {
-  init: 1 << 24,
-  data: 2 << 24,
-  trainNoise: 3 << 24,
-  evalNoise: 4 << 24,
-  headNoise: 5 << 24,
-  shuffle: 6 << 24,
-  corruption: 7 << 24,
+  init: 1,
+  data: 2,
+  trainNoise: 3,
+  evalNoise: 4,
+  headNoise: 5,
+  shuffle: 6,
+  corruption: 7,
 } as const;
 
-export function streamId(purpose: number, index: number): number {
-  return (purpose | (index & 0xffffff)) >>> 0;
+export const STREAM_INDEX_LIMIT = 1 << 20;
+export const STREAM_SUB_LIMIT = 1 << 8;
+
+export function streamId(purpose: number, index: number, sub = 0): number {
+  return ((purpose << 28) | ((index % STREAM_INDEX_LIMIT) << 8) | (sub % STREAM_SUB_LIMIT)) >>> 0;
 }
 
 /** The seeded random services a model needs, implemented over the wasm Philox generator. */
@@ -26,6 +31,11 @@ export interface Randomness {
   readonly seed: number;
   /** A Brownian motion with `dim` components on a fixed grid (regenerable in any order). */
   brownian(stream: number, dim: number, grid: FixedGrid): BrownianSource;
+  /**
+   * Independent Brownian motions for Monte-Carlo samples first..first+count-1 of one draw
+   * (stream purpose/index, sub-index = sample), concatenated: count x dim components.
+   */
+  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, grid: FixedGrid): BrownianSource;
   /** out <- n standard normals. */
   normals(stream: number, out: Ptr, n: number): void;
   /** Initialisation fills drawn from one stream. */
