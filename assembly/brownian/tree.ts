@@ -71,6 +71,12 @@ let gW: f64 = 0, gF: f64 = 0;
   gF = gFa + hb * (gWa * u + 0.5 * gWn * uu + gHn * uu * (3 - 2 * u));
 }
 
+/** W and F at the right end of the current node (length len). */
+@inline function evalEnd(len: f64): void {
+  gW = gWa + gWn;
+  gF = gFa + len * (gWa + gHn + 0.5 * gWn);
+}
+
 /**
  * Increment W_{s,t} (into outW) and space-time Levy area H_{s,t} (into outH) of a D-dimensional
  * Brownian motion on [t0, t1] for t0 <= s <= t <= t1, from the tree of depth `depth` (0..30) keyed
@@ -84,11 +90,15 @@ export function brownian_tree(seed: u32, stream: u32, depth: i32, D: i32, t0: f6
   const cells = <f64>ncell;
   const ps = min(max((s - t0) / L * cells, 0.0), cells);
   const pt = min(max((t - t0) / L * cells, 0.0), cells);
+  // t1 has no left-end representation in any cell: it is evaluated at the root's right end, so
+  // W(t1) is the root's W exactly and a deeper tree refines a shallower one bit for bit.
+  const sEnd = ps >= cells, tEnd = pt >= cells;
   const js = min(<i32>Math.floor(ps), ncell - 1);
   const jt = min(<i32>Math.floor(pt), ncell - 1);
   const us = ps - <f64>js, ut = pt - <f64>jt;
   const diff = js ^ jt;
-  const dstar = diff == 0 ? n : n - 32 + <i32>clz(diff); // level of the deepest common node
+  // level of the deepest node holding both points (the root when t = t1)
+  const dstar = tEnd ? 0 : diff == 0 ? n : n - 32 + <i32>clz(diff);
 
   // Counters (c1, c2) of every normal the query needs: root, all n splits on s's path, then the
   // splits on t's path below the common node.
@@ -103,7 +113,7 @@ export function brownian_tree(seed: u32, stream: u32, depth: i32, D: i32, t0: f6
     K += 2;
   }
   const tBase = K;
-  for (let d = dstar + 1; d < n; d++) {
+  for (let d = dstar + 1; d < n && !tEnd; d++) {
     const i = <u32>jt >>> <u32>(n - d);
     const o = <usize>K << 2;
     store<u32>(CNT1 + o, i); store<u32>(CNT2 + o, <u32>(2 + 2 * d));
@@ -134,15 +144,23 @@ export function brownian_tree(seed: u32, stream: u32, depth: i32, D: i32, t0: f6
       descend(js, n, 0, dstar, 2, w);
       const Wc = gWn, Hc = gHn;
       gWa = 0; gFa = 0; // from here on, relative to the left end of the common node
-      descend(js, n, dstar, n, 2 + 2 * dstar, w);
-      evalCell(us, hb);
+      if (sEnd) {
+        evalEnd(L);
+      } else {
+        descend(js, n, dstar, n, 2 + 2 * dstar, w);
+        evalCell(us, hb);
+      }
       const Ws = gW, Fs = gF;
       gWa = 0; gFa = 0; gWn = Wc; gHn = Hc;
-      if (dstar < n) {
-        descend(jt, n, dstar, dstar + 1, 2 + 2 * dstar, w);
-        descend(jt, n, dstar + 1, n, tBase, w);
+      if (tEnd) {
+        evalEnd(L);
+      } else {
+        if (dstar < n) {
+          descend(jt, n, dstar, dstar + 1, 2 + 2 * dstar, w);
+          descend(jt, n, dstar + 1, n, tBase, w);
+        }
+        evalCell(ut, hb);
       }
-      evalCell(ut, hb);
       const Wst = gW - Ws;
       const e = <usize>((b << 2) + w) << 2;
       if (outW != 0) store<f32>(outW + e, <f32>Wst);

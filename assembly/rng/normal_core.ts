@@ -5,7 +5,7 @@
 //   z[4b+0] = r(X0) cos phi(X1),  z[4b+1] = r(X0) sin phi(X1),
 //   z[4b+2] = r(X2) cos phi(X3),  z[4b+3] = r(X2) sin phi(X3),
 // with
-//   u     = f32(X) * 2^-32 + 2^-33          in [2^-33, 1]   (exact for X < 2^24, the tail end)
+//   u     = f32(X) * 2^-32 + 2^-33          in [2^-33, 1]   (exact for X < 2^23: the tail, r > 3.53)
 //   r     = sqrt(max(0, -2 ln u))           ln: Cephes logf polynomial on [sqrt(1/2), sqrt(2))
 //   phi   = q pi/2 + theta,  q = X >> 30,  theta = (X & 0x3fffffff - 2^29) * pi 2^-31 in [-pi/4, pi/4)
 //   sin/cos(theta): Cephes sinf/cosf polynomials (|theta| <= pi/4, no range reduction needed);

@@ -88,8 +88,10 @@ describe("normals", () => {
 
   it("different seeds, streams, steps and domains give different streams", () => {
     const base = normals(rt, 1, 1, 1, 1, 1, 0, 64);
-    for (const args of [[2, 1, 1, 1, 1], [1, 2, 1, 1, 1], [1, 1, 2, 1, 1], [1, 1, 1, 2, 1], [1, 1, 1, 1, 2]] as const) {
-      const other = normals(rt, ...args, 0, 64);
+    const variants: [number, number, number, number, number][] =
+      [[2, 1, 1, 1, 1], [1, 2, 1, 1, 1], [1, 1, 2, 1, 1], [1, 1, 1, 2, 1], [1, 1, 1, 1, 2]];
+    for (const [k0, k1, c1, c2, c3] of variants) {
+      const other = normals(rt, k0, k1, c1, c2, c3, 0, 64);
       let equal = 0;
       for (let i = 0; i < 64; i++) if (other[i] === base[i]) equal++;
       expect(equal).toBe(0);

@@ -123,6 +123,43 @@ export const cases = [
       return concat([p, m, v, ema].map((q) => q.toArray()));
     },
   },
+  {
+    name: "rng: philox4x32-10 words of 1001 blocks",
+    run(rt) {
+      const p = rt.arena.alloc(16 * 1001);
+      rt.wasm.rng_philox(0xdeadbeef, 42, 0xfffffff0, 1, 2, 3, 1001, p);
+      return new Uint32Array(rt.memory.buffer, p, 4 * 1001).slice();
+    },
+  },
+  {
+    name: "rng: 10007 standard normals from element 5, scaled by 0.75",
+    run(rt) {
+      const out = rt.arena.f32(10007);
+      rt.wasm.rng_normal(2024, 7, 3, 0, 9, 5, 10007, 0.75, out.ptr);
+      return out.toArray();
+    },
+  },
+  {
+    name: "brownian: grid increments [7][33], a 5-step sum and a Levy area",
+    run(rt) {
+      const D = 33, out = rt.arena.f32(7 * D + 2 * D);
+      rt.wasm.brownian_grid(11, 3, 100, 7, D, 0.01, out.ptr);
+      rt.wasm.brownian_grid_sum(11, 3, 100, 5, D, 0.01, out.ptr + 4 * 7 * D);
+      rt.wasm.brownian_grid_levy(11, 3, 104, D, 0.01, out.ptr + 4 * 8 * D);
+      return out.toArray();
+    },
+  },
+  {
+    name: "brownian: virtual tree W and H over 6 intervals (depth 20, D = 9)",
+    run(rt) {
+      const D = 9, qs = [[0, 1], [0.1, 0.37], [0.25, 0.5], [0.3, 0.3001], [0.999, 2], [1.5, 2]];
+      const out = rt.arena.f32(2 * D * qs.length);
+      qs.forEach(([s, t], k) => {
+        rt.wasm.brownian_tree(5, 6, 20, D, 0, 2, s, t, out.ptr + 8 * D * k, out.ptr + 8 * D * k + 4 * D);
+      });
+      return out.toArray();
+    },
+  },
 ];
 
 function concat(parts) {
