@@ -27,3 +27,4 @@ export * from "./rng/philox";
 export * from "./rng/normal";
 export * from "./brownian/grid";
 export * from "./brownian/tree";
+export * from "./eval/metrics";

@@ -41,3 +41,4 @@ export { Optimizer, OPTIM_DEFAULTS, type OptimConfig, type StepStats } from "./t
 export { Toy1dModel, TOY1D_DEFAULTS, makeToy1dData, type Toy1dConfig, type Toy1dData } from "./models/toy1d.js";
 export { predictToy1d, toy1dMetrics, toy1dFigure, type Toy1dMetrics, type Toy1dPrediction } from "./models/toy1d_eval.js";
 export { runToy1d, type Toy1dResult, type Toy1dProgress } from "./models/toy1d_run.js";
+export { classificationMetrics, predictiveSummary, auroc, reliabilityDiagram, type ClassificationMetrics, type CalibrationBin, type PredictiveSummary } from "./eval/metrics.js";

@@ -110,6 +110,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
   "gaussian_nll", "laplace_nll", "toy1d_targets",
   "sample_moments", "first_nonfinite", "lr_cosine",
+  "predictive_summary", "calibration_metrics",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -159,3 +160,11 @@ export interface BrownianExports {
                 s: number, t: number, outW: Ptr, outH: Ptr): void;
 }
 export interface WasmExports extends RngExports, BrownianExports {}
+
+export interface EvalExports {
+  /** Mean over S samples of probs [S x N x C]; predictive entropy and mutual information per input. */
+  predictive_summary(probs: Ptr, S: number, N: number, C: number, mean: Ptr, entropy: Ptr, mi: Ptr): void;
+  /** Accuracy, NLL, Brier, ECE, mean confidence, mean entropy, then per-bin (count, acc, conf); f64 out. */
+  calibration_metrics(p: Ptr, labels: Ptr, N: number, C: number, bins: number, out: Ptr): void;
+}
+export interface WasmExports extends EvalExports {}
