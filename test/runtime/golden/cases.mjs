@@ -1,7 +1,7 @@
 // Golden cases run identically in Node, Deno and Chromium: each returns a typed array whose
 // bytes must agree bit for bit across runtimes. Inputs come from integer hashing only
 // (no floating point in JS), so every runtime feeds the wasm the same bits.
-// Add a case per kernel family: { name, run(rt) -> TypedArray }.
+// Add a case per kernel family: { name, run(rt, sdebnn) -> TypedArray }.
 
 /** Deterministic f32 inputs in [-1, 1) from a 32-bit integer hash (lowbias32). */
 export function hashInputs(n, seed) {
@@ -169,6 +169,30 @@ function concat(parts) {
   return out;
 }
 
+/** End-to-end cases through the public API (the package's own orchestration in every runtime). */
+cases.push(
+  {
+    name: "training: 3 Adam updates of a small toy 1D SDE-BNN (STL KL, 4 MC samples), then predictions",
+    run(rt, sdebnn) {
+      const cfg = structuredClone(sdebnn.TOY1D_DEFAULTS);
+      cfg.seed = 7;
+      cfg.model.hidden = 8;
+      cfg.model.nnHidden = 8;
+      cfg.model.steps = 6;
+      cfg.train.samples = 4;
+      cfg.train.updates = 3;
+      const rand = new sdebnn.PhiloxRandomness(rt, cfg.seed);
+      const data = sdebnn.makeToy1dData(rt, rand, cfg.data);
+      const model = new sdebnn.Toy1dModel(rt, rand, cfg);
+      const opt = new sdebnn.Optimizer(rt, model.space, { ...sdebnn.OPTIM_DEFAULTS, lr: 1e-2, updates: 3 });
+      const losses = [];
+      for (let k = 0; k < 3; k++) losses.push(opt.update(() => model.trainStep(data, k)).loss);
+      const f = model.sampleFunctions(Float32Array.from([-1, 0, 1, 4, 7.5]), 3, 0);
+      return concat([model.space.allocated.params.toArray(), opt.m.toArray(), opt.v.toArray(), new Float32Array(losses), f]);
+    },
+  },
+);
+
 async function sha256Hex(bytes) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -184,7 +208,7 @@ export async function goldenRun(sdebnn, wasmBytes) {
   const samples = {};
   for (const c of cases) {
     const rt = await sdebnn.init(module);
-    const out = c.run(rt);
+    const out = c.run(rt, sdebnn);
     results[c.name] = await sha256Hex(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     samples[c.name] = Array.from(out.subarray(out.length - 4));
   }
