@@ -30,6 +30,8 @@ export interface Toy1dConfig {
     augment: number;
     hidden: number;
     nnHidden: number;
+    /** Scale of the hypernetwork's initial weights (its last layer starts at zero). */
+    nnInitScale: number;
     sigma: number;
     theta: number;
     steps: number;
@@ -53,7 +55,7 @@ export interface Toy1dConfig {
 export const TOY1D_DEFAULTS: Toy1dConfig = {
   seed: 0,
   data: { perCluster: 20, ranges: [[0, 2], [6, 8]], noiseStd: 0.1, center: 4, scale: 4 },
-  model: { augment: 2, hidden: 64, nnHidden: 64, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "stl", gradient: "backprop" },
+  model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "stl", gradient: "backprop" },
   train: { updates: 2000, lr: 1e-3, samples: 10, likelihood: "gaussian", likelihoodScale: 0.1, klCoef: 1, klDivideByN: false },
 };
 
@@ -101,10 +103,11 @@ export class Toy1dModel {
       new ConcatSquash(m.hidden, this.dim),
     ]);
     const D = fStack.paramCount;
+    // the hypernetwork starts small (scale nnInitScale) with a zero last layer: posterior = prior
     const nStack = new Stack([
-      new ConcatSquash(D, m.nnHidden), new Swish(m.nnHidden),
-      new ConcatSquash(m.nnHidden, m.nnHidden), new Swish(m.nnHidden),
-      new ConcatSquash(m.nnHidden, D, true),
+      new ConcatSquash(D, m.nnHidden, m.nnInitScale), new Swish(m.nnHidden),
+      new ConcatSquash(m.nnHidden, m.nnHidden, m.nnInitScale), new Swish(m.nnHidden),
+      new ConcatSquash(m.nnHidden, D, 0),
     ]);
     this.phi = this.space.add("nn", [nStack.paramCount], stackInit(nStack, rand.init(streamId(Stream.init, 1))));
     const net = m.sigma > 0 ? new StackWeightDrift(rt, nStack, this.phi) : null;

@@ -1,25 +1,25 @@
 import type { Ptr } from "../../runtime/abi.js";
-import type { Layer, LayerContext, ParamSlot } from "../layer.js";
+import type { InitSpec, Layer, LayerContext, ParamSlot } from "../layer.js";
 
 /**
  * ConcatSquashLinear (SPEC section 2): y = (x W + b) * sigmoid(a t + c) + d t.
- * Parameters in order W [in x out], b, a, c, d [out]. `zeroInit` makes every parameter start at
- * zero (the hypernetwork's last layer, so that the posterior starts equal to the prior).
+ * Parameters in order W [in x out], b, a, c, d [out]. Initialisation as in the reference code:
+ * W ~ He normal (std sqrt(2 / in)), b, a, c, d ~ N(0, 0.01^2), all multiplied by `scale`;
+ * scale 0 starts every parameter at zero (the hypernetwork's last layer, so that the posterior
+ * starts equal to the prior).
  */
 export class ConcatSquash implements Layer {
   readonly kind = "concat_squash";
   readonly params: readonly ParamSlot[];
   readonly cachePerRow: number;
-  constructor(readonly inSize: number, readonly outSize: number, zeroInit = false) {
-    const bound = 1 / Math.sqrt(inSize);
-    const w = zeroInit ? { kind: "zeros" as const } : { kind: "uniform" as const, bound };
-    const v = zeroInit ? { kind: "zeros" as const } : { kind: "uniform" as const, bound };
+  constructor(readonly inSize: number, readonly outSize: number, scale = 1) {
+    const init = (std: number): InitSpec => (scale === 0 ? { kind: "zeros" } : { kind: "normal", std: std * scale });
     this.params = [
-      { name: "W", shape: [inSize, outSize], init: w },
-      { name: "b", shape: [outSize], init: v },
-      { name: "a", shape: [outSize], init: zeroInit ? { kind: "zeros" } : { kind: "uniform", bound: 1 } },
-      { name: "c", shape: [outSize], init: zeroInit ? { kind: "zeros" } : { kind: "uniform", bound: 1 } },
-      { name: "d", shape: [outSize], init: zeroInit ? { kind: "zeros" } : { kind: "uniform", bound } },
+      { name: "W", shape: [inSize, outSize], init: init(Math.sqrt(2 / inSize)) },
+      { name: "b", shape: [outSize], init: init(0.01) },
+      { name: "a", shape: [outSize], init: init(0.01) },
+      { name: "c", shape: [outSize], init: init(0.01) },
+      { name: "d", shape: [outSize], init: init(0.01) },
     ];
     this.cachePerRow = outSize; // z = x W + b
   }
