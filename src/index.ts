@@ -42,3 +42,4 @@ export { Toy1dModel, TOY1D_DEFAULTS, makeToy1dData, type Toy1dConfig, type Toy1d
 export { predictToy1d, toy1dMetrics, toy1dFigure, type Toy1dMetrics, type Toy1dPrediction } from "./models/toy1d_eval.js";
 export { runToy1d, type Toy1dResult, type Toy1dProgress } from "./models/toy1d_run.js";
 export { classificationMetrics, predictiveSummary, auroc, reliabilityDiagram, type ClassificationMetrics, type CalibrationBin, type PredictiveSummary } from "./eval/metrics.js";
+export { ScalarOU, RotatingOU, GBM, CubicDrift } from "./sde/examples.js";

@@ -73,7 +73,7 @@ export class SdeBnnBlock {
   private readonly makeHidden: (rows: number) => HiddenDrift;
 
   constructor(private readonly rt: Runtime, space: ParamSpace, name: string, hidden: HiddenDriftSource,
-              readonly net: WeightDrift | null, readonly opts: SdeBnnBlockOptions) {
+              readonly net: WeightDrift | null, private opts: SdeBnnBlockOptions) {
     this.makeHidden = hidden instanceof Stack ? (rows) => new StackHiddenDrift(rt, hidden, rows) : hidden;
     this.weightSize = hidden instanceof Stack ? hidden.paramCount : hidden(1).weightSize;
     this.w0 = space.add(`${name}.w0`, [this.weightSize], opts.w0Init);
@@ -85,6 +85,11 @@ export class SdeBnnBlock {
       throw new ArgumentError(`gradient 'adjoint' needs solver 'reversible_heun' (its exact reverse step), got '${this.solverName}'`);
     }
     if (net && net.dim !== this.weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${this.weightSize}`);
+  }
+
+  /** The KL estimator of later forward passes (e.g. to compare estimators at the same weights). */
+  setKlEstimator(kl: KlEstimator): void {
+    this.opts = { ...this.opts, kl };
   }
 
   /**
