@@ -26,8 +26,17 @@ export interface SdeBnnBlockOptions {
   t1?: number;
   /** "backprop" keeps step-boundary states; "adjoint" (reversible Heun only) keeps O(1) memory. */
   gradient?: GradientMethod;
-  /** Initial value of the learned point estimate w_0. */
+  /** Initial value of the learned point estimate w_0 (the mean of q(w_0) when mean-field). */
   w0Init: ParamInit;
+  /**
+   * "point": w_0 is a learned point estimate. "meanfield": q(w_0) = N(mu, exp(logstd)^2) per weight
+   * with prior N(0, w0PriorStd^2); each Monte-Carlo sample draws its own w_0 and the closed-form
+   * KL(q(w_0) || p(w_0)) joins the loss.
+   */
+  w0Mode?: "point" | "meanfield";
+  w0PriorStd?: number;
+  /** Initial log-std of q(w_0) (default -4, as the reference's mean-field layers). */
+  w0LogStdInit?: number;
 }
 
 /** What forward() leaves for backward(). */
@@ -43,6 +52,8 @@ export interface BlockRun {
   state: Ptr;
   saved: Ptr;
   brownian: BrownianSource;
+  /** The augmented initial state (holds each sample's w_0 draw). */
+  y0: Ptr;
 }
 
 export function makeSolver(rt: Runtime, name: SolverName, terms: BlockTerms): Solver {
@@ -66,6 +77,8 @@ export type HiddenDriftSource = Stack | ((rows: number) => HiddenDrift);
  */
 export class SdeBnnBlock {
   readonly w0: ParamRef;
+  /** log-std of q(w_0) in "meanfield" mode, else null. */
+  readonly w0LogStd: ParamRef | null;
   readonly grid: FixedGrid;
   readonly gradient: GradientMethod;
   readonly weightSize: number;
@@ -77,6 +90,12 @@ export class SdeBnnBlock {
     this.makeHidden = hidden instanceof Stack ? (rows) => new StackHiddenDrift(rt, hidden, rows) : hidden;
     this.weightSize = hidden instanceof Stack ? hidden.paramCount : hidden(1).weightSize;
     this.w0 = space.add(`${name}.w0`, [this.weightSize], opts.w0Init);
+    this.w0LogStd = opts.w0Mode === "meanfield"
+      ? space.add(`${name}.w0_logstd`, [this.weightSize], { kind: "constant", value: opts.w0LogStdInit ?? -4 })
+      : null;
+    if (opts.w0Mode === "meanfield" && !((opts.w0PriorStd ?? 0.1) > 0)) {
+      throw new ArgumentError(`w0PriorStd must be > 0, got ${opts.w0PriorStd}`);
+    }
     this.grid = { t0: opts.t0 ?? 0, t1: opts.t1 ?? 1, steps: opts.steps };
     checkGrid(this.grid);
     this.solverName = opts.solver ?? "euler";
@@ -96,7 +115,24 @@ export class SdeBnnBlock {
    * h(0) of every sample (samples x hidden floats, `rows` examples each) -> h(T). The Brownian
    * source has samples x D_w dimensions: one independent weight path per sample, shared by the batch.
    */
-  forward(hIn: Ptr, rows: number, brownian: BrownianSource, samples = 1, training = true): BlockRun {
+  /** KL(q(w_0) || p(w_0)) in closed form (0 for a point estimate). */
+  w0Kl(): number {
+    if (!this.w0LogStd) return 0;
+    return this.rt.wasm.gaussian_kl(this.w0.ptr, this.w0LogStd.ptr, this.weightSize, this.opts.w0PriorStd ?? 0.1);
+  }
+
+  /** Adds klWeight * d KL(q(w_0) || p(w_0)) to the gradients of mu and logstd. */
+  w0KlBackward(klWeight: number): void {
+    if (!this.w0LogStd) return;
+    this.rt.wasm.gaussian_kl_backward(this.w0.ptr, this.w0LogStd.ptr, this.weightSize, this.opts.w0PriorStd ?? 0.1, klWeight,
+      this.w0.grad, this.w0LogStd.grad, 1);
+  }
+
+  /**
+   * h(0) of every sample (samples x hidden floats, `rows` examples each) -> h(T). With a mean-field
+   * w_0, `w0Noise` holds samples x D_w standard normals (one w_0 draw per sample).
+   */
+  forward(hIn: Ptr, rows: number, brownian: BrownianSource, samples = 1, training = true, w0Noise: Ptr = 0): BlockRun {
     const { rt } = this;
     const D = this.weightSize;
     const hidden = this.makeHidden(rows);
@@ -108,11 +144,16 @@ export class SdeBnnBlock {
     if (brownian.dim !== S * D) throw new ArgumentError(`the Brownian source has ${brownian.dim} dimensions, expected samples x D_w = ${S * D}`);
     const y0 = rt.arena.alloc(terms.dim * 4, true);
     rt.wasm.sde_lincomb(y0, hIn, S * H, 0, 0, 0, 0, 0, 0);
-    for (let s = 0; s < S; s++) rt.wasm.sde_lincomb(terms.wOf(y0, s), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
+    if (this.w0LogStd) {
+      if (!w0Noise) throw new ArgumentError("a mean-field w_0 needs w0Noise: samples x D_w standard normals");
+      for (let s = 0; s < S; s++) rt.wasm.bayes_sample(this.w0.ptr, this.w0LogStd.ptr, w0Noise + s * D * 4, terms.wOf(y0, s), D);
+    } else {
+      for (let s = 0; s < S; s++) rt.wasm.sde_lincomb(terms.wOf(y0, s), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
+    }
     const keep = training && this.gradient === "backprop";
     const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
     const klSamples = new Float32Array(rt.memory.buffer, terms.klOf(state), S).slice();
-    return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, state, saved, brownian };
+    return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, state, saved, brownian, y0 };
   }
 
   /**
@@ -137,6 +178,14 @@ export class SdeBnnBlock {
       }
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
       for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);
+      if (this.w0LogStd) {
+        // w_0 = mu + exp(logstd) eps: d w_0 / d logstd = w_0 - mu
+        const dev = rt.arena.alloc(D * 4);
+        for (let s = 0; s < S; s++) {
+          rt.wasm.sde_lincomb(dev, terms.wOf(run.y0, s), D, -1, this.w0.ptr, 0, 0, 0, 0);
+          rt.wasm.sde_muladd(this.w0LogStd.grad, this.w0LogStd.grad, D, 1, terms.wOf(adj0, s), dev);
+        }
+      }
     });
   }
 }
