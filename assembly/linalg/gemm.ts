@@ -53,9 +53,46 @@ function scaleRow(c: usize, N: i32, beta: f32): void {
   return s;
 }
 
+/** Rows c0..c3 [0..N) += a_r * b[0..N): one pass over b for four rows of C. */
+@inline function axpyRows4(c0: usize, c1: usize, c2: usize, c3: usize, b: usize, N: i32, a0: f32, a1: f32, a2: f32, a3: f32): void {
+  const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
+  let j = 0;
+  for (; j + 4 <= N; j += 4) {
+    const o = <usize>j << 2;
+    const bv = v128.load(b + o);
+    v128.store(c0 + o, f32x4.add(v128.load(c0 + o), f32x4.mul(v0, bv)));
+    v128.store(c1 + o, f32x4.add(v128.load(c1 + o), f32x4.mul(v1, bv)));
+    v128.store(c2 + o, f32x4.add(v128.load(c2 + o), f32x4.mul(v2, bv)));
+    v128.store(c3 + o, f32x4.add(v128.load(c3 + o), f32x4.mul(v3, bv)));
+  }
+  for (; j < N; j++) {
+    const o = <usize>j << 2;
+    const bv = load<f32>(b + o);
+    store<f32>(c0 + o, load<f32>(c0 + o) + a0 * bv);
+    store<f32>(c1 + o, load<f32>(c1 + o) + a1 * bv);
+    store<f32>(c2 + o, load<f32>(c2 + o) + a2 * bv);
+    store<f32>(c3 + o, load<f32>(c3 + o) + a3 * bv);
+  }
+}
+
 export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                      A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32): void {
-  for (let i = 0; i < M; i++) {
+  let i0 = 0;
+  if (!transB) {
+    // four rows of C at a time: each row of B is read once per four rows (same per-element order)
+    for (; i0 + 4 <= M; i0 += 4) {
+      const c0 = at(C, ldc, i0, 0), c1 = at(C, ldc, i0 + 1, 0), c2 = at(C, ldc, i0 + 2, 0), c3 = at(C, ldc, i0 + 3, 0);
+      scaleRow(c0, N, beta); scaleRow(c1, N, beta); scaleRow(c2, N, beta); scaleRow(c3, N, beta);
+      for (let k = 0; k < K; k++) {
+        const a0 = alpha * load<f32>(transA ? at(A, lda, k, i0) : at(A, lda, i0, k));
+        const a1 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 1) : at(A, lda, i0 + 1, k));
+        const a2 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 2) : at(A, lda, i0 + 2, k));
+        const a3 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 3) : at(A, lda, i0 + 3, k));
+        axpyRows4(c0, c1, c2, c3, at(B, ldb, k, 0), N, a0, a1, a2, a3);
+      }
+    }
+  }
+  for (let i = i0; i < M; i++) {
     const c = at(C, ldc, i, 0);
     if (transB) {
       // C[i, j] = alpha * sum_k opA[i, k] B[j, k] (rows of B are contiguous over k)
