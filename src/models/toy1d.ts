@@ -55,8 +55,8 @@ export interface Toy1dConfig {
 export const TOY1D_DEFAULTS: Toy1dConfig = {
   seed: 0,
   data: { perCluster: 20, ranges: [[0, 2], [6, 8]], noiseStd: 0.1, center: 4, scale: 4 },
-  model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "stl", gradient: "backprop" },
-  train: { updates: 2000, lr: 1e-3, samples: 10, likelihood: "gaussian", likelihoodScale: 0.1, klCoef: 1, klDivideByN: false },
+  model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "quadratic", gradient: "backprop" },
+  train: { updates: 1000, lr: 3e-3, samples: 10, likelihood: "laplace", likelihoodScale: 0.1, klCoef: 1, klDivideByN: false },
 };
 
 export interface Toy1dData {
