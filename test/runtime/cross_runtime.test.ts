@@ -20,7 +20,8 @@ let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  const sdebnn = await import("../../dist/node.js");
+  const distNode = "../../dist/node.js";
+  const sdebnn = (await import(distNode)) as typeof import("../../src/node.js");
   node = await goldenRun(sdebnn, new Uint8Array(readFileSync(join(ROOT, "dist/sdebnn.wasm"))));
 
   deno = runDenoJson<Golden>(join(ROOT, "test/runtime/golden/deno_main.mjs"));
