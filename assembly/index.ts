@@ -28,3 +28,5 @@ export * from "./rng/normal";
 export * from "./brownian/grid";
 export * from "./brownian/tree";
 export * from "./eval/metrics";
+export * from "./nn/conv2d";
+export * from "./nn/conv_transpose2d";

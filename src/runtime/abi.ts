@@ -111,6 +111,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "gaussian_nll", "laplace_nll", "toy1d_targets",
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
+  "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -168,3 +169,19 @@ export interface EvalExports {
   calibration_metrics(p: Ptr, labels: Ptr, N: number, C: number, bins: number, out: Ptr): void;
 }
 export interface WasmExports extends EvalExports {}
+
+export interface ConvExports {
+  /** ConcatConv2D forward, NCHW; W [Cout, T + Cin, k, k] with the time channel first when T = 1. */
+  conv2d_forward(x: Ptr, W: Ptr, b: Ptr, y: Ptr, B: number, Cin: number, H: number, Wd: number, Cout: number, k: number,
+                 s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr): void;
+  /** VJP: dW, db accumulated, dx overwritten (0: skip); returns dL/dt. */
+  conv2d_backward(x: Ptr, W: Ptr, dy: Ptr, dx: Ptr, dW: Ptr, db: Ptr, B: number, Cin: number, H: number, Wd: number,
+                  Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr): number;
+  /** ConcatConvTranspose2D forward; W [T + Cin, Cout, k, k]. */
+  conv_transpose2d_forward(x: Ptr, W: Ptr, b: Ptr, y: Ptr, B: number, Cin: number, H: number, Wd: number, Cout: number,
+                           k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr): void;
+  conv_transpose2d_backward(x: Ptr, W: Ptr, dy: Ptr, dx: Ptr, dW: Ptr, db: Ptr, B: number, Cin: number, H: number, Wd: number,
+                            Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number,
+                            scratch: Ptr): number;
+}
+export interface WasmExports extends ConvExports {}

@@ -1,0 +1,57 @@
+// Shared pieces of the convolution kernels (NCHW): bias + time-channel epilogue and reductions.
+
+/** y[c, p] += b[c] + t * tmap[c, p] for c < C, p < P (b or tmap may be 0). */
+export function add_bias_time(y: usize, b: usize, tmap: usize, t: f32, C: i32, P: i32): void {
+  const tv = f32x4.splat(t);
+  for (let c = 0; c < C; c++) {
+    const row = y + ((<usize>c * <usize>P) << 2);
+    const bias = b ? load<f32>(b + (<usize>c << 2)) : <f32>0;
+    const bv = f32x4.splat(bias);
+    const trow = tmap + ((<usize>c * <usize>P) << 2);
+    let p = 0;
+    for (; p + 4 <= P; p += 4) {
+      const o = <usize>p << 2;
+      let v = f32x4.add(v128.load(row + o), bv);
+      if (tmap) v = f32x4.add(v, f32x4.mul(tv, v128.load(trow + o)));
+      v128.store(row + o, v);
+    }
+    for (; p < P; p++) {
+      const o = <usize>p << 2;
+      let v = load<f32>(row + o) + bias;
+      if (tmap) v += t * load<f32>(trow + o);
+      store<f32>(row + o, v);
+    }
+  }
+}
+
+/** sum[i] = sum_b x[b, i] over B blocks of n floats, b in order. */
+export function sum_blocks(x: usize, B: i32, n: i32, sum: usize): void {
+  memory.copy(sum, x, <usize>n << 2);
+  for (let b = 1; b < B; b++) {
+    const blk = x + ((<usize>b * <usize>n) << 2);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(sum + o, f32x4.add(v128.load(sum + o), v128.load(blk + o)));
+    }
+    for (; i < n; i++) store<f32>(sum + (<usize>i << 2), load<f32>(sum + (<usize>i << 2)) + load<f32>(blk + (<usize>i << 2)));
+  }
+}
+
+/** out[r] += scale * sum_p x[r, p] (f64 accumulation in p order), r < R. */
+export function add_row_sums(x: usize, R: i32, P: i32, scale: f32, out: usize): void {
+  for (let r = 0; r < R; r++) {
+    let s: f64 = 0;
+    const row = x + ((<usize>r * <usize>P) << 2);
+    for (let p = 0; p < P; p++) s += <f64>load<f32>(row + (<usize>p << 2));
+    const o = out + (<usize>r << 2);
+    store<f32>(o, load<f32>(o) + scale * <f32>s);
+  }
+}
+
+/** sum_i x[i] y[i] in f64, index order. */
+export function dot_f64(x: usize, y: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s += <f64>load<f32>(x + (<usize>i << 2)) * <f64>load<f32>(y + (<usize>i << 2));
+  return s;
+}

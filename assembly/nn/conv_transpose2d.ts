@@ -1,0 +1,71 @@
+// ConcatConvTranspose2D in NCHW: the adjoint geometry of conv2d (stride s, padding pad, output
+// size Ho x Wo = (H - 1) s - 2 pad + k + outputPadding). Weights W [T + Cin, Cout, k, k] (PyTorch's
+// ConvTranspose2d layout; the time channel first when T = 1), bias [Cout]. The t channel adds
+// t * tmap with tmap = col2im of W_t repeated over the input grid (border aware). Scratch (floats):
+//   forward  Cout k^2 H W + [T] (Cout k^2 H W + Cout Ho Wo)
+//   backward Cout k^2 H W + Cout Ho Wo + [T] (Cout k^2 H W + Cout Ho Wo)
+import { gemm } from "../linalg/gemm";
+import { im2col, col2im } from "./im2col";
+import { add_bias_time, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
+
+@inline function F(n: i32): usize { return <usize>n << 2; }
+
+/** tmap [Cout, Ho Wo] = col2im(W_t repeated over the H x W input grid). */
+function timeMap(W: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
+                 colT: usize, tmap: usize): void {
+  const R = Cout * k * k, HW = H * Wd;
+  for (let r = 0; r < R; r++) {
+    const v = load<f32>(W + F(r));
+    const row = colT + F(r * HW);
+    for (let p = 0; p < HW; p++) store<f32>(row + F(p), v);
+  }
+  memory.fill(tmap, 0, F(Cout * Ho * Wo));
+  col2im(colT, Cout, Ho, Wo, k, k, s, pad, H, Wd, tmap);
+}
+
+export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, Cin: i32, H: i32,
+                                         Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
+                                         T: i32, scratch: usize): void {
+  const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
+  const col = scratch;
+  let tmap: usize = 0;
+  if (T) {
+    tmap = col + F(R * HW);
+    timeMap(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap + F(Cout * HWo), tmap);
+  }
+  const Wm = W + F(T * R);
+  for (let n = 0; n < B; n++) {
+    const xb = x + F(n * Cin * HW), yb = y + F(n * Cout * HWo);
+    gemm(1, 0, R, HW, Cin, 1, Wm, R, xb, HW, 0, col, HW);
+    memory.fill(yb, 0, F(Cout * HWo));
+    col2im(col, Cout, Ho, Wo, k, k, s, pad, H, Wd, yb);
+    add_bias_time(yb, b, tmap, t, Cout, HWo);
+  }
+}
+
+/** VJP. dW and db are ACCUMULATED; dx (0: skipped) is overwritten; returns dL/dt. */
+export function conv_transpose2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: usize, db: usize, B: i32,
+                                          Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32,
+                                          Wo: i32, t: f32, T: i32, scratch: usize): f32 {
+  const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
+  const dcol = scratch, dySum = dcol + F(R * HW);
+  sum_blocks(dy, B, Cout * HWo, dySum);
+  if (db) add_row_sums(dySum, Cout, HWo, 1, db);
+  let dt: f64 = 0;
+  if (T) {
+    const tmap = dySum + F(Cout * HWo), colT = tmap + F(Cout * HWo);
+    timeMap(W, Cout, H, Wd, k, s, pad, Ho, Wo, colT, tmap);
+    dt = dot_f64(dySum, tmap, Cout * HWo);
+    // dW_t[r] += t * sum_p im2col(dySum)[r, p]
+    im2col(dySum, Cout, Ho, Wo, k, k, s, pad, H, Wd, colT);
+    add_row_sums(colT, R, HW, t, dW);
+  }
+  const Wm = W + F(T * R), dWm = dW + F(T * R);
+  for (let n = 0; n < B; n++) {
+    const xb = x + F(n * Cin * HW), dyb = dy + F(n * Cout * HWo);
+    im2col(dyb, Cout, Ho, Wo, k, k, s, pad, H, Wd, dcol);
+    gemm(0, 1, Cin, R, HW, 1, xb, HW, dcol, HW, 1, dWm, R);
+    if (dx) gemm(0, 0, Cin, HW, R, 1, Wm, R, dcol, HW, 0, dx + F(n * Cin * HW), HW);
+  }
+  return <f32>dt;
+}

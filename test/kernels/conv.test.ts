@@ -1,0 +1,110 @@
+// ConcatConv2D and ConcatConvTranspose2D (NCHW, time channel first) against f64 reference loops
+// that materialise the time channel, and every gradient (x, W incl. the time slice, b, t)
+// against central finite differences of the f64 reference. Tolerance: relative error < 1e-3.
+import { describe, expect, it } from "vitest";
+import type { Runtime } from "../../src/runtime/load.js";
+import { freshRuntime } from "../helpers/wasm.js";
+import { gaussianStream } from "../helpers/fine_brownian.js";
+
+interface Geo { B: number; Cin: number; H: number; W: number; Cout: number; k: number; s: number; pad: number; T: number; outPad?: number }
+const outSize = (g: Geo, transposed: boolean) => transposed
+  ? [(g.H - 1) * g.s - 2 * g.pad + g.k + (g.outPad ?? 0), (g.W - 1) * g.s - 2 * g.pad + g.k + (g.outPad ?? 0)]
+  : [Math.floor((g.H + 2 * g.pad - g.k) / g.s) + 1, Math.floor((g.W + 2 * g.pad - g.k) / g.s) + 1];
+
+/** f64 reference with the time channel materialised as input channel 0 (value t everywhere). */
+function reference(g: Geo, transposed: boolean, x: number[], Wt: number[], b: number[], t: number): number[] {
+  const [Ho, Wo] = outSize(g, transposed);
+  const Ci = g.T + g.Cin, { k, s, pad } = g;
+  const y = new Array(g.B * g.Cout * Ho * Wo).fill(0);
+  const xin = (n: number, c: number, iy: number, ix: number) => (c < g.T ? t : x[((n * g.Cin + c - g.T) * g.H + iy) * g.W + ix]!);
+  for (let n = 0; n < g.B; n++) {
+    for (let co = 0; co < g.Cout; co++) for (let p = 0; p < Ho * Wo; p++) y[(n * g.Cout + co) * Ho * Wo + p] = b[co]!;
+    for (let ci = 0; ci < Ci; ci++) for (let co = 0; co < g.Cout; co++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+      if (!transposed) {
+        const w = Wt[((co * Ci + ci) * k + ky) * k + kx]!;
+        for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+          const iy = oy * s - pad + ky, ix = ox * s - pad + kx;
+          if (iy >= 0 && iy < g.H && ix >= 0 && ix < g.W) y[((n * g.Cout + co) * Ho + oy) * Wo + ox] += w * xin(n, ci, iy, ix);
+        }
+      } else {
+        const w = Wt[((ci * g.Cout + co) * k + ky) * k + kx]!;
+        for (let iy = 0; iy < g.H; iy++) for (let ix = 0; ix < g.W; ix++) {
+          const oy = iy * s - pad + ky, ox = ix * s - pad + kx;
+          if (oy >= 0 && oy < Ho && ox >= 0 && ox < Wo) y[((n * g.Cout + co) * Ho + oy) * Wo + ox] += w * xin(n, ci, iy, ix);
+        }
+      }
+    }
+  }
+  return y;
+}
+
+function scratchFloats(g: Geo, transposed: boolean): number {
+  const [Ho, Wo] = outSize(g, transposed), K2 = g.k * g.k;
+  if (!transposed) return 2 * g.Cin * K2 * Ho * Wo + g.Cout * Ho * Wo + g.T * (K2 * Ho * Wo + g.Cout * Ho * Wo + g.H * g.W);
+  const R = g.Cout * K2 * g.H * g.W;
+  return R + g.Cout * Ho * Wo + g.T * (R + g.Cout * Ho * Wo);
+}
+
+function run(rt: Runtime, g: Geo, transposed: boolean, x: number[], Wt: number[], b: number[], t: number, dy: number[]) {
+  const [Ho, Wo] = outSize(g, transposed);
+  const X = rt.arena.f32From(x), Wb = rt.arena.f32From(Wt), Bb = rt.arena.f32From(b);
+  const Y = rt.arena.f32(g.B * g.Cout * Ho * Wo), S = rt.arena.f32(scratchFloats(g, transposed));
+  // NaN garbage in the outputs and scratch must not leak
+  Y.view.fill(NaN); S.view.fill(NaN);
+  const args = [g.B, g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, t, g.T] as const;
+  (transposed ? rt.wasm.conv_transpose2d_forward : rt.wasm.conv2d_forward)(X.ptr, Wb.ptr, Bb.ptr, Y.ptr, ...args, S.ptr);
+  const y = Array.from(Y.view);
+  const DY = rt.arena.f32From(dy), DX = rt.arena.f32(x.length), DW = rt.arena.f32(Wt.length), DB = rt.arena.f32(b.length);
+  DX.view.fill(NaN); S.view.fill(NaN);
+  const dt = (transposed ? rt.wasm.conv_transpose2d_backward : rt.wasm.conv2d_backward)(X.ptr, Wb.ptr, DY.ptr, DX.ptr, DW.ptr, DB.ptr, ...args, S.ptr);
+  return { y, dx: Array.from(DX.view), dW: Array.from(DW.view), db: Array.from(DB.view), dt };
+}
+
+function rel(a: number[], b: number[]): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
+  return Math.sqrt(num / Math.max(den, 1e-30));
+}
+
+const CASES: [string, Geo, boolean][] = [
+  ["3x3 stride 1 SAME, time channel, odd sizes", { B: 2, Cin: 3, H: 7, W: 5, Cout: 5, k: 3, s: 1, pad: 1, T: 1 }, false],
+  ["3x3 stride 2 (MNIST's down-sampling), time channel", { B: 2, Cin: 3, H: 8, W: 6, Cout: 4, k: 3, s: 2, pad: 1, T: 1 }, false],
+  ["5x5 explicit padding 0, no time channel", { B: 1, Cin: 2, H: 9, W: 7, Cout: 3, k: 5, s: 1, pad: 0, T: 0 }, false],
+  ["1x1 kernel, a single pixel", { B: 3, Cin: 1, H: 1, W: 1, Cout: 1, k: 1, s: 1, pad: 0, T: 1 }, false],
+  ["17x17, 7 channels", { B: 1, Cin: 7, H: 17, W: 17, Cout: 3, k: 3, s: 1, pad: 1, T: 1 }, false],
+  ["transposed 3x3 stride 2, output padding 1 (7x7 -> 14x14), time channel", { B: 2, Cin: 3, H: 7, W: 7, Cout: 4, k: 3, s: 2, pad: 1, outPad: 1, T: 1 }, true],
+  ["transposed 3x3 stride 2, no output padding, odd", { B: 1, Cin: 2, H: 5, W: 3, Cout: 3, k: 3, s: 2, pad: 1, T: 1 }, true],
+  ["transposed 3x3 stride 1 SAME, no time channel", { B: 2, Cin: 3, H: 5, W: 5, Cout: 2, k: 3, s: 1, pad: 1, T: 0 }, true],
+];
+
+describe("convolutions vs f64 references and finite differences", () => {
+  for (const [name, g, transposed] of CASES) {
+    it(name, async () => {
+      const rt = await freshRuntime();
+      const rnd = gaussianStream(g.H * 31 + g.Cin);
+      const [Ho, Wo] = outSize(g, transposed);
+      const f = () => Math.fround(rnd());
+      const x = Array.from({ length: g.B * g.Cin * g.H * g.W }, f);
+      const Wt = Array.from({ length: g.Cout * (g.T + g.Cin) * g.k * g.k }, f);
+      const b = Array.from({ length: g.Cout }, f);
+      const dy = Array.from({ length: g.B * g.Cout * Ho * Wo }, f);
+      const t = 0.625;
+      const out = run(rt, g, transposed, x, Wt, b, t, dy);
+      expect(rel(out.y, reference(g, transposed, x, Wt, b, t))).toBeLessThan(1e-5);
+      const L = (xx: number[], ww: number[], bb: number[], tt: number) => reference(g, transposed, xx, ww, bb, tt).reduce((a, v, i) => a + v * dy[i]!, 0);
+      const e = 1e-4;
+      const fd = (arr: number[], which: number) => arr.map((_, i) => {
+        const up = [...arr], dn = [...arr]; up[i]! += e; dn[i]! -= e;
+        const args = (v: number[]) => [which === 0 ? v : x, which === 1 ? v : Wt, which === 2 ? v : b, t] as const;
+        return (L(...args(up)) - L(...args(dn))) / (2 * e);
+      });
+      expect(rel(out.dx, fd(x, 0))).toBeLessThan(1e-3);
+      expect(rel(out.dW, fd(Wt, 1))).toBeLessThan(1e-3);
+      expect(rel(out.db, fd(b, 2))).toBeLessThan(1e-3);
+      const fdt = (L(x, Wt, b, t + e) - L(x, Wt, b, t - e)) / (2 * e);
+      if (g.T) expect(Math.abs(out.dt - fdt)).toBeLessThan(1e-3 * Math.max(1, Math.abs(fdt)));
+      else expect(out.dt).toBe(0);
+      expect(out.y.every(Number.isFinite)).toBe(true);
+    });
+  }
+});
