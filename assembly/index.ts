@@ -30,3 +30,4 @@ export * from "./brownian/tree";
 export * from "./eval/metrics";
 export * from "./nn/conv2d";
 export * from "./nn/conv_transpose2d";
+export * from "./nn/reshape";

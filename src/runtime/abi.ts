@@ -112,6 +112,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
+  "pad_channels", "pad_channels_backward", "space_to_depth",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -185,3 +186,11 @@ export interface ConvExports {
                             scratch: Ptr): number;
 }
 export interface WasmExports extends ConvExports {}
+
+export interface ReshapeExports {
+  pad_channels(x: Ptr, y: Ptr, B: number, Cin: number, Cout: number, HW: number): void;
+  pad_channels_backward(dy: Ptr, dx: Ptr, B: number, Cin: number, Cout: number, HW: number): void;
+  /** inverse 0: x [B,C,H,W] -> y [B,4C,H/2,W/2]; inverse 1: y -> x (writes x). */
+  space_to_depth(x: Ptr, y: Ptr, B: number, C: number, H: number, W: number, inverse: number): void;
+}
+export interface WasmExports extends ReshapeExports {}
