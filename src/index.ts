@@ -14,3 +14,14 @@ export { ABI_VERSION, type WasmExports, type Ptr } from "./runtime/abi.js";
 export function init(source?: WasmSource, options?: InitOptions): Promise<Runtime> {
   return loadRuntime(source ?? new URL("./sdebnn.wasm", import.meta.url), options);
 }
+
+// Data formats, datasets, checkpoints and configs (runtime-neutral).
+export * from "./data/gzip.js";
+export * from "./data/idx.js";
+export * from "./data/cifar.js";
+export * from "./data/csv.js";
+export * from "./data/dataset.js";
+export * from "./checkpoint/safetensors.js";
+export * from "./config/schema.js";
+export * from "./config/overrides.js";
+export { editDistance, closest } from "./config/suggest.js";
