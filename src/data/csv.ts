@@ -83,7 +83,7 @@ function tokenize(text: string, name: string, delim: string, comment: string | n
         while (i < n && (text[i] === " " || text[i] === "\t")) i++;
         if (i < n && text[i] !== delim && !isEol(text[i])) {
           throw new DataError(`${name}: line ${line}, column ${col}: unexpected text after a closing quote: ` +
-            `expected '${delim}' or the end of the line, got ${show(text.slice(i, i + 20))}`);
+            `expected '${delim}' or the end of the line, got ${show(text.slice(i, i + 20).split(/[\r\n]/)[0]!)}`);
         }
         record.push({ text: value, line: startLine, quoted: true });
       } else {
