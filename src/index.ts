@@ -43,3 +43,14 @@ export { predictToy1d, toy1dMetrics, toy1dFigure, type Toy1dMetrics, type Toy1dP
 export { runToy1d, type Toy1dResult, type Toy1dProgress } from "./models/toy1d_run.js";
 export { classificationMetrics, predictiveSummary, auroc, reliabilityDiagram, type ClassificationMetrics, type CalibrationBin, type PredictiveSummary } from "./eval/metrics.js";
 export { ScalarOU, RotatingOU, GBM, CubicDrift } from "./sde/examples.js";
+export { ConcatConv2d, ConcatConvTranspose2d, type ConvShape } from "./nn/layers/conv.js";
+// Data formats, datasets, checkpoints and configs (runtime-neutral).
+export * from "./data/gzip.js";
+export * from "./data/idx.js";
+export * from "./data/cifar.js";
+export * from "./data/csv.js";
+export * from "./data/dataset.js";
+export * from "./checkpoint/safetensors.js";
+export * from "./config/schema.js";
+export * from "./config/overrides.js";
+export { editDistance, closest } from "./config/suggest.js";

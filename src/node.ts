@@ -3,6 +3,9 @@ import { readFile } from "node:fs/promises";
 import { loadRuntime, type InitOptions, type Runtime, type WasmSource } from "./runtime/load.js";
 
 export * from "./index.js";
+export * from "./node/atomic.js";
+export * from "./node/gzip.js";
+export * from "./node/mnist.js";
 
 /** The path of the packaged binary. */
 export const wasmUrl = new URL("./sdebnn.wasm", import.meta.url);
