@@ -138,7 +138,7 @@ describe("sdebnn checkpoints", () => {
     const ck = await decodeCheckpoint(bytes, "ck.safetensors");
     expect([ck.seed, ck.step, ck.formatVersion]).toEqual([42, 1000, 1]);
     expect(ck.config).toEqual(config);
-    expect(Array.from(expectTensor(ck, "w0", "F32", [2, 3]).data)).toEqual([1.5, -2, 3.25, 0, -0, Math.fround(1e-30)]);
+    expect(Array.from(expectTensor(ck, "w0", "F32", [2, 3]).data as Float32Array)).toEqual([1.5, -2, 3.25, 0, -0, Math.fround(1e-30)]);
     expect(await sha256Hex(new TextEncoder().encode("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"); // FIPS 180-2
   });
 

@@ -28,7 +28,7 @@ describe("conv layer wrappers", () => {
       const dy = rt.arena.f32From(uniform(ROWS * layer.outSize, 7));
       const y = rt.arena.f32(ROWS * layer.outSize), dx = rt.arena.f32(ROWS * layer.inSize), dp = rt.arena.f32(size);
       const ctx = { rt, t: 0.375, rows: ROWS };
-      layer.forward(ctx, x.ptr, p.ptr, y.ptr, 0);
+      layer.forward(ctx, x.ptr, p.ptr, y.ptr);
       const dt1 = layer.backward(ctx, x.ptr, p.ptr, y.ptr, 0, dy.ptr, dx.ptr, dp.ptr);
       const once = Array.from(dp.view);
       const dt2 = layer.backward(ctx, x.ptr, p.ptr, y.ptr, 0, dy.ptr, dx.ptr, dp.ptr);
