@@ -17,6 +17,7 @@ export const Stream = {
   headNoise: 5,
   shuffle: 6,
   corruption: 7,
+  evalHeadNoise: 8,
 } as const;
 
 export const STREAM_INDEX_LIMIT = 1 << 20;

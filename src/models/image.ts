@@ -1,0 +1,231 @@
+import type { Ptr } from "../runtime/abi.js";
+import type { Runtime } from "../runtime/load.js";
+import { ArgumentError, ConfigError } from "../runtime/errors.js";
+import { ParamSpace, type ParamRef } from "../nn/params.js";
+import { Stack } from "../nn/stack.js";
+import { ConcatSquash } from "../nn/layers/concat_squash.js";
+import { Activation } from "../nn/layers/activation.js";
+import { ConcatConv2d, ConcatConvTranspose2d } from "../nn/layers/conv.js";
+import { stackInit } from "../nn/init.js";
+import { SdeBnnBlock, type BlockRun } from "../sde/block.js";
+import { StackWeightDrift } from "../sde/drifts.js";
+import { Stream, streamId, type Randomness } from "../random/randomness.js";
+import { BayesHead } from "./bayes_head.js";
+import type { ImageModelConfig } from "./image_config.js";
+
+export interface ImageStepStats { loss: number; nll: number; kl: number; accuracy: number; [k: string]: number }
+
+/** Per-sample class probabilities [S x B x C] and their Bayesian model average. */
+export interface ImagePrediction {
+  samples: number;
+  rows: number;
+  classes: number;
+  /** S x B x C */
+  sampleProbs: Float32Array;
+}
+
+interface Shape { C: number; H: number; W: number }
+
+/** f_h of an image block ("block type 0", SPEC section 2): output shape = input shape. */
+export function imageBlockDrift(shape: Shape, hidden: number): Stack {
+  const { C, H, W } = shape;
+  if (H % 2 || W % 2) throw new ConfigError(`model: a block needs an even spatial size for its stride-2 pair, got ${H}x${W}`);
+  const conv = (ci: number, co: number, h: number, w: number, stride: number) =>
+    new ConcatConv2d({ inChannels: ci, outChannels: co, height: h, width: w, kernel: 3, stride, padding: 1 });
+  const c1 = conv(C, hidden, H, W, 1);
+  const c2 = conv(hidden, hidden, H, W, 2);
+  const c3 = new ConcatConvTranspose2d({ inChannels: hidden, outChannels: hidden, height: c2.outHeight, width: c2.outWidth,
+    kernel: 3, stride: 2, padding: 1, outputPadding: 1 });
+  const c4 = conv(hidden, C, H, W, 1);
+  return new Stack([
+    c1, new Activation("softplus", c1.outSize), c2, new Activation("softplus", c2.outSize),
+    c3, new Activation("softplus", c3.outSize), c4,
+  ]);
+}
+
+/** The hypernetwork NN(w, t): CSL(D -> b) softplus CSL(b -> m) softplus CSL(m -> b) softplus CSL(b -> D, zero). */
+export function imageHypernet(D: number, bottleneck: number, hidden: number): Stack {
+  return new Stack([
+    new ConcatSquash(D, bottleneck), new Activation("softplus", bottleneck),
+    new ConcatSquash(bottleneck, hidden), new Activation("softplus", hidden),
+    new ConcatSquash(hidden, bottleneck), new Activation("softplus", bottleneck),
+    new ConcatSquash(bottleneck, D, 0),
+  ]);
+}
+
+/**
+ * The SDE-BNN image classifier: zero-padded channels -> groups of SDE-BNN blocks (space-to-depth x2
+ * between groups) -> flatten -> mean-field Bayesian Dense(classes) -> log-softmax. With sigma = 0
+ * and point weights it is the ODEnet baseline. Every Monte-Carlo sample has its own weight paths
+ * (one per block) and head draw, shared by the batch.
+ */
+export class ImageSdeBnn {
+  readonly space = new ParamSpace();
+  readonly blocks: SdeBnnBlock[] = [];
+  /** Shape at the input of each block, and where a squeeze follows. */
+  private readonly blockShapes: Shape[] = [];
+  private readonly squeezeAfter: boolean[] = [];
+  readonly inShape: Shape;
+  readonly featShape: Shape;
+  readonly head: BayesHead;
+
+  constructor(private readonly rt: Runtime, private readonly rand: Randomness, readonly cfg: ImageModelConfig) {
+    let shape: Shape = { C: cfg.channels + cfg.augment, H: cfg.height, W: cfg.width };
+    this.inShape = shape;
+    let index = 0;
+    cfg.groups.forEach((count, g) => {
+      for (let b = 0; b < count; b++) {
+        const f = imageBlockDrift(shape, cfg.hidden);
+        const D = f.paramCount;
+        let net: StackWeightDrift | null = null;
+        if (cfg.sigma > 0) {
+          const nn = imageHypernet(D, cfg.nnBottleneck, cfg.nnHidden);
+          const phi = this.space.add(`g${g}.b${b}.nn`, [nn.paramCount], stackInit(nn, rand.init(streamId(Stream.init, 2 * index + 1))));
+          net = new StackWeightDrift(rt, nn, phi);
+        }
+        this.blocks.push(new SdeBnnBlock(rt, this.space, `g${g}.b${b}`, f, net, {
+          sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, steps: cfg.steps, gradient: cfg.gradient,
+          w0Init: stackInit(f, rand.init(streamId(Stream.init, 2 * index))), w0Mode: cfg.w0, w0PriorStd: cfg.priorStdW0,
+        }));
+        this.blockShapes.push(shape);
+        this.squeezeAfter.push(b === count - 1 && g < cfg.groups.length - 1);
+        index++;
+      }
+      if (g < cfg.groups.length - 1) {
+        if (shape.H % 2 || shape.W % 2) throw new ConfigError(`model.groups: a squeeze needs an even size, got ${shape.H}x${shape.W} after group ${g}`);
+        shape = { C: shape.C * 4, H: shape.H / 2, W: shape.W / 2 };
+      }
+    });
+    this.featShape = shape;
+    this.head = new BayesHead(this.space, "head", shape.C * shape.H * shape.W, cfg.classes, cfg.head, cfg.headPriorStd,
+      rand.init(streamId(Stream.init, 1000)));
+    this.space.allocate(rt);
+  }
+
+  get inputSize(): number { return this.cfg.channels * this.cfg.height * this.cfg.width; }
+
+  /** Closed-form KLs of q(w_0) and of the head: their sum. */
+  staticKl(): number {
+    return this.blocks.reduce((a, b) => a + b.w0Kl(), 0) + this.head.kl(this.rt);
+  }
+
+  /** S copies of the zero-padded input batch: S x B x C x H x W. */
+  private encode(x: Ptr, B: number, S: number): Ptr {
+    const { rt, cfg } = this;
+    const { C, H, W } = this.inShape;
+    const n = B * C * H * W;
+    const h = rt.arena.alloc(S * n * 4);
+    rt.wasm.pad_channels(x, h, B, cfg.channels, C, H * W);
+    for (let s = 1; s < S; s++) rt.wasm.sde_lincomb(h + s * n * 4, h, n, 0, 0, 0, 0, 0, 0);
+    return h;
+  }
+
+  /** Standard normals for each sample's draw of a mean-field w_0 (the head's stream, sub-indices 128..255). */
+  private w0Noise(training: boolean, index: number, block: number, S: number): Ptr {
+    if (this.cfg.w0 !== "meanfield") return 0;
+    const D = this.blocks[block]!.weightSize;
+    const out = this.rt.arena.alloc(S * D * 4);
+    const purpose = training ? Stream.headNoise : Stream.evalHeadNoise;
+    for (let s = 0; s < S; s++) this.rand.normals(streamId(purpose, index, 128 + block * S + s), out + s * D * 4, D);
+    return out;
+  }
+
+  private checkSamples(S: number): void {
+    const limit = Math.floor(128 / this.blocks.length);
+    if (!(Number.isInteger(S) && S >= 1 && S <= limit)) {
+      throw new ArgumentError(`samples must be an integer in [1, ${limit}] for ${this.blocks.length} block(s), got ${S}`);
+    }
+  }
+
+  /** The blocks and squeezes: h (S x B x C x H x W) -> features; keeps the runs for backward. */
+  private body(h: Ptr, B: number, S: number, purpose: number, index: number, training: boolean): { feat: Ptr; runs: BlockRun[] } {
+    const { rt } = this;
+    const runs: BlockRun[] = [];
+    let cur = h;
+    this.blocks.forEach((block, i) => {
+      const bm = this.rand.sampleBrownian(purpose, index, i * S, S, block.weightSize, block.grid);
+      const run = block.forward(cur, B, bm, S, training, this.w0Noise(training, index, i, S));
+      runs.push(run);
+      cur = run.hOut;
+      if (this.squeezeAfter[i]) {
+        const { C, H, W } = this.blockShapes[i]!;
+        const out = rt.arena.alloc(S * B * C * H * W * 4);
+        rt.wasm.space_to_depth(cur, out, S * B, C, H, W, 0);
+        cur = out;
+      }
+    });
+    return { feat: cur, runs };
+  }
+
+  /**
+   * One training step's forward and backward on a batch (x: B x channels x H x W at a wasm pointer,
+   * labels: i32 at a pointer). Gradients are ADDED to the gradient block. `datasetSize` N scales
+   * the KL: loss = mean NLL + klCoef * KL / N.
+   */
+  trainStep(x: Ptr, labels: Ptr, B: number, step: number, samples: number, klCoef: number, datasetSize: number): ImageStepStats {
+    const { rt } = this;
+    const S = samples, F = this.head.inputs, K = this.cfg.classes;
+    this.checkSamples(S);
+    return rt.arena.scoped(() => {
+      const h0 = this.encode(x, B, S);
+      const { feat, runs } = this.body(h0, B, S, Stream.trainNoise, step, true);
+      const dfeat = rt.arena.alloc(S * B * F * 4, true);
+      let nll = 0, correct = 0;
+      const head = this.head.forward(rt, this.rand, feat, S, B, Stream.headNoise, step);
+      for (let s = 0; s < S; s++) {
+        const z = head.logits + s * B * K * 4;
+        correct += countCorrect(rt, z, labels, B, K);
+        nll += rt.wasm.softmax_nll(z, labels, z, B, K) / S; // dlogits overwrite the logits
+      }
+      rt.wasm.vec_scale(1 / S, head.logits, S * B * K);
+      const coef = klCoef / datasetSize;
+      this.head.backward(rt, head, feat, dfeat, coef);
+      let kl = this.head.kl(rt);
+      // blocks in reverse: d feat -> d h(T) of the last block -> ... -> d h(0) (discarded)
+      let adj = dfeat;
+      for (let i = this.blocks.length - 1; i >= 0; i--) {
+        const block = this.blocks[i]!, run = runs[i]!;
+        const { C, H, W } = this.blockShapes[i]!;
+        const n = S * B * C * H * W;
+        if (this.squeezeAfter[i]) {
+          const un = rt.arena.alloc(n * 4);
+          rt.wasm.space_to_depth(un, adj, S * B, C, H, W, 1);
+          adj = un;
+        }
+        const adjIn = rt.arena.alloc(n * 4);
+        block.backward(run, adj, coef / S, adjIn);
+        block.w0KlBackward(coef);
+        kl += run.kl + block.w0Kl();
+        adj = adjIn;
+      }
+      return { loss: nll + coef * kl, nll, kl, accuracy: correct / (S * B) };
+    });
+  }
+
+  /** Per-sample class probabilities of a batch; `draw` selects the evaluation noise. */
+  predict(x: Ptr, B: number, samples: number, draw: number): ImagePrediction {
+    const { rt } = this;
+    const S = samples, K = this.cfg.classes;
+    this.checkSamples(S);
+    return rt.arena.scoped(() => {
+      const h0 = this.encode(x, B, S);
+      const { feat } = this.body(h0, B, S, Stream.evalNoise, draw, false);
+      const head = this.head.forward(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw);
+      rt.wasm.log_softmax_forward(head.logits, head.logits, S * B, K);
+      rt.wasm.math_map(0, head.logits, head.logits, S * B * K, 0); // exp
+      return { samples: S, rows: B, classes: K, sampleProbs: new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice() };
+    });
+  }
+}
+
+/** Rows whose arg-max logit equals the label (first maximum wins). Comparisons only. */
+function countCorrect(rt: Runtime, z: Ptr, labels: Ptr, B: number, K: number): number {
+  const zv = new Float32Array(rt.memory.buffer, z, B * K), lv = new Int32Array(rt.memory.buffer, labels, B);
+  let correct = 0;
+  for (let r = 0; r < B; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (zv[r * K + k]! > zv[r * K + best]!) best = k;
+    if (best === lv[r]) correct++;
+  }
+  return correct;
+}

