@@ -1,32 +1,84 @@
-// `sdebnn` command line.
+// `sdebnn` command line: start, train, eval, predict, bench, presets.
+import { parseArgs, UsageError, type ProgramSpec } from "./args.js";
 import { start } from "./start.js";
+import { trainCommand, evalCommand } from "./train_cmd.js";
+import { predictCommand } from "./predict_cmd.js";
+import { benchCommand } from "./bench_cmd.js";
+import { PRESETS } from "../presets/index.js";
 import { SdebnnError } from "../runtime/errors.js";
 
-async function main(argv: string[]): Promise<number> {
-  const cmd = argv[0] ?? "start";
-  switch (cmd) {
-    case "start":
-      await start();
-      return 0;
-    case "--help":
-    case "help":
-      console.log("usage: sdebnn <command>\n\ncommands:\n  start   run the default job");
-      return 0;
-    default:
-      console.error(`sdebnn: unknown command '${cmd}' (try 'sdebnn --help')`);
-      return 2;
+const common = {
+  json: { type: "boolean", description: "print the result as one JSON document on stdout" },
+} as const;
+const configFlags = {
+  preset: { type: "string", valueName: "NAME", choices: Object.keys(PRESETS), description: "named configuration (see `sdebnn presets`)" },
+  config: { type: "string", valueName: "FILE", description: "JSON config merged over the preset" },
+  set: { type: "string", multiple: true, valueName: "KEY=VALUE", description: "override one field, e.g. --set train.lr=3e-4 (repeatable)" },
+} as const;
+
+export const PROGRAM: ProgramSpec = {
+  name: "sdebnn",
+  summary: "Train and run SDE-BNNs (infinitely deep Bayesian neural networks). Exit codes: 0 ok, 1 runtime, " +
+    "2 usage, 3 config, 4 data or checkpoint, 5 numerical (NaN/Inf), 70 internal error.",
+  globalFlags: { ...common },
+  commands: [
+    { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs)", flags: {
+      out: { type: "string", valueName: "DIR", default: "runs/toy1d", description: "output directory" } } },
+    { name: "train", summary: "train a model; writes config.json, metrics.jsonl, checkpoint.safetensors, results.json",
+      flags: { ...configFlags, out: { type: "string", valueName: "DIR", required: true, description: "output directory" },
+        resume: { type: "boolean", description: "continue the run in --out from its checkpoint (same bits as uninterrupted)" },
+        "print-config": { type: "boolean", description: "print the effective config and exit" } },
+      examples: ["sdebnn train --preset mnist --out runs/mnist", "sdebnn train --preset mnist --set train.epochs=1 --set model.hidden=32 --out runs/m32",
+        "sdebnn train --preset mnist --out runs/mnist --resume"] },
+    { name: "eval", summary: "evaluate a checkpoint on the test set (EMA weights, S samples, probabilities averaged)",
+      flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
+        samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
+        limit: { type: "integer", description: "evaluate the first N test examples only" } } },
+    { name: "predict", summary: "class probabilities and uncertainty (entropy, mutual information) for images",
+      flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
+        samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" } },
+      positionals: [{ name: "INPUT", description: "PNG, IDX (images) or JSON ([[pixel rows]] in [0,1] or 0..255 ints) files", required: true, variadic: true }] },
+    { name: "bench", summary: "examples per second of training steps and prediction for a preset",
+      flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" } } },
+    { name: "presets", summary: "list the named configurations", flags: {} },
+  ],
+};
+
+function exitCode(e: SdebnnError): number {
+  if (e instanceof UsageError) return 2;
+  switch (e.code) {
+    case "E_CONFIG": return 3;
+    case "E_DATA": case "E_CHECKPOINT": return 4;
+    case "E_NUMERICAL": return 5;
+    case "E_ARGUMENT": return 3;
+    default: return 1;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e: unknown) => {
-    if (e instanceof SdebnnError) {
-      console.error(`sdebnn: ${e.name} [${e.code}]: ${e.message}`);
-      process.exitCode = 1;
-    } else {
-      console.error(e);
-      process.exitCode = 70;
-    }
-  },
-);
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(PROGRAM, argv.length === 0 ? ["start"] : argv);
+  if (parsed.kind === "help") { console.log(parsed.text); return 0; }
+  const { command, flags, positionals } = parsed;
+  const json = flags.json === true;
+  switch (command) {
+    case "start": await start(String(flags.out ?? "runs/toy1d")); return 0;
+    case "train": return trainCommand(flags, json);
+    case "eval": return evalCommand(flags, json);
+    case "predict": return predictCommand(flags, positionals, json);
+    case "bench": return benchCommand(flags, json);
+    case "presets":
+      if (json) console.log(JSON.stringify(Object.fromEntries(Object.entries(PRESETS).map(([k, p]) => [k, p.description]))));
+      else for (const [k, p] of Object.entries(PRESETS)) console.log(`${k.padEnd(16)} ${p.description}`);
+      return 0;
+    default: throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+export function reportError(e: unknown): number {
+  if (e instanceof SdebnnError) {
+    console.error(`sdebnn: ${e.name} [${e.code}]: ${e.message}`);
+    return exitCode(e);
+  }
+  console.error(e);
+  return 70;
+}

@@ -49,6 +49,7 @@ export const dataSchema = s.object({
 export const evalSchema = s.object({
   samples: s.integer({ min: 1, max: 256, default: 8, doc: "MC samples at evaluation (probabilities averaged)" }),
   batch: s.integer({ min: 1, max: 65536, default: 256 }),
+  valLimit: s.integer({ min: 0, max: 1e9, default: 1000, doc: "validation examples scored after each epoch (0: all)" }),
 });
 
 export const imageRunSchema = s.object({

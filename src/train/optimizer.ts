@@ -81,8 +81,29 @@ export class Optimizer {
       rt.wasm.sde_lincomb(this.params.ptr, this.backup.ptr, n, 0, 0, 0, 0, 0, 0);
       throw new NumericalError(`step ${this.step + 1}: the update made ${this.tensorAt(badP)} non-finite (parameters restored)`);
     }
-    if (this.ema) rt.wasm.ema_update(this.ema.ptr, this.params.ptr, n, c.emaDecay);
+    // warm-up of the decay, min(decay, (1 + k) / (10 + k)) (as TensorFlow's num_updates): the
+    // average forgets the initial weights within the first few hundred updates
+    if (this.ema) rt.wasm.ema_update(this.ema.ptr, this.params.ptr, n, Math.min(c.emaDecay, (1 + this.step) / (10 + this.step)));
     this.step++;
     return stats;
+  }
+
+  /** Counts a step without changing the weights (a skipped non-finite batch). */
+  skip(): void {
+    this.step++;
+  }
+
+  /** Runs `fn` with the EMA weights in place of the trained ones (just `fn` without an EMA). */
+  withEma<T>(fn: () => T): T {
+    if (!this.ema) return fn();
+    const { rt } = this;
+    const n = this.space.size;
+    rt.wasm.sde_lincomb(this.backup.ptr, this.params.ptr, n, 0, 0, 0, 0, 0, 0);
+    rt.wasm.sde_lincomb(this.params.ptr, this.ema.ptr, n, 0, 0, 0, 0, 0, 0);
+    try {
+      return fn();
+    } finally {
+      rt.wasm.sde_lincomb(this.params.ptr, this.backup.ptr, n, 0, 0, 0, 0, 0, 0);
+    }
   }
 }

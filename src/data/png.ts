@@ -1,0 +1,91 @@
+// A minimal PNG reader for prediction inputs: 8-bit greyscale, greyscale+alpha, RGB or RGBA,
+// not interlaced. Sizes are checked before inflating; the inflated size is capped at what the
+// header implies. Colour is reduced to grey with integer weights (ITU-R BT.601), so every runtime
+// gives the same bytes.
+import { DataError } from "../runtime/errors.js";
+
+export interface GreyImage { width: number; height: number; pixels: Uint8Array }
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+const CHANNELS: Record<number, number> = { 0: 1, 4: 2, 2: 3, 6: 4 };
+const MAX_SIDE = 8192;
+
+async function inflate(data: Uint8Array, limit: number, name: string): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== "function") throw new DataError(`${name}: this runtime has no DecompressionStream to inflate PNG data`);
+  const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+  const out = new Uint8Array(limit);
+  let at = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (at + value.byteLength > limit) throw new DataError(`${name}: image data inflates to more than the ${limit} bytes its header implies`);
+      out.set(value, at);
+      at += value.byteLength;
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => undefined);
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${name}: corrupt compressed image data (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (at !== limit) throw new DataError(`${name}: image data inflates to ${at} bytes, expected ${limit} from the header`);
+  return out;
+}
+
+const paeth = (a: number, b: number, c: number): number => {
+  const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+};
+
+export async function decodePngGrey(bytes: Uint8Array, name = "<png>"): Promise<GreyImage> {
+  if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) throw new DataError(`${name}: not a PNG file (bad signature at byte offset 0)`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let off = 8, width = 0, height = 0, channels = 0;
+  const idat: Uint8Array[] = [];
+  let idatBytes = 0;
+  while (off < bytes.length) {
+    if (off + 12 > bytes.length) throw new DataError(`${name}: truncated chunk header at byte offset ${off}`);
+    const len = dv.getUint32(off), type = String.fromCharCode(...bytes.subarray(off + 4, off + 8));
+    if (len > bytes.length - off - 12) throw new DataError(`${name}: chunk '${type}' at byte offset ${off} declares ${len} bytes, only ${bytes.length - off - 12} remain`);
+    const data = bytes.subarray(off + 8, off + 8 + len);
+    if (type === "IHDR") {
+      if (len !== 13) throw new DataError(`${name}: IHDR must be 13 bytes, got ${len}`);
+      width = dv.getUint32(off + 8); height = dv.getUint32(off + 12);
+      const depth = data[8]!, colour = data[9]!, interlace = data[12]!;
+      if (!(width >= 1 && width <= MAX_SIDE && height >= 1 && height <= MAX_SIDE)) throw new DataError(`${name}: image size ${width}x${height} outside 1..${MAX_SIDE}`);
+      if (depth !== 8) throw new DataError(`${name}: bit depth ${depth} is not supported (expected 8)`);
+      if (!(colour in CHANNELS)) throw new DataError(`${name}: colour type ${colour} is not supported (expected greyscale, grey+alpha, RGB or RGBA)`);
+      if (interlace !== 0) throw new DataError(`${name}: interlaced PNGs are not supported`);
+      channels = CHANNELS[colour]!;
+    } else if (type === "IDAT") {
+      idat.push(data); idatBytes += len;
+    } else if (type === "IEND") break;
+    off += 12 + len;
+  }
+  if (!channels) throw new DataError(`${name}: no IHDR chunk`);
+  if (!idat.length) throw new DataError(`${name}: no image data (IDAT)`);
+  const joined = new Uint8Array(idatBytes);
+  let at = 0;
+  for (const d of idat) { joined.set(d, at); at += d.length; }
+  const stride = width * channels;
+  const raw = await inflate(joined, height * (stride + 1), name);
+  const img = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    if (filter > 4) throw new DataError(`${name}: row ${y}: unknown filter type ${filter}`);
+    for (let x = 0; x < stride; x++) {
+      const v = raw[y * (stride + 1) + 1 + x]!;
+      const a = x >= channels ? img[y * stride + x - channels]! : 0;
+      const b = y > 0 ? img[(y - 1) * stride + x]! : 0;
+      const c = x >= channels && y > 0 ? img[(y - 1) * stride + x - channels]! : 0;
+      const pred = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : paeth(a, b, c);
+      img[y * stride + x] = (v + pred) & 255;
+    }
+  }
+  const pixels = new Uint8Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    const p = i * channels;
+    pixels[i] = channels <= 2 ? img[p]! : Math.floor((img[p]! * 299 + img[p + 1]! * 587 + img[p + 2]! * 114 + 500) / 1000);
+  }
+  return { width, height, pixels };
+}

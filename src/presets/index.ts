@@ -1,0 +1,93 @@
+// The named configurations users start from: plain JSON objects, validated by the schema of their
+// kind after a config file and `--set key=value` overrides are applied on top.
+import { ConfigError } from "../runtime/errors.js";
+import { closest } from "../config/suggest.js";
+import { cloneJson } from "../config/schema.js";
+import { resolveConfig } from "../config/overrides.js";
+import { TOY1D_DEFAULTS } from "../models/toy1d.js";
+import { toy1dRunSchema, type Toy1dRunConfig } from "../models/toy1d_config.js";
+import { imageRunSchema, type ImageRunConfig } from "../models/image_config.js";
+
+export type RunConfig = ImageRunConfig | Toy1dRunConfig;
+
+export interface Preset { description: string; config: Record<string, unknown> }
+
+const toy1d = { kind: "toy1d", ...structuredClone(TOY1D_DEFAULTS) } as Record<string, unknown>;
+const odenetModel = { sigma: 0, w0: "point", head: "point" };
+
+const mnist = {
+  kind: "image", seed: 0,
+  model: { channels: 1, height: 28, width: 28, classes: 10, augment: 2, groups: [1], hidden: 16, nnBottleneck: 2, nnHidden: 16,
+    sigma: 0.2, theta: 1, steps: 10, solver: "euler", kl: "quadratic", gradient: "backprop", w0: "point", head: "meanfield" },
+  train: { epochs: 3, batch: 64, lr: 1e-3, schedule: "constant", emaDecay: 0.999, samples: 1, klCoef: 1e-3, checkpointEvery: 500 },
+  data: { dataset: "mnist", valFraction: 0.1 },
+  eval: { samples: 8, batch: 256 },
+};
+
+const cifar10 = {
+  kind: "image", seed: 0,
+  model: { channels: 3, height: 32, width: 32, classes: 10, augment: 2, groups: [2, 2, 2], hidden: 64, nnBottleneck: 2, nnHidden: 64,
+    sigma: 0.2, theta: 1, steps: 20, solver: "euler", kl: "quadratic", gradient: "backprop", w0: "point", head: "meanfield" },
+  train: { epochs: 100, batch: 128, lr: 1e-3, schedule: "constant", emaDecay: 0.999, samples: 1, klCoef: 1e-3, checkpointEvery: 1000 },
+  data: { dataset: "cifar10", valFraction: 0.1 },
+  eval: { samples: 8, batch: 128 },
+};
+
+/** A seconds-sized image model on the synthetic bar images (tests, demos). */
+const tiny = {
+  kind: "image", seed: 0,
+  model: { channels: 1, height: 8, width: 8, classes: 4, augment: 1, groups: [1], hidden: 4, nnBottleneck: 2, nnHidden: 4,
+    sigma: 0.2, steps: 4, head: "meanfield" },
+  train: { epochs: 2, batch: 16, lr: 3e-3, emaDecay: 0.99, samples: 1, klCoef: 1e-3, checkpointEvery: 10 },
+  data: { dataset: "synthetic", valFraction: 0.2, trainLimit: 256, testLimit: 64 },
+  eval: { samples: 4, batch: 64 },
+};
+
+function odenet(c: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(c);
+  if (out.kind === "toy1d") (out.model as Record<string, unknown>).sigma = 0;
+  else Object.assign(out.model as Record<string, unknown>, odenetModel);
+  return out;
+}
+
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  toy1d: { description: "1D regression with a gap (paper Fig. 2): 40 points, 1 block of width 64, sigma 0.2", config: toy1d },
+  "toy1d-odenet": { description: "toy1d with sigma 0 (a neural ODE: no weight noise, no KL)", config: odenet(toy1d) },
+  mnist: { description: "MNIST, CPU-sized image SDE-BNN: 1 block, width 16, NN 2-16-2, sigma 0.2, 10 Euler steps, batch 64", config: mnist },
+  "mnist-odenet": { description: "mnist with sigma 0, point w_0 and a point head (the ODEnet baseline)", config: odenet(mnist) },
+  cifar10: { description: "CIFAR-10 reference architecture: 5 channels, groups 2-2-2 with squeeze, width 64, NN 2-64-2, 20 steps", config: cifar10 },
+  "cifar10-odenet": { description: "cifar10 with sigma 0, point w_0 and a point head", config: odenet(cifar10) },
+  tiny: { description: "an 8x8 synthetic image task that trains in seconds (tests, demos)", config: tiny },
+};
+
+/** The effective config of a preset, with an optional config tree and `key=value` overrides on top. */
+export function resolvePreset(name: string, file?: unknown, sets: readonly string[] = []): RunConfig {
+  if (!Object.hasOwn(PRESETS, name)) {
+    const guess = closest(name, Object.keys(PRESETS));
+    throw new ConfigError(`unknown preset '${name}': expected one of ${Object.keys(PRESETS).join(", ")}${guess ? `; did you mean '${guess}'?` : ""}`);
+  }
+  const base = merge(cloneJson(PRESETS[name]!.config) as Record<string, unknown>, file === undefined ? {} : cloneJson(file));
+  return resolveRunConfig(base, sets);
+}
+
+/** Validates a complete config tree (e.g. from a checkpoint or a manifest) by its `kind`. */
+export function resolveRunConfig(tree: unknown, sets: readonly string[] = []): RunConfig {
+  const kind = (tree as { kind?: unknown } | null)?.kind;
+  if (kind === "toy1d") return resolveConfig(toy1dRunSchema, tree, sets);
+  if (kind === "image") return resolveConfig(imageRunSchema, tree, sets);
+  throw new ConfigError(`config field 'kind': expected "toy1d" or "image", got ${JSON.stringify(kind)}`);
+}
+
+/** Deep merge of plain objects (arrays and scalars of `over` replace those of `base`). */
+function merge(base: Record<string, unknown>, over: unknown): Record<string, unknown> {
+  if (over === null || typeof over !== "object" || Array.isArray(over)) {
+    throw new ConfigError(`config: expected a JSON object at the top level, got ${JSON.stringify(over)}`);
+  }
+  for (const [k, v] of Object.entries(over)) {
+    const b = base[k];
+    base[k] = v !== null && typeof v === "object" && !Array.isArray(v) && b !== null && typeof b === "object" && !Array.isArray(b)
+      ? merge(b as Record<string, unknown>, v) : v;
+  }
+  return base;
+}
+
