@@ -54,3 +54,15 @@ export * from "./checkpoint/safetensors.js";
 export * from "./config/schema.js";
 export * from "./config/overrides.js";
 export { editDistance, closest } from "./config/suggest.js";
+// Image SDE-BNN, training, presets, checkpoints
+export { ImageSdeBnn, imageBlockDrift, imageHypernet, type ImageModelParts, type Shape as ImageShape, type ImagePrediction, type ImageStepStats } from "./models/image.js";
+export { BayesHead, type HeadRun } from "./models/bayes_head.js";
+export { imageModelSchema, imageRunSchema, trainSchema, dataSchema, evalSchema, type ImageModelConfig, type ImageRunConfig } from "./models/image_config.js";
+export { toy1dRunSchema, type Toy1dRunConfig } from "./models/toy1d_config.js";
+export { predictImageSet, evaluateImageSet, type SetPrediction, type EvalResult } from "./models/image_predict.js";
+export { loadImageModel } from "./models/image_checkpoint.js";
+export { ImageTrainer, type StepRecord } from "./train/image_trainer.js";
+export { PRESETS, resolvePreset, resolveRunConfig, type RunConfig, type Preset } from "./presets/index.js";
+export { syntheticImageSet } from "./data/synthetic.js";
+export { decodePngGrey, type GreyImage } from "./data/png.js";
+export { canonicalJson } from "./config/canonical.js";

@@ -6,6 +6,8 @@ export * from "./index.js";
 export * from "./node/atomic.js";
 export * from "./node/gzip.js";
 export * from "./node/mnist.js";
+export { loadImageData, limitSet } from "./node/image_data.js";
+export { trainImageRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult, type EpochRecord } from "./node/train_image.js";
 
 /** The path of the packaged binary. */
 export const wasmUrl = new URL("./sdebnn.wasm", import.meta.url);

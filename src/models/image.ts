@@ -24,7 +24,18 @@ export interface ImagePrediction {
   sampleProbs: Float32Array;
 }
 
-interface Shape { C: number; H: number; W: number }
+/** Channels, height and width of the state entering a block. */
+export interface Shape { C: number; H: number; W: number }
+
+/**
+ * Replaceable parts of the model: f_h of block `index` (a stack mapping the shape to itself, its
+ * parameters the SDE weights w_t) and the hypernetwork NN(w, t) over D_w weights (last layer
+ * zero-initialised so that the posterior starts at the prior).
+ */
+export interface ImageModelParts {
+  blockDrift?: (shape: Shape, index: number) => Stack;
+  hypernet?: (weightDim: number, index: number) => Stack;
+}
 
 /** f_h of an image block ("block type 0", SPEC section 2): output shape = input shape. */
 export function imageBlockDrift(shape: Shape, hidden: number): Stack {
@@ -69,17 +80,19 @@ export class ImageSdeBnn {
   readonly featShape: Shape;
   readonly head: BayesHead;
 
-  constructor(private readonly rt: Runtime, private readonly rand: Randomness, readonly cfg: ImageModelConfig) {
+  constructor(private readonly rt: Runtime, private readonly rand: Randomness, readonly cfg: ImageModelConfig, custom: ImageModelParts = {}) {
+    const makeDrift = custom.blockDrift ?? ((shape: Shape) => imageBlockDrift(shape, cfg.hidden));
+    const makeNet = custom.hypernet ?? ((D: number) => imageHypernet(D, cfg.nnBottleneck, cfg.nnHidden));
     let shape: Shape = { C: cfg.channels + cfg.augment, H: cfg.height, W: cfg.width };
     this.inShape = shape;
     let index = 0;
     cfg.groups.forEach((count, g) => {
       for (let b = 0; b < count; b++) {
-        const f = imageBlockDrift(shape, cfg.hidden);
+        const f = makeDrift(shape, index);
         const D = f.paramCount;
         let net: StackWeightDrift | null = null;
         if (cfg.sigma > 0) {
-          const nn = imageHypernet(D, cfg.nnBottleneck, cfg.nnHidden);
+          const nn = makeNet(D, index);
           const phi = this.space.add(`g${g}.b${b}.nn`, [nn.paramCount], stackInit(nn, rand.init(streamId(Stream.init, 2 * index + 1))));
           net = new StackWeightDrift(rt, nn, phi);
         }
