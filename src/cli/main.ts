@@ -27,6 +27,7 @@ export const PROGRAM: ProgramSpec = {
     { name: "train", summary: "train a model; writes config.json, metrics.jsonl, checkpoint.safetensors, results.json",
       flags: { ...configFlags, out: { type: "string", valueName: "DIR", required: true, description: "output directory" },
         resume: { type: "boolean", description: "continue the run in --out from its checkpoint (same bits as uninterrupted)" },
+        workers: { type: "integer", default: 1, description: "threads computing the batch's shards (train.shards); same bits for any count" },
         "print-config": { type: "boolean", description: "print the effective config and exit" } },
       examples: ["sdebnn train --preset mnist --out runs/mnist", "sdebnn train --preset mnist --set train.epochs=1 --set model.hidden=32 --out runs/m32",
         "sdebnn train --preset mnist --out runs/mnist --resume"] },
@@ -39,7 +40,8 @@ export const PROGRAM: ProgramSpec = {
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" } },
       positionals: [{ name: "INPUT", description: "PNG, IDX (images) or JSON ([[pixel rows]] in [0,1] or 0..255 ints) files", required: true, variadic: true }] },
     { name: "bench", summary: "examples per second of training steps and prediction for a preset",
-      flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" } } },
+      flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" },
+        workers: { type: "integer", default: 1, description: "threads computing the batch's shards" } } },
     { name: "presets", summary: "list the named configurations", flags: {} },
   ],
 };

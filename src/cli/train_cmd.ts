@@ -50,7 +50,7 @@ export async function trainCommand(flags: Flags, json: boolean): Promise<number>
   const t0 = Date.now();
   let examples = 0;
   const res = await trainImageRun(rt, cfg, {
-    out, resume: flags.resume === true,
+    out, resume: flags.resume === true, workers: Number(flags.workers ?? 1),
     onStep: (rec, tr) => {
       examples += cfg.train.batch;
       if (!json) bar.update({ done: tr.step, total: tr.totalSteps, elapsedMs: Date.now() - t0, examples, loss: rec.loss, accuracy: rec.accuracy, label: `epoch ${rec.epoch + 1}` });

@@ -13,6 +13,9 @@ import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { BayesHead } from "./bayes_head.js";
 import type { ImageModelConfig } from "./image_config.js";
 
+/** Which part of a batch a training step computes (see trainStep). */
+export interface ShardPart { rowWeight: number; withKl: boolean }
+
 export interface ImageStepStats { loss: number; nll: number; kl: number; accuracy: number; [k: string]: number }
 
 /** Per-sample class probabilities [S x B x C] and their Bayesian model average. */
@@ -173,9 +176,12 @@ export class ImageSdeBnn {
   /**
    * One training step's forward and backward on a batch (x: B x channels x H x W at a wasm pointer,
    * labels: i32 at a pointer). Gradients are ADDED to the gradient block. `datasetSize` N scales
-   * the KL: loss = mean NLL + klCoef * KL / N.
+   * the KL: loss = mean NLL + klCoef * KL / N. A shard of a larger batch weights its mean NLL by
+   * its share of the rows, and exactly one shard carries the KL terms: the shards' losses and
+   * gradients then add up to the whole batch's (the weight paths are the same in every shard).
    */
-  trainStep(x: Ptr, labels: Ptr, B: number, step: number, samples: number, klCoef: number, datasetSize: number): ImageStepStats {
+  trainStep(x: Ptr, labels: Ptr, B: number, step: number, samples: number, klCoef: number, datasetSize: number,
+            shard: ShardPart = { rowWeight: 1, withKl: true }): ImageStepStats {
     const { rt } = this;
     const S = samples, F = this.head.inputs, K = this.cfg.classes;
     this.checkSamples(S);
@@ -190,8 +196,8 @@ export class ImageSdeBnn {
         correct += countCorrect(rt, z, labels, B, K);
         nll += rt.wasm.softmax_nll(z, labels, z, B, K) / S; // dlogits overwrite the logits
       }
-      rt.wasm.vec_scale(1 / S, head.logits, S * B * K);
-      const coef = klCoef / datasetSize;
+      rt.wasm.vec_scale(shard.rowWeight / S, head.logits, S * B * K);
+      const coef = shard.withKl ? klCoef / datasetSize : 0;
       this.head.backward(rt, head, feat, dfeat, coef);
       let kl = this.head.kl(rt);
       // blocks in reverse: d feat -> d h(T) of the last block -> ... -> d h(0) (discarded)
@@ -207,11 +213,11 @@ export class ImageSdeBnn {
         }
         const adjIn = rt.arena.alloc(n * 4);
         block.backward(run, adj, coef / S, adjIn);
-        block.w0KlBackward(coef);
+        if (coef) block.w0KlBackward(coef);
         kl += run.kl + block.w0Kl();
         adj = adjIn;
       }
-      return { loss: nll + coef * kl, nll, kl, accuracy: correct / (S * B) };
+      return { loss: shard.rowWeight * nll + coef * kl, nll, kl, accuracy: correct / (S * B), correct: correct / S };
     });
   }
 

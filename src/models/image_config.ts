@@ -33,6 +33,7 @@ export const trainSchema = s.object({
   minLr: s.number({ min: 0, max: 10, default: 0 }),
   emaDecay: s.number({ min: 0, max: 0.999999, default: 0.999 }),
   samples: s.integer({ min: 1, max: 64, default: 1, doc: "Monte-Carlo weight paths per step" }),
+  shards: s.integer({ min: 1, max: 64, default: 2, doc: "fixed row shards of each batch, summed in order: any number of workers gives the same bits" }),
   klCoef: s.number({ min: 0, max: 1e6, default: 1e-3, doc: "loss = mean NLL + klCoef * KL / N" }),
   checkpointEvery: s.integer({ min: 0, max: 1e9, default: 500, doc: "updates between checkpoints (0: only at the end)" }),
   onNonFinite: s.enum(["stop", "skip"] as const, { default: "stop", doc: "a NaN/Inf step: stop with NumericalError, or skip the batch" }),

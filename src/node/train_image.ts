@@ -10,9 +10,10 @@ import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/safetensors.js
 import { ImageTrainer, type StepRecord } from "../train/image_trainer.js";
 import type { EvalResult } from "../models/image_predict.js";
 import type { ImageRunConfig } from "../models/image_config.js";
-import { JsonlAppender, readJsonl, writeFileAtomic } from "./atomic.js";
+import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 import { loadImageData } from "./image_data.js";
 import { canonicalJson } from "../config/canonical.js";
+import { ShardPool } from "./shard_pool.js";
 
 export interface EpochRecord {
   epoch: number; step: number; trainLoss: number; trainAccuracy: number; skipped: number;
@@ -27,6 +28,10 @@ export interface TrainRunOptions {
   onEpoch?: (rec: EpochRecord) => void;
   /** Stop (as if killed) after this many updates in this process: for tests. */
   stopAfter?: number;
+  /** Threads computing the batch's shards (this one included); the bits do not depend on it. */
+  workers?: number;
+  /** The worker script (default: dist/shard_worker.js next to the bundle). */
+  workerScript?: URL;
 }
 
 export interface TrainRunResult { trainer: ImageTrainer; test: EvalResult | null; checkpoint: string; stoppedEarly: boolean }
@@ -39,6 +44,8 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
   const dir = resolve(opts.out);
   mkdirSync(dir, { recursive: true });
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
+  // temp files of writes cut short by a crash are never the checkpoint: clear them
+  for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json")]) removeStaleTemps(f);
   const data = loadImageData(cfg);
   const trainer = new ImageTrainer(rt, cfg, data.train);
   let sums: EpochSums = { loss: 0, acc: 0, count: 0, skipped: 0 };
@@ -70,10 +77,12 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
   };
   const t0 = Date.now();
   let steps = 0, stoppedEarly = false;
+  const pool = (opts.workers ?? 1) > 1
+    ? await ShardPool.start(opts.workers!, rt.module, cfg, trainer.split.train.length, opts.workerScript) : null;
   try {
     while (!trainer.done) {
       if (opts.stopAfter !== undefined && steps >= opts.stopAfter) { stoppedEarly = true; break; }
-      const rec = trainer.trainStep();
+      const rec = pool ? await trainer.trainStepAsync(pool.executors) : trainer.trainStep();
       steps++;
       if (rec.skipped) sums.skipped++;
       else { sums.loss += rec.loss; sums.acc += rec.accuracy; sums.count++; }
@@ -96,6 +105,7 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
     }
   } finally {
     log.close();
+    await pool?.close();
   }
   let test: EvalResult | null = null;
   if (!stoppedEarly) {

@@ -55,24 +55,73 @@ export class ImageTrainer {
     return { epoch, idx: this.order.idx.subarray(pos, pos + B) };
   }
 
-  /** One update on the next batch. With train.onNonFinite "skip", a non-finite step leaves the weights as they were. */
-  trainStep(): StepRecord {
-    const { rt, cfg } = this;
-    const step = this.opt.step, B = cfg.train.batch;
+  /** Row ranges [lo, hi) of the batch's shards (fixed by the config, whatever executes them). */
+  shardRanges(): [number, number][] {
+    const B = this.cfg.train.batch, n = Math.min(this.cfg.train.shards, B);
+    return Array.from({ length: n }, (_, i) => [Math.floor((i * B) / n), Math.floor(((i + 1) * B) / n)] as [number, number]);
+  }
+
+  /** The step's batch (pixels in [0,1] padded to nothing, i32 labels) as host arrays. */
+  batch(step = this.opt.step): { epoch: number; x: Float32Array; y: Int32Array } {
+    const B = this.cfg.train.batch;
     const { epoch, idx } = this.batchIndices(step);
-    const lr = this.opt.learningRate();
-    return rt.arena.scoped(() => {
-      const X = rt.arena.f32(B * this.model.inputSize, false), Y = rt.arena.alloc(B * 4);
-      imageBatch(this.train, idx, 0, B, { out: { x: X.view, y: new Int32Array(rt.memory.buffer, Y, B) } });
-      try {
-        const st = this.opt.update(() => this.model.trainStep(X.ptr, Y, B, step, cfg.train.samples, cfg.train.klCoef, this.split.train.length));
-        return { step: step + 1, epoch, loss: st.loss, nll: st.nll!, kl: st.kl!, accuracy: st.accuracy!, lr, skipped: false };
-      } catch (e) {
-        if (!(e instanceof NumericalError) || cfg.train.onNonFinite !== "skip") throw e;
-        this.opt.skip();
-        return { step: step + 1, epoch, loss: NaN, nll: NaN, kl: NaN, accuracy: NaN, lr, skipped: true };
-      }
+    const x = new Float32Array(B * this.model.inputSize), y = new Int32Array(B);
+    imageBatch(this.train, idx, 0, B, { out: { x, y } });
+    return { epoch, x, y };
+  }
+
+  /**
+   * One update on the next batch. Shards are computed by `executor` (shard i by executor
+   * i mod n; executor 0 is this thread) and their gradients summed here in shard order.
+   * With train.onNonFinite "skip", a non-finite step leaves the weights as they were.
+   */
+  async trainStepAsync(remote: ShardExecutor[] = []): Promise<StepRecord> {
+    const step = this.opt.step, lr = this.opt.learningRate();
+    const { epoch, x, y } = this.batch(step);
+    const ranges = this.shardRanges(), execs = 1 + remote.length;
+    const params = remote.length ? this.opt.params.view.slice() : null;
+    const pending = ranges.map(([lo, hi], i) => (i % execs === 0 ? null : remote[(i % execs) - 1]!.run(this.shardTask(step, x, y, lo, hi, i === 0, params!))));
+    const local = ranges.map(([lo, hi], i) => (i % execs === 0 ? this.computeShard(this.shardTask(step, x, y, lo, hi, i === 0, null)) : null));
+    const results = await Promise.all(pending.map((p, i) => p ?? Promise.resolve(local[i]!)));
+    return this.finishStep(step, epoch, lr, results);
+  }
+
+  /** The same update computed entirely on this thread (bit-identical to any executor split). */
+  trainStep(): StepRecord {
+    const step = this.opt.step, lr = this.opt.learningRate();
+    const { epoch, x, y } = this.batch(step);
+    const results = this.shardRanges().map(([lo, hi], i) => this.computeShard(this.shardTask(step, x, y, lo, hi, i === 0, null)));
+    return this.finishStep(step, epoch, lr, results);
+  }
+
+  private shardTask(step: number, x: Float32Array, y: Int32Array, lo: number, hi: number, withKl: boolean, params: Float32Array | null): ShardTask {
+    const per = this.model.inputSize;
+    return { step, x: x.slice(lo * per, hi * per), y: y.slice(lo, hi), rowWeight: (hi - lo) / this.cfg.train.batch, withKl, params };
+  }
+
+  /** Gradient and statistics of one shard with the current parameters of this thread's model. */
+  computeShard(task: ShardTask): ShardResult {
+    return computeShardOn(this.rt, this.model, this.cfg, this.split.train.length, task);
+  }
+
+  private finishStep(step: number, epoch: number, lr: number, results: ShardResult[]): StepRecord {
+    const { rt } = this;
+    const n = this.opt.space.size, B = this.cfg.train.batch;
+    this.opt.zeroGrads();
+    rt.arena.scoped(() => {
+      const g = rt.arena.f32(n, false);
+      for (const r of results) { g.view.set(r.grads); rt.wasm.vec_axpy(1, g.ptr, this.opt.grads.ptr, n); }
     });
+    let loss = 0, nll = 0, kl = 0, correct = 0;
+    for (const r of results) { loss += r.loss; nll += r.nll * r.rowWeight; kl += r.kl * (r.withKl ? 1 : 0); correct += r.correct; }
+    try {
+      this.opt.apply({ loss });
+      return { step: step + 1, epoch, loss, nll, kl, accuracy: correct / B, lr, skipped: false };
+    } catch (e) {
+      if (!(e instanceof NumericalError) || this.cfg.train.onNonFinite !== "skip") throw e;
+      this.opt.skip();
+      return { step: step + 1, epoch, loss: NaN, nll: NaN, kl: NaN, accuracy: NaN, lr, skipped: true };
+    }
   }
 
   /** Runs `fn` with the EMA weights in place of the trained ones (when an EMA is kept). */
@@ -115,4 +164,34 @@ export class ImageTrainer {
     }
     if (withOptimizer) this.opt.step = step;
   }
+}
+
+/** One shard of a training step: its rows of the batch and how its loss is weighted. */
+export interface ShardTask {
+  step: number;
+  x: Float32Array;
+  y: Int32Array;
+  rowWeight: number;
+  withKl: boolean;
+  /** The parameter block to use (remote executors); null: the executor's current parameters. */
+  params: Float32Array | null;
+}
+
+export interface ShardResult { grads: Float32Array; loss: number; nll: number; kl: number; correct: number; rowWeight: number; withKl: boolean }
+
+/** Computes shards elsewhere (a worker thread holding its own instance of the same binary). */
+export interface ShardExecutor { run(task: ShardTask): Promise<ShardResult> }
+
+/** A shard's gradient (a fresh copy of the gradient block) on `model`, whose parameters are set from task.params when given. */
+export function computeShardOn(rt: Runtime, model: ImageSdeBnn, cfg: ImageRunConfig, datasetSize: number, task: ShardTask): ShardResult {
+  const { params, grads } = model.space.allocated;
+  if (task.params) params.view.set(task.params);
+  rt.wasm.sde_lincomb(grads.ptr, 0, grads.length, 0, 0, 0, 0, 0, 0);
+  const rows = task.y.length;
+  const st = rt.arena.scoped(() => {
+    const X = rt.arena.f32From(task.x), Y = rt.arena.alloc(rows * 4);
+    new Int32Array(rt.memory.buffer, Y, rows).set(task.y);
+    return model.trainStep(X.ptr, Y, rows, task.step, cfg.train.samples, cfg.train.klCoef, datasetSize, { rowWeight: task.rowWeight, withKl: task.withKl });
+  });
+  return { grads: grads.view.slice(), loss: st.loss, nll: st.nll, kl: st.kl, correct: st.correct!, rowWeight: task.rowWeight, withKl: task.withKl };
 }

@@ -65,10 +65,18 @@ export class Optimizer {
 
   /** Zeroes the gradients, runs `compute` (forward + backward) and applies one update. */
   update(compute: () => StepStats): StepStats {
+    this.zeroGrads();
+    return this.apply(compute());
+  }
+
+  zeroGrads(): void {
+    this.rt.wasm.sde_lincomb(this.grads.ptr, 0, this.space.size, 0, 0, 0, 0, 0, 0);
+  }
+
+  /** Checks the loss and the gradient block (filled by the caller) and applies one update. */
+  apply(stats: StepStats): StepStats {
     const { rt } = this;
     const n = this.space.size;
-    rt.wasm.sde_lincomb(this.grads.ptr, 0, n, 0, 0, 0, 0, 0, 0);
-    const stats = compute();
     if (!Number.isFinite(stats.loss)) throw new NumericalError(`step ${this.step + 1}: the loss is ${stats.loss}`);
     const bad = rt.wasm.first_nonfinite(this.grads.ptr, n);
     if (bad >= 0) throw new NumericalError(`step ${this.step + 1}: non-finite gradient of ${this.tensorAt(bad)}`);

@@ -9,7 +9,8 @@ import { trainImageRun } from "../../src/node/train_image.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
 import { CheckpointError } from "../../src/runtime/errors.js";
-import { freshRuntime } from "../helpers/wasm.js";
+import { freshRuntime, ROOT } from "../helpers/wasm.js";
+import { pathToFileURL } from "node:url";
 
 const cfg = resolvePreset("tiny") as ImageRunConfig;
 const withoutTime = (path: string) => readFileSync(path, "utf8").trim().split("\n").map((l) => { const r = JSON.parse(l); delete r.seconds; return r; });
@@ -30,6 +31,18 @@ describe("training runs", () => {
     // the loss went down over the run
     const epochs = withoutTime(join(a, "metrics.jsonl"));
     expect(epochs[1].trainLoss).toBeLessThan(epochs[0].trainLoss);
+  });
+
+  it("two worker threads give the bits of one (fixed shards, fixed summation order)", async () => {
+    const a = mkdtempSync(join(tmpdir(), "sdebnn-w1-")), b = mkdtempSync(join(tmpdir(), "sdebnn-w2-"));
+    const three = resolvePreset("tiny", undefined, ["train.shards=3", "train.epochs=1"]) as ImageRunConfig;
+    await trainImageRun(await freshRuntime(), three, { out: a });
+    await trainImageRun(await freshRuntime(), three, { out: b, workers: 2, workerScript: pathToFileURL(join(ROOT, "dist/shard_worker.js")) });
+    expect(Buffer.compare(readFileSync(join(a, "checkpoint.safetensors")), readFileSync(join(b, "checkpoint.safetensors")))).toBe(0);
+    // and the shards really split the work: one shard differs from three in the last bits or more
+    const c = mkdtempSync(join(tmpdir(), "sdebnn-s1-"));
+    await trainImageRun(await freshRuntime(), resolvePreset("tiny", undefined, ["train.shards=1", "train.epochs=1"]) as ImageRunConfig, { out: c });
+    expect(Buffer.compare(readFileSync(join(a, "checkpoint.safetensors")), readFileSync(join(c, "checkpoint.safetensors")))).not.toBe(0);
   });
 
   it("resume refuses a different config", async () => {
