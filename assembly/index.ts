@@ -31,3 +31,4 @@ export * from "./eval/metrics";
 export * from "./nn/conv2d";
 export * from "./nn/conv_transpose2d";
 export * from "./nn/reshape";
+export { corrupt_images } from "./data/corrupt";

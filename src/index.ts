@@ -66,3 +66,4 @@ export { PRESETS, resolvePreset, resolveRunConfig, type RunConfig, type Preset }
 export { syntheticImageSet } from "./data/synthetic.js";
 export { decodePngGrey, type GreyImage } from "./data/png.js";
 export { canonicalJson } from "./config/canonical.js";
+export { CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet, type CorruptionName } from "./eval/corruptions.js";

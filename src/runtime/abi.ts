@@ -112,7 +112,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
-  "pad_channels", "pad_channels_backward", "space_to_depth",
+  "pad_channels", "pad_channels_backward", "space_to_depth", "corrupt_images",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
@@ -194,3 +194,10 @@ export interface ReshapeExports {
   space_to_depth(x: Ptr, y: Ptr, B: number, C: number, H: number, W: number, inverse: number): void;
 }
 export interface WasmExports extends ReshapeExports {}
+
+export interface CorruptExports {
+  /** kind 0..6, severity 1..5 on u8 grey images [n, H, W]; returns -1 for a bad kind/severity. */
+  corrupt_images(kind: number, severity: number, src: Ptr, dst: Ptr, n: number, H: number, W: number,
+                 k0: number, k1: number, first: number, scratch: Ptr): number;
+}
+export interface WasmExports extends CorruptExports {}
