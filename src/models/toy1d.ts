@@ -38,6 +38,10 @@ export interface Toy1dConfig {
     solver: SolverName;
     kl: KlEstimator;
     gradient: GradientMethod;
+    /** "meanfield": q(w_0) = N(mu, exp(logstd)^2) with prior N(0, w0PriorStd^2) and its KL in the loss. */
+    w0: "point" | "meanfield";
+    w0PriorStd: number;
+    w0LogStdInit: number;
   };
   train: {
     updates: number;
@@ -55,7 +59,8 @@ export interface Toy1dConfig {
 export const TOY1D_DEFAULTS: Toy1dConfig = {
   seed: 0,
   data: { perCluster: 20, ranges: [[0, 2], [6, 8]], noiseStd: 0.1, center: 4, scale: 4 },
-  model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "quadratic", gradient: "backprop" },
+  model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "quadratic", gradient: "backprop",
+    w0: "point", w0PriorStd: 0.1, w0LogStdInit: -4 },
   train: { updates: 1000, lr: 3e-3, samples: 10, likelihood: "laplace", likelihoodScale: 0.1, klCoef: 1, klDivideByN: false },
 };
 
@@ -114,6 +119,7 @@ export class Toy1dModel {
     this.block = new SdeBnnBlock(rt, this.space, "block", fStack, net, {
       sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, steps: m.steps, gradient: m.gradient,
       w0Init: stackInit(fStack, rand.init(streamId(Stream.init, 0))),
+      w0Mode: m.w0, w0PriorStd: m.w0PriorStd, w0LogStdInit: m.w0LogStdInit,
     });
     this.space.allocate(rt);
   }
@@ -139,6 +145,14 @@ export class Toy1dModel {
     return out;
   }
 
+  /** Standard normals for each sample's draw of a mean-field w_0 (0 for a point w_0). */
+  private w0Noise(training: boolean, index: number, S: number): Ptr {
+    if (this.cfg.model.w0 !== "meanfield") return 0;
+    const D = this.weightDim, out = this.rt.arena.alloc(S * D * 4);
+    for (let s = 0; s < S; s++) this.rand.normals(streamId(training ? Stream.headNoise : Stream.evalHeadNoise, index, s), out + s * D * 4, D);
+    return out;
+  }
+
   /**
    * Forward and backward of one training step; gradients are ADDED to the gradient block
    * (the caller zeroes it). Arena memory is released before returning.
@@ -149,7 +163,7 @@ export class Toy1dModel {
     return rt.arena.scoped(() => {
       const h0 = this.encode(data.x, S);
       const bm = this.rand.sampleBrownian(Stream.trainNoise, step, 0, S, this.weightDim, this.block.grid);
-      const run = this.block.forward(h0, B, bm, S, true);
+      const run = this.block.forward(h0, B, bm, S, true, this.w0Noise(true, step, S));
       const pred = rt.arena.f32From(this.readout(run.hOut, S, B));
       const target = rt.arena.f32From(data.y);
       const dpred = rt.arena.f32(S * B);
@@ -163,7 +177,9 @@ export class Toy1dModel {
       const a = adjH.view, g = dpred.view;
       for (let k = 0; k < S * B; k++) a[k * d + d - 1] = g[k]!;
       this.block.backward(run, adjH.ptr, klCoef / S, rt.arena.alloc(S * B * d * 4));
-      return { loss: nll + klCoef * run.kl, nll, kl: run.kl };
+      this.block.w0KlBackward(klCoef);
+      const kl = run.kl + this.block.w0Kl();
+      return { loss: nll + klCoef * kl, nll, kl };
     });
   }
 
@@ -175,7 +191,7 @@ export class Toy1dModel {
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, S);
       const bm = this.rand.sampleBrownian(Stream.evalNoise, draw, 0, S, this.weightDim, this.block.grid);
-      const run = this.block.forward(h0, B, bm, S, false);
+      const run = this.block.forward(h0, B, bm, S, false, this.w0Noise(false, draw, S));
       return this.readout(run.hOut, S, B);
     });
   }

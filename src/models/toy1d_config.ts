@@ -22,6 +22,9 @@ export const toy1dRunSchema = s.object({
     solver: s.enum(["euler", "sra1", "reversible_heun"] as const),
     kl: s.enum(["quadratic", "stl", "logratio"] as const),
     gradient: s.enum(["backprop", "adjoint"] as const),
+    w0: s.enum(["point", "meanfield"] as const),
+    w0PriorStd: s.number({ min: 1e-6, max: 100 }),
+    w0LogStdInit: s.number({ min: -20, max: 5 }),
   }),
   train: s.object({
     updates: s.integer({ min: 0, max: 1e8 }),
