@@ -32,33 +32,36 @@ function convParams(wShape: number[], fanIn: number, outChannels: number): Param
   ];
 }
 
+/** What both convolution layers share: geometry, the time channel, the kernels' argument list. */
+abstract class ConvLayerBase {
+  readonly cachePerRow = 0;
+  readonly inSize: number;
+  readonly outSize: number;
+  protected readonly T: number;
+  constructor(readonly shape: ConvShape, readonly outHeight: number, readonly outWidth: number) {
+    this.T = shape.time === false ? 0 : 1;
+    this.inSize = shape.inChannels * shape.height * shape.width;
+    this.outSize = shape.outChannels * outHeight * outWidth;
+  }
+  protected args(ctx: LayerContext) {
+    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
+    return [ctx.rows, Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, ctx.t, this.T] as const;
+  }
+}
+
 /**
  * ConcatConv2D in NCHW: [Cin, H, W] -> [Cout, Ho, Wo], weights [Cout, T + Cin, k, k] with the time
  * channel first (T = 1), bias [Cout]. Kernels: assembly/nn/conv2d.ts.
  */
-export class ConcatConv2d implements Layer {
+export class ConcatConv2d extends ConvLayerBase implements Layer {
   readonly kind = "concat_conv2d";
   readonly params: readonly ParamSlot[];
-  readonly cachePerRow = 0;
-  readonly inSize: number;
-  readonly outSize: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  private readonly T: number;
-  constructor(readonly shape: ConvShape) {
+  constructor(shape: ConvShape) {
     checkShape("ConcatConv2d", shape);
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = shape;
-    this.T = shape.time === false ? 0 : 1;
-    this.outHeight = Math.floor((H + 2 * p - k) / s) + 1;
-    this.outWidth = Math.floor((W + 2 * p - k) / s) + 1;
+    super(shape, Math.floor((H + 2 * p - k) / s) + 1, Math.floor((W + 2 * p - k) / s) + 1);
     if (this.outHeight < 1 || this.outWidth < 1) throw new ArgumentError(`ConcatConv2d: a ${k}x${k} kernel does not fit a ${H}x${W} input with padding ${p}`);
-    this.inSize = Ci * H * W;
-    this.outSize = Co * this.outHeight * this.outWidth;
     this.params = convParams([Co, this.T + Ci, k, k], (this.T + Ci) * k * k, Co);
-  }
-  private args(ctx: LayerContext) {
-    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
-    return [ctx.rows, Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, ctx.t, this.T] as const;
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k } = this.shape;
@@ -84,31 +87,17 @@ export class ConcatConv2d implements Layer {
  * ConcatConvTranspose2D in NCHW: [Cin, H, W] -> [Cout, (H-1)s - 2p + k + outputPadding, ...],
  * weights [T + Cin, Cout, k, k] (PyTorch's ConvTranspose2d layout, time channel first), bias [Cout].
  */
-export class ConcatConvTranspose2d implements Layer {
+export class ConcatConvTranspose2d extends ConvLayerBase implements Layer {
   readonly kind = "concat_conv_transpose2d";
   readonly params: readonly ParamSlot[];
-  readonly cachePerRow = 0;
-  readonly inSize: number;
-  readonly outSize: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  private readonly T: number;
-  constructor(readonly shape: ConvShape) {
+  constructor(shape: ConvShape) {
     checkShape("ConcatConvTranspose2d", shape);
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = shape;
     const op = shape.outputPadding ?? 0;
     if (!Number.isInteger(op) || op < 0 || op >= s) throw new ArgumentError(`ConcatConvTranspose2d: outputPadding must be an integer in [0, stride), got ${op}`);
-    this.T = shape.time === false ? 0 : 1;
-    this.outHeight = (H - 1) * s - 2 * p + k + op;
-    this.outWidth = (W - 1) * s - 2 * p + k + op;
+    super(shape, (H - 1) * s - 2 * p + k + op, (W - 1) * s - 2 * p + k + op);
     if (this.outHeight < 1 || this.outWidth < 1) throw new ArgumentError("ConcatConvTranspose2d: the output would be empty");
-    this.inSize = Ci * H * W;
-    this.outSize = Co * this.outHeight * this.outWidth;
     this.params = convParams([this.T + Ci, Co, k, k], (this.T + Ci) * k * k, Co);
-  }
-  private args(ctx: LayerContext) {
-    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
-    return [ctx.rows, Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, ctx.t, this.T] as const;
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
     const { outChannels: Co, height: H, width: W, kernel: k } = this.shape;
