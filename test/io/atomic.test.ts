@@ -144,7 +144,8 @@ describe("JSONL appender", () => {
         for (let i = 0; ; i++) { a.append({ i, pad: "x".repeat(i % 500) }); process.stdout.write(i + "\\n"); }`;
       const out = await runAndKill(code, 200 + k * 150);
       const acked = out.trim().split("\n").filter(Boolean).length;
-      const { records } = readJsonl(p);
+      // under load the child may die before creating the file: then nothing was acknowledged either
+      const { records } = existsSync(p) ? readJsonl(p) : { records: [] };
       expect(records.length).toBeGreaterThanOrEqual(acked); // everything acknowledged is on disk
       records.forEach((r, i) => expect((r as { i: number }).i).toBe(i));
     }
