@@ -4,7 +4,7 @@
 // (7 corruptions x 5 severities, error and ECE, CE and mCE relative to ODEnet), OOD detection
 // (AUROC of mutual information and entropy: noise and inverted images vs clean test images),
 // reliability diagrams and learning curves; writes bench/results/experiments/report.md + SVG + JSON.
-//   node bench/experiments.mjs [--runs DIR] [--steps 1200] [--corrupt-n 500] [--ood-n 1000] [--test-n 10000] [--dry]
+//   node bench/experiments.mjs [--runs DIR] [--steps 1200] [--corrupt-n 500] [--ood-n 1000] [--test-n 10000] [--dry] [--no-train]
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -34,7 +34,7 @@ const MODELS = [
 
 for (const m of MODELS) {
   const dir = join(RUNS, m.dir);
-  if (existsSync(join(dir, "results.json"))) continue;
+  if (existsSync(join(dir, "results.json")) || process.argv.includes("--no-train")) continue;
   console.log(`training ${m.name} in ${dir} ...`);
   const t = performance.now();
   const r = spawnSync(process.execPath, ["dist/cli.js", "train", ...m.args, "--out", dir, ...(existsSync(join(dir, "checkpoint.safetensors")) ? ["--resume"] : [])], { stdio: "inherit" });
