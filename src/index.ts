@@ -54,3 +54,8 @@ export * from "./checkpoint/safetensors.js";
 export * from "./config/schema.js";
 export * from "./config/overrides.js";
 export { editDistance, closest } from "./config/suggest.js";
+// Image training and inference through the core bundle (cross-runtime golden runs, the demo).
+export { ImageTrainer, type StepRecord } from "./train/image_trainer.js";
+export { predictImageSet, evaluateImageSet, type SetPrediction, type EvalResult } from "./models/image_predict.js";
+export { resolvePreset, resolveRunConfig, PRESETS, type RunConfig } from "./presets/index.js";
+export { ImageClassifier, loadClassifier, type Prediction } from "./infer/classifier.js";
