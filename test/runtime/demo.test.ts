@@ -39,7 +39,7 @@ describe("browser demo", () => {
     const s = await demo();
     expect(s.error).toBeNull();
     expect(errors).toEqual([]);
-    expect(requested).toEqual(expect.arrayContaining(["/demo/demo.mjs", "/dist/index.js", "/dist/sdebnn.wasm", "/demo/mnist-small.safetensors"]));
+    expect(requested).toEqual(expect.arrayContaining(["/demo/demo.js", "/dist/index.js", "/dist/sdebnn.wasm", "/demo/mnist-small.safetensors"]));
     expect(statSync(join(ROOT, "demo/mnist-small.safetensors")).size).toBeLessThan(300 * 1024);
   });
 
