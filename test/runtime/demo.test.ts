@@ -52,6 +52,10 @@ describe("browser demo", () => {
     const first = mean(early.losses.slice(0, 20)), recent = mean(later.losses.slice(-20));
     expect(recent).toBeLessThan(first);
     expect(await page.textContent("#status")).toMatch(/^update \d+ \/ 3000, loss/);
+    await page.click("#pause"); // training done with; free the CPU for the other tests
+    const paused = (await demo()).step;
+    await page.waitForTimeout(300);
+    expect((await demo()).step).toBe(paused);
   });
 
   it("classifies a digit drawn on the canvas (a vertical stroke is a 1)", async () => {
