@@ -1,13 +1,13 @@
 // `sdebnn reproduce MANIFEST [--out DIR]`: re-runs a recorded training run and reports whether it
 // is bit-identical, or the first update after which the optimiser state differs.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { init } from "../node.js";
-import type { FlagValue } from "./args.js";
+import { UsageError, type FlagValue } from "./args.js";
 import { ConfigError, DataError } from "../runtime/errors.js";
 import { resolveRunConfig } from "../presets/index.js";
-import { trainImageRun } from "../node/train_image.js";
+import { CHECKPOINT_FILE, trainImageRun } from "../node/train_image.js";
 import { loadImageData } from "../node/image_data.js";
 import { compareManifests, parseManifest, MANIFEST_FILE, type Comparison, type RunManifest } from "../repro/manifest.js";
 import { dataFingerprint, packageIdentity } from "../repro/recorder.js";
@@ -24,6 +24,9 @@ export interface ReproduceReport extends Comparison {
 }
 
 export async function reproduce(manifestPath: string, out?: string, onStep?: (step: number, total: number) => void): Promise<ReproduceReport> {
+  if (out !== undefined && existsSync(join(out, CHECKPOINT_FILE))) {
+    throw new UsageError(`--out ${out} already holds a run (${CHECKPOINT_FILE}): reproduce into an empty or new directory`);
+  }
   const ref: RunManifest = parseManifest(readFileSync(manifestPath, "utf8"), manifestPath);
   const cfg = resolveRunConfig(ref.config);
   if (cfg.kind !== "image") throw new ConfigError(`${manifestPath}: field 'config.kind': expected "image", got "${cfg.kind}"`);

@@ -109,6 +109,12 @@ describe("sdebnn reproduce", () => {
     expect(r.err).toMatch(/field 'data\.pixelsSha256': the training data differ from the recorded run: expected f{64}, got [0-9a-f]{64}/);
   });
 
+  it("refuses an --out that already holds a run (exit 2)", () => {
+    const r = cli("reproduce", manifestPath, "--out", dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--out ${dir} already holds a run (checkpoint.safetensors): reproduce into an empty or new directory`);
+  });
+
   it("refuses a malformed manifest (exit 3, naming the field)", () => {
     const r = cli("reproduce", tampered((m) => { (m as unknown as Record<string, unknown>).checkpointSha256 = "abc"; }));
     expect(r.code).toBe(3);
