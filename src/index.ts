@@ -67,3 +67,4 @@ export { syntheticImageSet } from "./data/synthetic.js";
 export { decodePngGrey, type GreyImage } from "./data/png.js";
 export { canonicalJson } from "./config/canonical.js";
 export { CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet, type CorruptionName } from "./eval/corruptions.js";
+export { ImageClassifier, loadClassifier, type Prediction } from "./infer/classifier.js";

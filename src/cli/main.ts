@@ -4,6 +4,7 @@ import { start } from "./start.js";
 import { trainCommand, evalCommand } from "./train_cmd.js";
 import { predictCommand } from "./predict_cmd.js";
 import { benchCommand } from "./bench_cmd.js";
+import { reproduceCommand } from "./reproduce_cmd.js";
 import { PRESETS } from "../presets/index.js";
 import { SdebnnError } from "../runtime/errors.js";
 
@@ -43,6 +44,10 @@ export const PROGRAM: ProgramSpec = {
       flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" },
         workers: { type: "integer", default: 1, description: "threads computing the batch's shards" } } },
     { name: "presets", summary: "list the named configurations", flags: {} },
+    { name: "reproduce", summary: "re-run a training run from its manifest.json; exit 0 if bit-identical, 1 if it differs (reports the first differing step)",
+      flags: { out: { type: "string", valueName: "DIR", description: "output directory of the re-run (default: a new temporary directory)" } },
+      positionals: [{ name: "MANIFEST", description: "manifest.json written by `sdebnn train`", required: true }],
+      examples: ["sdebnn reproduce runs/mnist/manifest.json --out runs/mnist-again"] },
   ],
 };
 
@@ -68,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     case "eval": return evalCommand(flags, json);
     case "predict": return predictCommand(flags, positionals, json);
     case "bench": return benchCommand(flags, json);
+    case "reproduce": return reproduceCommand(flags, positionals, json);
     case "presets":
       if (json) console.log(JSON.stringify(Object.fromEntries(Object.entries(PRESETS).map(([k, p]) => [k, p.description]))));
       else for (const [k, p] of Object.entries(PRESETS)) console.log(`${k.padEnd(16)} ${p.description}`);

@@ -14,6 +14,7 @@ import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./a
 import { loadImageData } from "./image_data.js";
 import { canonicalJson } from "../config/canonical.js";
 import { ShardPool } from "./shard_pool.js";
+import { ManifestRecorder } from "../repro/recorder.js";
 
 export interface EpochRecord {
   epoch: number; step: number; trainLoss: number; trainAccuracy: number; skipped: number;
@@ -45,7 +46,7 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
   mkdirSync(dir, { recursive: true });
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
   // temp files of writes cut short by a crash are never the checkpoint: clear them
-  for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json")]) removeStaleTemps(f);
+  for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json"), join(dir, "manifest.json")]) removeStaleTemps(f);
   const data = loadImageData(cfg);
   const trainer = new ImageTrainer(rt, cfg, data.train);
   let sums: EpochSums = { loss: 0, acc: 0, count: 0, skipped: 0 };
@@ -68,12 +69,14 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
     await writeFileAtomic(metricsPath, "");
   }
   await writeFileAtomic(join(dir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
+  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume);
   const log = new JsonlAppender(metricsPath);
   const save = async () => {
     const bytes = await encodeCheckpoint(trainer.stateTensors(), {
       config: cfg, seed: cfg.seed, step: trainer.step, extra: { epoch_sums: JSON.stringify(sums) },
     });
     await writeFileAtomic(ckPath, bytes);
+    await manifest.write(bytes);
   };
   const t0 = Date.now();
   let steps = 0, stoppedEarly = false;
@@ -87,6 +90,7 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
       if (rec.skipped) sums.skipped++;
       else { sums.loss += rec.loss; sums.acc += rec.accuracy; sums.count++; }
       opts.onStep?.(rec, trainer);
+      manifest.step();
       const epochEnd = trainer.step % trainer.stepsPerEpoch === 0 || trainer.done;
       if (epochEnd) {
         const valIdx = cfg.eval.valLimit ? trainer.split.val.subarray(0, cfg.eval.valLimit) : trainer.split.val;
@@ -97,6 +101,7 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
           valAccuracy: val?.accuracy ?? NaN, valNll: val?.nll ?? NaN, valEce: val?.ece ?? NaN, lr: rec.lr, seconds: (Date.now() - t0) / 1000,
         };
         log.append(e);
+        manifest.epoch(e);
         opts.onEpoch?.(e);
         sums = { loss: 0, acc: 0, count: 0, skipped: 0 };
       }

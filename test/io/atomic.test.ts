@@ -33,12 +33,14 @@ function checkVersion(bytes: Uint8Array): string | null {
 }
 
 /** Spawns a Node child running `code` (an ES module using dist/node.js), kills it after `ms`. */
-function runAndKill(code: string, ms: number): Promise<string> {
+function runAndKill(code: string, ms: number, afterFirstOutput = false): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    const t = setTimeout(() => child.kill("SIGKILL"), ms);
+    const arm = () => setTimeout(() => child.kill("SIGKILL"), ms);
+    // afterFirstOutput: count from the child's first line (a loaded machine may take > ms to boot it)
+    let t = afterFirstOutput ? undefined : arm();
+    child.stdout.on("data", (d: Buffer) => { out += d.toString(); t ??= arm(); });
     child.on("exit", () => { clearTimeout(t); resolve(out); });
   });
 }
@@ -142,7 +144,7 @@ describe("JSONL appender", () => {
         import { JsonlAppender } from ${JSON.stringify(dist)};
         const a = new JsonlAppender(${JSON.stringify(p)});
         for (let i = 0; ; i++) { a.append({ i, pad: "x".repeat(i % 500) }); process.stdout.write(i + "\\n"); }`;
-      const out = await runAndKill(code, 200 + k * 150);
+      const out = await runAndKill(code, 200 + k * 150, true);
       const acked = out.trim().split("\n").filter(Boolean).length;
       // under load the child may die before creating the file: then nothing was acknowledged either
       const { records } = existsSync(p) ? readJsonl(p) : { records: [] };

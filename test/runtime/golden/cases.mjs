@@ -193,24 +193,92 @@ cases.push(
   },
 );
 
+/**
+ * Golden training runs: a fixed seed and a fixed number of updates in every runtime; each returns
+ * the checkpoint bytes (compared by SHA-256) and the predictions on a fixed input.
+ * `fixtures.mnist` holds the first 128 MNIST training images and labels (read by the Node test).
+ */
+export const GOLDEN_TOY1D = "golden training: toy1d, 5 Adam updates (width 8, 6 steps, 4 MC samples)";
+export const GOLDEN_MNIST = "golden training: MNIST first 128 images, width-4 model, 6 updates of batch 16";
+
+function paramTensors(space, views) {
+  const out = [];
+  for (const [prefix, view] of views) {
+    for (const e of space.list) out.push([prefix + e.name, { dtype: "F32", shape: [...e.shape], data: view.slice(e.offset, e.offset + e.size) }]);
+  }
+  return out;
+}
+
+export const trainingCases = [
+  {
+    name: GOLDEN_TOY1D,
+    async run(rt, sdebnn) {
+      const cfg = structuredClone(sdebnn.TOY1D_DEFAULTS);
+      cfg.seed = 11;
+      cfg.model.hidden = 8;
+      cfg.model.nnHidden = 8;
+      cfg.model.steps = 6;
+      cfg.train.samples = 4;
+      cfg.train.updates = 5;
+      const rand = new sdebnn.PhiloxRandomness(rt, cfg.seed);
+      const data = sdebnn.makeToy1dData(rt, rand, cfg.data);
+      const model = new sdebnn.Toy1dModel(rt, rand, cfg);
+      const opt = new sdebnn.Optimizer(rt, model.space, { ...sdebnn.OPTIM_DEFAULTS, lr: 1e-2, updates: 5 });
+      for (let k = 0; k < 5; k++) opt.update(() => model.trainStep(data, k));
+      const checkpoint = await sdebnn.encodeCheckpoint(
+        paramTensors(model.space, [["", opt.params.view], ["adam_m.", opt.m.view], ["adam_v.", opt.v.view]]),
+        { config: { kind: "toy1d", ...cfg }, seed: cfg.seed, step: opt.step });
+      const p = sdebnn.predictToy1d(rt, model, Float32Array.from([-6, -1, 0, 1, 2.5, 4, 7.5]), 16, 0);
+      return { checkpoint, predictions: concat([p.mean, p.stdFunction, p.stdPredictive]) };
+    },
+  },
+  {
+    name: GOLDEN_MNIST,
+    async run(rt, sdebnn, fixtures) {
+      const { pixels, labels } = fixtures.mnist;
+      const set = { count: labels.length, channels: 1, height: 28, width: 28, pixels, labels, numClasses: 10 };
+      const cfg = sdebnn.resolvePreset("mnist", undefined, ["seed=5", "model.hidden=4", "model.nnHidden=4", "model.steps=4",
+        "model.augment=0", "train.batch=16", "train.maxSteps=6", "train.emaDecay=0.9", "data.valFraction=0", "eval.batch=16"]);
+      const trainer = new sdebnn.ImageTrainer(rt, cfg, set);
+      while (!trainer.done) trainer.trainStep();
+      const checkpoint = await sdebnn.encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
+      // the inference path (what sdebnn/infer runs) on the checkpoint bytes: 8 images, 4 samples
+      const classifier = await sdebnn.loadClassifier(rt, checkpoint);
+      const p = classifier.predict(pixels.subarray(0, 8 * 784), 4);
+      return { checkpoint, predictions: concat([p.probs, p.entropy, p.mutualInformation]) };
+    },
+  },
+];
+
 async function sha256Hex(bytes) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The first 128 MNIST training images and labels from the fixture file: pixels (128 x 784) then labels (128). */
+export function mnistFixture(bytes) {
+  const n = bytes.length / 785;
+  return { pixels: bytes.subarray(0, n * 784), labels: bytes.subarray(n * 784) };
+}
+
 /**
  * Runs every case on a fresh instance built from `wasmBytes` and returns
- * { wasmSha256, results: { [case]: sha256 of its output bytes }, sample: first values }.
+ * { wasmSha256, results: { [case]: sha256 of its output bytes }, samples: last values }.
+ * A case returning several arrays ({ checkpoint, predictions }) gives one result per part.
  */
-export async function goldenRun(sdebnn, wasmBytes) {
+export async function goldenRun(sdebnn, wasmBytes, fixtures) {
   const module = await WebAssembly.compile(wasmBytes);
   const results = {};
   const samples = {};
-  for (const c of cases) {
+  for (const c of [...cases, ...trainingCases]) {
     const rt = await sdebnn.init(module);
-    const out = c.run(rt, sdebnn);
-    results[c.name] = await sha256Hex(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-    samples[c.name] = Array.from(out.subarray(out.length - 4));
+    const out = await c.run(rt, sdebnn, fixtures);
+    const parts = ArrayBuffer.isView(out) ? { "": out } : out;
+    for (const [part, arr] of Object.entries(parts)) {
+      const key = part ? `${c.name} / ${part}` : c.name;
+      results[key] = await sha256Hex(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+      samples[key] = Array.from(arr.subarray(arr.length - 4));
+    }
   }
   return { wasmSha256: await sha256Hex(wasmBytes), results, samples };
 }

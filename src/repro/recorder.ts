@@ -1,0 +1,86 @@
+// NODE-ONLY: keeps manifest.json of a training run up to date (rewritten with every checkpoint).
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ImageSet } from "../data/dataset.js";
+import type { ImageRunConfig } from "../models/image_config.js";
+import type { ImageTrainer } from "../train/image_trainer.js";
+import { writeFileAtomic } from "../node/atomic.js";
+import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, parseManifest, type DataFingerprint, type RunManifest } from "./manifest.js";
+
+const sha256 = (...parts: Uint8Array[]) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex");
+};
+const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** The package root (the directory of sdebnn's package.json) above this module, in dist/ or src/. */
+function packageRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    const p = join(dir, "package.json");
+    if (existsSync(p) && (JSON.parse(readFileSync(p, "utf8")) as { name?: string }).name === "sdebnn") return dir;
+  }
+  return null;
+}
+
+/** Version of the installed package and SHA-256 of its dist/sdebnn.wasm (what init() loads). */
+export function packageIdentity(): { packageVersion: string; wasmSha256: string | null } {
+  const root = packageRoot();
+  if (!root) return { packageVersion: "unknown", wasmSha256: null };
+  const wasm = join(root, "dist", "sdebnn.wasm");
+  return {
+    packageVersion: (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version,
+    wasmSha256: existsSync(wasm) ? sha256(readFileSync(wasm)) : null,
+  };
+}
+
+export function dataFingerprint(set: ImageSet): DataFingerprint {
+  return { count: set.count, shape: [set.channels, set.height, set.width], pixelsSha256: sha256(set.pixels), labelsSha256: sha256(set.labels) };
+}
+
+/** Records every K-th optimiser state (K: about 1000 records over a run) and the epoch losses. */
+export class ManifestRecorder {
+  readonly path: string;
+  private readonly trace: [number, string][] = [];
+  private readonly epochs: RunManifest["epochs"] = [];
+  private readonly traceEvery: number;
+  private readonly data: DataFingerprint;
+
+  constructor(dir: string, private readonly cfg: ImageRunConfig, train: ImageSet, private readonly trainer: ImageTrainer, resumed = false) {
+    this.path = join(dir, MANIFEST_FILE);
+    this.traceEvery = Math.max(1, Math.ceil(trainer.totalSteps / 1000));
+    this.data = dataFingerprint(train);
+    if (resumed && existsSync(this.path)) {
+      const old = parseManifest(readFileSync(this.path, "utf8"), this.path);
+      this.trace.push(...old.trace.filter(([s]) => s <= trainer.step));
+      this.epochs.push(...old.epochs.filter(([, s]) => s <= trainer.step));
+    }
+  }
+
+  /** After every update. */
+  step(): void {
+    const t = this.trainer;
+    if (t.step % this.traceEvery !== 0 && !t.done) return;
+    this.trace.push([t.step, sha256(bytesOf(t.opt.params.view), bytesOf(t.opt.m.view), bytesOf(t.opt.v.view)).slice(0, 16)]);
+  }
+
+  epoch(e: { epoch: number; step: number; trainLoss: number; valNll: number }): void {
+    const exact = (v: number) => (Number.isFinite(v) ? v : null);
+    this.epochs.push([e.epoch, e.step, exact(e.trainLoss), exact(e.valNll)]);
+  }
+
+  /** With every checkpoint write: the manifest describes that checkpoint. */
+  async write(checkpoint: Uint8Array): Promise<void> {
+    const m: RunManifest = {
+      format: MANIFEST_FORMAT, formatVersion: MANIFEST_VERSION, ...packageIdentity(), runtime: `node ${process.version}`,
+      config: this.cfg, seed: this.cfg.seed, data: this.data,
+      updates: this.trainer.step, totalUpdates: this.trainer.totalSteps, complete: this.trainer.done,
+      checkpointSha256: sha256(checkpoint), traceEvery: this.traceEvery,
+      trace: this.trace.filter(([s]) => s <= this.trainer.step), epochs: this.epochs.filter(([, s]) => s <= this.trainer.step),
+    };
+    await writeFileAtomic(this.path, JSON.stringify(m) + "\n");
+  }
+}
