@@ -32,6 +32,12 @@ const MODELS = [
   { name: "ODEnet", dir: "odenet", args: ["--preset", "mnist-odenet", ...COMMON], samples: 1 },
 ];
 
+const svg = (name, text) => writeFileSync(new URL(name, OUT), text);
+const REPORT_ONLY = process.argv.includes("--report-only");
+let results;
+if (REPORT_ONLY) {
+  results = JSON.parse(readFileSync(new URL("results.json", OUT), "utf8"));
+} else {
 for (const m of MODELS) {
   const dir = join(RUNS, m.dir);
   if (existsSync(join(dir, "results.json")) || process.argv.includes("--no-train")) continue;
@@ -45,8 +51,7 @@ for (const m of MODELS) {
 const rt = await init();
 const test = limitSet(readMnist("test"), TEST_N);
 const all = (n) => Uint32Array.from({ length: n }, (_, i) => i);
-const results = { budget: { steps: STEPS, batch: 64 }, models: {} };
-const svg = (name, text) => writeFileSync(new URL(name, OUT), text);
+results = { budget: { steps: STEPS, batch: 64 }, testCount: test.count, models: {} };
 
 for (const m of MODELS) {
   const dir = join(RUNS, m.dir);
@@ -87,6 +92,7 @@ for (const m of MODELS) {
   console.log(`${m.name}: clean acc ${(100 * cm.accuracy).toFixed(2)} % ECE ${(100 * cm.ece).toFixed(2)} % (eval ${res.evalSeconds.toFixed(0)} s)`);
 }
 
+}
 // corruption errors relative to ODEnet
 const [S, O] = [results.models["SDE-BNN"], results.models["ODEnet"]];
 const ce = {};
@@ -117,7 +123,7 @@ const lines = [
   `Produced by \`node bench/experiments.mjs\` on ${new Date().toISOString().slice(0, 10)} (2 shared cores, Node ${process.versions.node}).`,
   `Budget: ${STEPS} Adam updates of batch 64 for each model (lr 2e-3, cosine), EMA weights for evaluation; the SDE-BNN uses sigma 0.05`,
   "(the preset's 0.2 learns too slowly for this budget: see the closing note), S samples averaged as probabilities.", "",
-  `## Clean test set (${test.count} images)`, "",
+  `## Clean test set (${results.testCount} images)`, "",
   "| model | samples | accuracy | NLL | ECE | Brier | mean entropy | mean MI |", "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ...MODELS.map((m) => { const r = results.models[m.name].clean; return `| ${m.name} | ${m.samples} | ${pct(r.accuracy)} % | ${r.nll.toFixed(4)} | ${pct(r.ece)} % | ${r.brier.toFixed(4)} | ${r.entropy.toFixed(4)} | ${r.mutualInformation.toFixed(5)} |`; }),
   "", "![reliability SDE-BNN](reliability_sdebnn.svg) ![reliability ODEnet](reliability_odenet.svg)", "",
@@ -134,6 +140,28 @@ const lines = [
   ...MODELS.flatMap((m) => Object.entries(results.models[m.name].ood).map(([k, v]) => `| ${m.name} | ${k} | ${v.aurocMI.toFixed(3)} | ${v.aurocEntropy.toFixed(3)} | ${v.meanMI.toFixed(5)} | ${v.meanEntropy.toFixed(4)} |`)),
   "", "An ODEnet is deterministic: its mutual information is 0 for every input, so its MI AUROC is 0.5 by construction.", "",
   "## Learning curves", "", "![learning curves](learning_curves.svg)", "",
+  "## Targets (issue 7) and what the measurements say", "",
+  "| target | measured | met |", "| --- | --- | --- |",
+  `| SDE-BNN test accuracy >= 99.0 % | ${pct(S.clean.accuracy)} % | ${S.clean.accuracy >= 0.99 ? "yes" : `no (short by ${(99 - 100 * S.clean.accuracy).toFixed(2)} points)`} |`,
+  `| SDE-BNN ECE <= 1.0 % | ${pct(S.clean.ece)} % | ${S.clean.ece <= 0.01 ? "yes" : `no (over by ${(100 * S.clean.ece - 1).toFixed(2)} points)`} |`,
+  `| SDE-BNN ECE below ODEnet's, clean | ${pct(S.clean.ece)} % vs ${pct(O.clean.ece)} % | ${S.clean.ece < O.clean.ece ? "yes" : "no"} |`,
+  `| SDE-BNN ECE below ODEnet's, mean over corruptions | ${pct(results.summary.sde.meanCorruptedEce)} % vs ${pct(results.summary.odenet.meanCorruptedEce)} % | ${results.summary.sde.meanCorruptedEce < results.summary.odenet.meanCorruptedEce ? "yes" : "no"} |`,
+  `| OOD AUROC of MI >= 0.9 (noise images) | ${S.ood.noise.aurocMI.toFixed(3)} | ${S.ood.noise.aurocMI >= 0.9 ? "yes" : "no"} |`,
+  "",
+  "Why the accuracy and calibration targets are missed: the budget. One training step of the CPU-sized model (batch 64,",
+  "10 Euler steps, forward + backward through the solver) takes about 1.37 s single-threaded on this machine with the",
+  `current kernels, so ${STEPS} updates are about 27 minutes uncontended: 1.4 epochs of MNIST. Both models are still underfit`,
+  "(about 96-97 % test accuracy; the validation curve is still rising) and an underfit network trained with a fresh",
+  "cosine schedule is not overconfident: ODEnet's ECE is already below 1 %, which leaves the SDE-BNN's weight noise",
+  "nothing to correct; the extra noise (and the Monte-Carlo average over only 4 samples) costs the SDE-BNN a little",
+  "accuracy and calibration instead. The preset's sigma = 0.2 learned far more slowly in this budget (in a sweep, batch",
+  "accuracy about 64 % after 200 updates with sigma 0.2 against 92 % after 93 updates with sigma 0.05), so the run uses",
+  "sigma = 0.05. (The two models were trained side by side, one per core, which stretched each run to 46 minutes of wall",
+  "time; the update count corresponds to 27 minutes uncontended.) The paper's claim concerns models trained to",
+  "convergence (hundreds of epochs), where ODEnets become overconfident; reaching that here needs the faster kernels",
+  "(issue 4) and both cores (`--workers 2`, 1.9x) and several hours of training. What the SDE-BNN does show at this",
+  "budget is epistemic uncertainty: its mutual information separates noise images (AUROC 0.97) and inverted digits",
+  "(0.96) from test digits, which a deterministic ODEnet cannot do (MI = 0).", "",
 ];
 writeFileSync(new URL("report.md", OUT), lines.join("\n"));
 console.log(lines.join("\n"));
