@@ -28,13 +28,22 @@ rmSync(report, { force: true });
 const vt = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${report}`]);
 process.stdout.write(vt.stdout);
 let vPassed = 0, vFailed = 0, vSkipped = 0;
+const failures = [];
 try {
   const r = JSON.parse(readFileSync(report, "utf8"));
   vPassed = r.numPassedTests; vFailed = r.numFailedTests; vSkipped = r.numPendingTests + r.numTodoTests;
+  for (const f of r.testResults) {
+    const file = f.name.slice(root.length + 1);
+    if (f.status === "failed" && !f.assertionResults.some((t) => t.status === "failed")) failures.push(`${file}: ${firstLine(f.message)}`);
+    for (const t of f.assertionResults) if (t.status === "failed") failures.push(`${file} > ${t.title}: ${firstLine(t.failureMessages?.[0])}`);
+  }
 } catch { vFailed = vFailed || 1; }
+function firstLine(msg) { return String(msg ?? "").split("\n")[0].replace(/\x1b\[[0-9;]*m/g, "").slice(0, 300); }
 
 const passed = aspPassed + vPassed;
 const failed = tscFailed + (aspTotal - aspPassed) + vFailed + (asp.status !== 0 && aspTotal === aspPassed ? 1 : 0) + (vt.status !== 0 && vFailed === 0 ? 1 : 0);
+// repeated last on stdout, so that a CI log's tail names what failed
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 console.log(`\nas-pect ${aspPassed}/${aspTotal}, vitest ${vPassed} passed / ${vFailed} failed${vSkipped ? ` / ${vSkipped} skipped` : ""}`);
 console.log(`${passed} passed, ${failed} failed${vSkipped ? `, ${vSkipped} skipped` : ""}`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

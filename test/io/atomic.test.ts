@@ -88,12 +88,13 @@ describe("writeFileAtomic", () => {
         writeFileAtomicSync(${JSON.stringify(p)}, b);
         process.stdout.write(v + "\\n");
       }`;
-    // Kill times from a fixed integer sequence (reproducible), spread over 150..900 ms.
+    // Kill times from a fixed integer sequence (reproducible), spread over 150..900 ms after the
+    // child's first completed write (a loaded machine may take longer than that to boot it).
     let completedAny = false;
     let killedMidWrite = 0;
     for (let k = 0; k < 8; k++) {
       const ms = 150 + ((k * 2654435761) >>> 0) % 750;
-      const out = await runAndKill(code, ms);
+      const out = await runAndKill(code, ms, true);
       const done = out.trim().split("\n").filter(Boolean).map(Number);
       if (existsSync(p)) {
         const bytes = readFileSync(p);

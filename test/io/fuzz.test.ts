@@ -16,7 +16,8 @@ import { SdebnnError } from "../../src/runtime/errors.js";
 import { deflateSync } from "node:zlib";
 
 const RUNS = 10_000;
-const CASE_MS = 250;
+// a hang detector, not a speed target: generous enough for a GC pause on a loaded 2-core CI box
+const CASE_MS = 2_000;
 let total = 0;
 
 /** Valid file -> random bytes | truncation | bit flips | a patch of huge little/big-endian words. */
@@ -115,12 +116,14 @@ describe(`fuzzing the parsers (${RUNS} cases each)`, () => {
     }), { numRuns: RUNS, seed: 7 });
   });
 
-  it("a header declaring 2^40 elements is refused fast, before allocation", () => {
+  it("a header declaring 2^40 elements is refused before allocation", () => {
     const b = idxFile();
     new DataView(b.buffer).setUint32(4, 1 << 20); new DataView(b.buffer).setUint32(8, 1 << 20);
-    const t = performance.now();
+    const before = process.memoryUsage().arrayBuffers;
     expect(() => parseIdx(b, "huge.idx")).toThrow(SdebnnError);
-    expect(performance.now() - t).toBeLessThan(50);
+    expect(() => parseIdx(b, "huge.idx")).toThrow(/huge\.idx/);
+    // nothing near the declared 2^40 bytes (or even 1 MiB) was allocated
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1 << 20);
     console.log(`fuzz: ${total} cases run, all ended in a result or a typed error`);
   });
 });
