@@ -1,116 +1,134 @@
 // GEMM, row-major: C[M x N] = alpha * op(A) op(B) + beta * C, op(X) = X or X^T.
 // A is M x K (lda >= K) or, with transA, K x M (lda >= M); B is K x N (ldb >= N) or, with
 // transB, N x K (ldb >= K). beta == 0 overwrites C without reading it (NaN garbage is ignored).
-// Interim row-streaming kernel (f32x4 over columns, k-outer accumulation into C rows; NT as row
-// dot products); the register-blocked packed kernel replaces its body.
+//
+// Register-blocked: a 4 x 8 tile of C lives in eight f32x4 accumulators while k runs; op(A) is
+// broadcast one element at a time (v128.load32_splat straight from A, any transposition) and op(B)
+// is read from a packed panel of 8 columns, contiguous in k (packed once per k-block and reused by
+// every row block). Summation order, fixed whatever M, N, tiling or transposition:
+//   acc = sum_{k in block} a_ik b_kj, k ascending, one block of KC at a time;
+//   first block: c = alpha * acc + beta * c (c = alpha * acc when beta == 0); later: c = alpha * acc + c.
 
-@inline function at(p: usize, ld: i32, r: i32, c: i32): usize {
-  return p + ((<usize>r * <usize>ld + <usize>c) << 2);
+const MR = 4;
+const NR = 8;
+const KC = 512;
+const PANEL = memory.data(KC * NR * 4, 64); // op(B)[k0 .. k0+kc) x [j0 .. j0+8), k-major, zero-padded
+const TILE = memory.data(MR * NR * 4, 16);  // an edge tile's accumulators, spilled for a partial store
+
+/** Packs op(B)[k0 .. k0+kc) x [j0 .. j0+nr) into PANEL (k-major rows of 8, columns >= nr zeroed). */
+function packB(transB: i32, B: usize, ldb: i32, k0: i32, kc: i32, j0: i32, nr: i32): void {
+  if (nr < NR) memory.fill(PANEL, 0, <usize>kc * NR * 4);
+  if (!transB) {
+    let src = B + ((<usize>k0 * <usize>ldb + <usize>j0) << 2);
+    const step = <usize>ldb << 2;
+    if (nr == NR) {
+      for (let k = 0; k < kc; k++, src += step) {
+        const dst = PANEL + (<usize>k << 5);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      }
+    } else {
+      for (let k = 0; k < kc; k++, src += step) {
+        const dst = PANEL + (<usize>k << 5);
+        for (let c = 0; c < nr; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+      }
+    }
+  } else {
+    for (let c = 0; c < nr; c++) {
+      const src = B + ((<usize>(j0 + c) * <usize>ldb + <usize>k0) << 2);
+      const dst = PANEL + (<usize>c << 2);
+      for (let k = 0; k < kc; k++) store<f32>(dst + (<usize>k << 5), load<f32>(src + (<usize>k << 2)));
+    }
+  }
 }
 
-function scaleRow(c: usize, N: i32, beta: f32): void {
-  if (beta == 0) { memory.fill(c, 0, <usize>N << 2); return; }
-  if (beta == 1) return;
-  const vb = f32x4.splat(beta);
-  let j = 0;
-  for (; j + 4 <= N; j += 4) v128.store(c + (<usize>j << 2), f32x4.mul(vb, v128.load(c + (<usize>j << 2))));
-  for (; j < N; j++) store<f32>(c + (<usize>j << 2), beta * load<f32>(c + (<usize>j << 2)));
-}
-
-/** c[0..N) += a * b[0..N) */
-@inline function axpyRow(c: usize, b: usize, N: i32, a: f32): void {
-  const va = f32x4.splat(a);
-  let j = 0;
-  for (; j + 16 <= N; j += 16) {
-    const o = <usize>j << 2;
-    v128.store(c + o, f32x4.add(v128.load(c + o), f32x4.mul(va, v128.load(b + o))));
-    v128.store(c + o + 16, f32x4.add(v128.load(c + o + 16), f32x4.mul(va, v128.load(b + o + 16))));
-    v128.store(c + o + 32, f32x4.add(v128.load(c + o + 32), f32x4.mul(va, v128.load(b + o + 32))));
-    v128.store(c + o + 48, f32x4.add(v128.load(c + o + 48), f32x4.mul(va, v128.load(b + o + 48))));
+/**
+ * One 4 x 8 tile: rows a0..a3 of op(A) (element k of row r at a_r + k * ks), the packed panel,
+ * kc steps; writes rows x cols of C at c (ldc in elements). Rows beyond `rows` repeat row 0 and are
+ * not stored.
+ */
+function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32,
+                 c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let pb = PANEL;
+  let off: usize = 0;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    const x0 = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    const x1 = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    const x2 = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    const x3 = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    pb += NR << 2;
+    off += ks;
   }
-  for (; j + 4 <= N; j += 4) {
-    const o = <usize>j << 2;
-    v128.store(c + o, f32x4.add(v128.load(c + o), f32x4.mul(va, v128.load(b + o))));
+  const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+  const rowBytes = <usize>ldc << 2;
+  if (rows == MR && cols == NR) {
+    if (beta == 0) {
+      v128.store(c, f32x4.mul(va, c00)); v128.store(c, f32x4.mul(va, c01), 16); c += rowBytes;
+      v128.store(c, f32x4.mul(va, c10)); v128.store(c, f32x4.mul(va, c11), 16); c += rowBytes;
+      v128.store(c, f32x4.mul(va, c20)); v128.store(c, f32x4.mul(va, c21), 16); c += rowBytes;
+      v128.store(c, f32x4.mul(va, c30)); v128.store(c, f32x4.mul(va, c31), 16);
+    } else if (beta == 1) {
+      v128.store(c, f32x4.add(f32x4.mul(va, c00), v128.load(c))); v128.store(c, f32x4.add(f32x4.mul(va, c01), v128.load(c, 16)), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c10), v128.load(c))); v128.store(c, f32x4.add(f32x4.mul(va, c11), v128.load(c, 16)), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c20), v128.load(c))); v128.store(c, f32x4.add(f32x4.mul(va, c21), v128.load(c, 16)), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c30), v128.load(c))); v128.store(c, f32x4.add(f32x4.mul(va, c31), v128.load(c, 16)), 16);
+    } else {
+      v128.store(c, f32x4.add(f32x4.mul(va, c00), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c01), f32x4.mul(vb, v128.load(c, 16))), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c10), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c11), f32x4.mul(vb, v128.load(c, 16))), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c20), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c21), f32x4.mul(vb, v128.load(c, 16))), 16); c += rowBytes;
+      v128.store(c, f32x4.add(f32x4.mul(va, c30), f32x4.mul(vb, v128.load(c)))); v128.store(c, f32x4.add(f32x4.mul(va, c31), f32x4.mul(vb, v128.load(c, 16))), 16);
+    }
+    return;
   }
-  for (; j < N; j++) store<f32>(c + (<usize>j << 2), load<f32>(c + (<usize>j << 2)) + a * load<f32>(b + (<usize>j << 2)));
-}
-
-/** sum_k x[k] y[k] with four f32x4 accumulators combined pairwise, then the tail in order. */
-@inline function dotRow(x: usize, y: usize, K: i32): f32 {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let k = 0;
-  for (; k + 16 <= K; k += 16) {
-    const o = <usize>k << 2;
-    a0 = f32x4.add(a0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load(x + o + 16), v128.load(y + o + 16)));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load(x + o + 32), v128.load(y + o + 32)));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load(x + o + 48), v128.load(y + o + 48)));
-  }
-  for (; k + 4 <= K; k += 4) a0 = f32x4.add(a0, f32x4.mul(v128.load(x + (<usize>k << 2)), v128.load(y + (<usize>k << 2))));
-  const v = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
-  let s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-  for (; k < K; k++) s += load<f32>(x + (<usize>k << 2)) * load<f32>(y + (<usize>k << 2));
-  return s;
-}
-
-/** Rows c0..c3 [0..N) += a_r * b[0..N): one pass over b for four rows of C. */
-@inline function axpyRows4(c0: usize, c1: usize, c2: usize, c3: usize, b: usize, N: i32, a0: f32, a1: f32, a2: f32, a3: f32): void {
-  const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
-  let j = 0;
-  for (; j + 4 <= N; j += 4) {
-    const o = <usize>j << 2;
-    const bv = v128.load(b + o);
-    v128.store(c0 + o, f32x4.add(v128.load(c0 + o), f32x4.mul(v0, bv)));
-    v128.store(c1 + o, f32x4.add(v128.load(c1 + o), f32x4.mul(v1, bv)));
-    v128.store(c2 + o, f32x4.add(v128.load(c2 + o), f32x4.mul(v2, bv)));
-    v128.store(c3 + o, f32x4.add(v128.load(c3 + o), f32x4.mul(v3, bv)));
-  }
-  for (; j < N; j++) {
-    const o = <usize>j << 2;
-    const bv = load<f32>(b + o);
-    store<f32>(c0 + o, load<f32>(c0 + o) + a0 * bv);
-    store<f32>(c1 + o, load<f32>(c1 + o) + a1 * bv);
-    store<f32>(c2 + o, load<f32>(c2 + o) + a2 * bv);
-    store<f32>(c3 + o, load<f32>(c3 + o) + a3 * bv);
+  // partial tile: the same per-element expression, lane by lane
+  v128.store(TILE, c00); v128.store(TILE, c01, 16); v128.store(TILE, c10, 32); v128.store(TILE, c11, 48);
+  v128.store(TILE, c20, 64); v128.store(TILE, c21, 80); v128.store(TILE, c30, 96); v128.store(TILE, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const p = c + ((<usize>r * <usize>ldc + <usize>j) << 2);
+      const s = alpha * load<f32>(TILE + ((<usize>(r * NR + j)) << 2));
+      store<f32>(p, beta == 0 ? s : beta == 1 ? s + load<f32>(p) : s + beta * load<f32>(p));
+    }
   }
 }
 
 export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                      A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32): void {
-  let i0 = 0;
-  if (!transB) {
-    // four rows of C at a time: each row of B is read once per four rows (same per-element order)
-    for (; i0 + 4 <= M; i0 += 4) {
-      const c0 = at(C, ldc, i0, 0), c1 = at(C, ldc, i0 + 1, 0), c2 = at(C, ldc, i0 + 2, 0), c3 = at(C, ldc, i0 + 3, 0);
-      scaleRow(c0, N, beta); scaleRow(c1, N, beta); scaleRow(c2, N, beta); scaleRow(c3, N, beta);
-      for (let k = 0; k < K; k++) {
-        const a0 = alpha * load<f32>(transA ? at(A, lda, k, i0) : at(A, lda, i0, k));
-        const a1 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 1) : at(A, lda, i0 + 1, k));
-        const a2 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 2) : at(A, lda, i0 + 2, k));
-        const a3 = alpha * load<f32>(transA ? at(A, lda, k, i0 + 3) : at(A, lda, i0 + 3, k));
-        axpyRows4(c0, c1, c2, c3, at(B, ldb, k, 0), N, a0, a1, a2, a3);
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) { // op(A) op(B) is empty: C = beta * C
+    for (let i = 0; i < M; i++) {
+      const c = C + ((<usize>i * <usize>ldc) << 2);
+      for (let j = 0; j < N; j++) {
+        const p = c + (<usize>j << 2);
+        store<f32>(p, beta == 0 ? <f32>0 : beta * load<f32>(p));
       }
     }
+    return;
   }
-  for (let i = i0; i < M; i++) {
-    const c = at(C, ldc, i, 0);
-    if (transB) {
-      // C[i, j] = alpha * sum_k opA[i, k] B[j, k] (rows of B are contiguous over k)
-      for (let j = 0; j < N; j++) {
-        let s: f32;
-        if (!transA) s = dotRow(at(A, lda, i, 0), at(B, ldb, j, 0), K);
-        else {
-          s = 0;
-          for (let k = 0; k < K; k++) s += load<f32>(at(A, lda, k, i)) * load<f32>(at(B, ldb, j, k));
-        }
-        const pc = c + (<usize>j << 2);
-        store<f32>(pc, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(pc));
-      }
-    } else {
-      scaleRow(c, N, beta);
-      for (let k = 0; k < K; k++) {
-        const a = alpha * load<f32>(transA ? at(A, lda, k, i) : at(A, lda, i, k));
-        axpyRow(c, at(B, ldb, k, 0), N, a);
+  // element (i, k) of op(A) is at A + i * rs + k * ks
+  const rs: usize = transA ? 4 : <usize>lda << 2;
+  const ks: usize = transA ? <usize>lda << 2 : 4;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const b = k0 == 0 ? beta : <f32>1;
+    const aK = A + <usize>k0 * ks;
+    for (let j0 = 0; j0 < N; j0 += NR) {
+      const nr = min(NR, N - j0);
+      packB(transB, B, ldb, k0, kc, j0, nr);
+      for (let i0 = 0; i0 < M; i0 += MR) {
+        const mr = min(MR, M - i0);
+        const a0 = aK + <usize>i0 * rs;
+        const a1 = mr > 1 ? a0 + rs : a0;
+        const a2 = mr > 2 ? a0 + 2 * rs : a0;
+        const a3 = mr > 3 ? a0 + 3 * rs : a0;
+        tile4x8(a0, a1, a2, a3, ks, kc, C + ((<usize>i0 * <usize>ldc + <usize>j0) << 2), ldc, mr, nr, alpha, b);
       }
     }
   }
