@@ -8,7 +8,7 @@
 //   backward 2 Cin k^2 HWo + Cout HWo + [T] (k^2 HWo + Cout HWo + H W)
 import { gemm } from "../linalg/gemm";
 import { im2col, col2im } from "./im2col";
-import { add_bias_time, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
+import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
@@ -25,6 +25,17 @@ function timeMap(W: usize, rowLen: i32, Cout: i32, H: i32, Wd: i32, k: i32, s: i
 export function conv2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, Cin: i32, H: i32, Wd: i32,
                                Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, T: i32,
                                scratch: usize): void {
+  conv2d_forward_act(x, W, b, y, 0, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, T, scratch, 0);
+}
+
+/**
+ * Fused conv + bias + time + activation: z = conv(x) + b + t tmap (pre-activation) and
+ * a = act(z), image by image while z is in cache. act 0 writes only z (a unused).
+ */
+export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32, H: i32,
+                                   Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
+                                   T: i32, scratch: usize, act: i32): void {
+  const y = z;
   const K2 = k * k, HWo = Ho * Wo, rowLen = (T + Cin) * K2;
   const col = scratch;
   let tmap: usize = 0;
@@ -38,6 +49,7 @@ export function conv2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, C
     im2col(xb, Cin, H, Wd, k, k, s, pad, Ho, Wo, col);
     gemm(0, 0, Cout, HWo, Cin * K2, 1, Wm, rowLen, col, HWo, 0, yb, HWo);
     add_bias_time(yb, b, tmap, t, Cout, HWo);
+    if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
 

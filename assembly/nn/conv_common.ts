@@ -1,4 +1,16 @@
 // Shared pieces of the convolution kernels (NCHW): bias + time-channel epilogue and reductions.
+import { softplus_forward, sigmoid_forward, tanh_forward, relu_forward } from "./activation";
+
+/** Activation codes of the fused epilogue (0: none). */
+export const ACT_NONE = 0, ACT_SOFTPLUS = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_RELU = 4;
+
+/** a[0..n) = act(z[0..n)): the same kernels as the separate activation layers (same bits). */
+export function apply_activation(act: i32, z: usize, a: usize, n: i32): void {
+  if (act == ACT_SOFTPLUS) softplus_forward(z, a, n);
+  else if (act == ACT_SIGMOID) sigmoid_forward(z, a, n);
+  else if (act == ACT_TANH) tanh_forward(z, a, n);
+  else if (act == ACT_RELU) relu_forward(z, a, n);
+}
 
 /** y[c, p] += b[c] + t * tmap[c, p] for c < C, p < P (b or tmap may be 0). */
 export function add_bias_time(y: usize, b: usize, tmap: usize, t: f32, C: i32, P: i32): void {

@@ -6,7 +6,7 @@
 //   backward Cout k^2 H W + Cout Ho Wo + [T] (Cout k^2 H W + Cout Ho Wo)
 import { gemm } from "../linalg/gemm";
 import { im2col, col2im } from "./im2col";
-import { add_bias_time, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
+import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
@@ -26,6 +26,14 @@ function timeMap(W: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32,
 export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, Cin: i32, H: i32,
                                          Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
                                          T: i32, scratch: usize): void {
+  conv_transpose2d_forward_act(x, W, b, y, 0, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, T, scratch, 0);
+}
+
+/** Fused transposed conv + bias + time + activation (see conv2d_forward_act). */
+export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32,
+                                             H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32,
+                                             Wo: i32, t: f32, T: i32, scratch: usize, act: i32): void {
+  const y = z;
   const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
   const col = scratch;
   let tmap: usize = 0;
@@ -40,6 +48,7 @@ export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize,
     memory.fill(yb, 0, F(Cout * HWo));
     col2im(col, Cout, Ho, Wo, k, k, s, pad, H, Wd, yb);
     add_bias_time(yb, b, tmap, t, Cout, HWo);
+    if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ActivationName } from "./layers/activation.js";
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
 
@@ -42,6 +43,11 @@ export interface Layer {
    * returns dL/dt. `dy` is not modified.
    */
   backward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr, cache: Ptr, dy: Ptr, dx: Ptr, dp: Ptr): number;
+  /**
+   * Optional fused forward with the parameter-free activation that follows (convolutions): writes
+   * this layer's output z and the activation's a = act(z), the same bits as the two forwards.
+   */
+  forwardActivation?(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void;
 }
 
 export function slotSize(slot: ParamSlot): number {

@@ -1,6 +1,15 @@
 import type { Ptr } from "../runtime/abi.js";
 import { ArgumentError } from "../runtime/errors.js";
 import { slotOffsets, slotSize, type InitSpec, type Layer, type LayerContext } from "./layer.js";
+import { Activation } from "./layers/activation.js";
+
+export interface StackOptions {
+  /**
+   * Run a convolution and the activation after it as one fused kernel (default true). The tape
+   * and the bits are those of the unfused path, kept as the reference (false).
+   */
+  fuse?: boolean;
+}
 
 /** Pointers a forward pass leaves for the backward pass. */
 export interface Tape {
@@ -31,7 +40,10 @@ export class Stack {
   readonly outSize: number;
   private readonly offsets: number[] = [];
 
-  constructor(readonly layers: readonly Layer[]) {
+  private readonly fuse: boolean;
+
+  constructor(readonly layers: readonly Layer[], options: StackOptions = {}) {
+    this.fuse = options.fuse ?? true;
     if (layers.length === 0) throw new ArgumentError("a layer stack needs at least one layer");
     let off = 0;
     layers.forEach((l, i) => {
@@ -63,15 +75,26 @@ export class Stack {
     const { rt, rows } = ctx;
     const ys: Ptr[] = [], caches: Ptr[] = [];
     let cur = x;
-    this.layers.forEach((l, i) => {
-      const last = i === this.layers.length - 1;
-      const y = last && out ? out : rt.arena.alloc(rows * l.outSize * 4);
+    const n = this.layers.length;
+    const output = (i: number, size: number) => (i === n - 1 && out ? out : rt.arena.alloc(rows * size * 4));
+    for (let i = 0; i < n; i++) {
+      const l = this.layers[i]!, next = this.layers[i + 1];
+      if (this.fuse && l.forwardActivation && next instanceof Activation && l.cachePerRow === 0) {
+        const z = output(i, l.outSize), a = output(i + 1, next.outSize);
+        l.forwardActivation(ctx, cur, p + this.offsets[i]! * 4, z, a, next.name);
+        ys.push(z, a);
+        caches.push(0, 0);
+        cur = a;
+        i++;
+        continue;
+      }
+      const y = output(i, l.outSize);
       const cache = l.cachePerRow ? rt.arena.alloc(rows * l.cachePerRow * 4) : 0;
       l.forward(ctx, cur, p + this.offsets[i]! * 4, y, cache);
       ys.push(y);
       caches.push(cache);
       cur = y;
-    });
+    }
     return { x, p, ys, caches };
   }
 

@@ -112,6 +112,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
+  "conv2d_forward_act", "conv_transpose2d_forward_act",
   "pad_channels", "pad_channels_backward", "space_to_depth", "corrupt_images",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
@@ -184,6 +185,15 @@ export interface ConvExports {
   conv_transpose2d_backward(x: Ptr, W: Ptr, dy: Ptr, dx: Ptr, dW: Ptr, db: Ptr, B: number, Cin: number, H: number, Wd: number,
                             Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number,
                             scratch: Ptr): number;
+  /**
+   * Fused forward: z = conv(x) + b + t tmap and a = act(z) image by image (act: 0 none,
+   * 1 softplus, 2 sigmoid, 3 tanh, 4 relu); the same bits as the forward plus the activation layer.
+   */
+  conv2d_forward_act(x: Ptr, W: Ptr, b: Ptr, z: Ptr, a: Ptr, B: number, Cin: number, H: number, Wd: number, Cout: number,
+                     k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr, act: number): void;
+  conv_transpose2d_forward_act(x: Ptr, W: Ptr, b: Ptr, z: Ptr, a: Ptr, B: number, Cin: number, H: number, Wd: number,
+                               Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number,
+                               scratch: Ptr, act: number): void;
 }
 export interface WasmExports extends ConvExports {}
 

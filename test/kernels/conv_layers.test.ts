@@ -1,9 +1,11 @@
 // The ConcatConv2d / ConcatConvTranspose2d Layer wrappers: parameter layout (W then b, time slice
 // first), outputs identical to the kernels called directly, parameter gradients ADDED into dp
 // (two backward passes give twice one), dL/dt passed through, and shape validation.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConcatConv2d, ConcatConvTranspose2d } from "../../src/nn/layers/conv.js";
 import { slotOffsets } from "../../src/nn/layer.js";
+import { Activation } from "../../src/nn/layers/activation.js";
+import { Stack } from "../../src/nn/stack.js";
 import { ArgumentError } from "../../src/runtime/errors.js";
 import { freshRuntime } from "../helpers/wasm.js";
 import { uniform } from "./helpers.js";
@@ -58,5 +60,56 @@ describe("conv layer wrappers", () => {
     expect(() => new ConcatConv2d({ ...ok, padding: -1 })).toThrow(ArgumentError);
     expect(() => new ConcatConv2d({ ...ok, kernel: 7, padding: 0 })).toThrow(/does not fit a 4x4 input/);
     expect(() => new ConcatConvTranspose2d({ ...ok, stride: 2, outputPadding: 2 })).toThrow(/outputPadding must be an integer in \[0, stride\), got 2/);
+  });
+});
+
+describe("fused conv + bias + time + activation", () => {
+  it("every activation: the fused kernel gives the bits of the unfused forward plus the activation layer", async () => {
+    const rt = await freshRuntime();
+    const shapes = [
+      { layer: new ConcatConv2d({ inChannels: 3, outChannels: 5, height: 7, width: 9, kernel: 3, stride: 2, padding: 1 }) },
+      { layer: new ConcatConvTranspose2d({ inChannels: 3, outChannels: 2, height: 4, width: 5, kernel: 3, stride: 2, padding: 1, outputPadding: 1 }) },
+    ];
+    for (const { layer } of shapes) {
+      const size = slotOffsets(layer.params).size;
+      const x = rt.arena.f32From(uniform(ROWS * layer.inSize, 8)), p = rt.arena.f32From(uniform(size, 9, -2, 2));
+      for (const act of ["softplus", "sigmoid", "tanh", "relu"] as const) {
+        const ctx = { rt, t: 0.625, rows: ROWS };
+        const z = rt.arena.f32(ROWS * layer.outSize), a = rt.arena.f32(ROWS * layer.outSize);
+        const y = rt.arena.f32(ROWS * layer.outSize), ref = rt.arena.f32(ROWS * layer.outSize);
+        layer.forwardActivation(ctx, x.ptr, p.ptr, z.ptr, a.ptr, act);
+        layer.forward(ctx, x.ptr, p.ptr, y.ptr);
+        new Activation(act, layer.outSize).forward(ctx, y.ptr, 0, ref.ptr);
+        expect(Array.from(z.view)).toEqual(Array.from(y.view));
+        expect(Array.from(a.view)).toEqual(Array.from(ref.view));
+        expect(a.view.some((v, i) => v !== z.view[i])).toBe(true); // the activation was applied
+      }
+    }
+  });
+
+  it("a stack runs fused by default and gives the tape and gradients of the unfused reference path", async () => {
+    const rt = await freshRuntime();
+    const c1 = new ConcatConv2d({ inChannels: 2, outChannels: 4, height: 6, width: 6, kernel: 3, stride: 1, padding: 1 });
+    const c2 = new ConcatConv2d({ inChannels: 4, outChannels: 4, height: 6, width: 6, kernel: 3, stride: 2, padding: 1 });
+    const c3 = new ConcatConvTranspose2d({ inChannels: 4, outChannels: 3, height: 3, width: 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1 });
+    const layers = [c1, new Activation("softplus", c1.outSize), c2, new Activation("tanh", c2.outSize), c3, new Activation("softplus", c3.outSize)];
+    const fused = new Stack(layers), plain = new Stack(layers, { fuse: false });
+    const x = rt.arena.f32From(uniform(ROWS * fused.inSize, 10)), p = rt.arena.f32From(uniform(fused.paramCount, 11, -0.5, 0.5));
+    const dy = rt.arena.f32From(uniform(ROWS * fused.outSize, 12));
+    const ctx = { rt, t: 0.25, rows: ROWS };
+    const run = (s: Stack) => {
+      const tape = s.forward(ctx, x.ptr, p.ptr);
+      const dx = rt.arena.f32(ROWS * s.inSize), dp = rt.arena.f32(s.paramCount);
+      const dt = s.backward(ctx, tape, dy.ptr, dx.ptr, dp.ptr);
+      const read = (ptr: number, n: number) => Array.from(new Float32Array(rt.memory.buffer, ptr, n));
+      return { ys: tape.ys.map((q, i) => read(q, ROWS * layers[i]!.outSize)), dx: Array.from(dx.view), dp: Array.from(dp.view), dt };
+    };
+    const spies = [c1, c2, c3].map((c) => vi.spyOn(c, "forwardActivation"));
+    const a = run(fused);
+    expect(spies.map((s) => s.mock.calls.length)).toEqual([1, 1, 1]);
+    const b = run(plain);
+    expect(spies.map((s) => s.mock.calls.length)).toEqual([1, 1, 1]); // the reference path does not fuse
+    expect(a.ys.length).toBe(6);
+    expect(a).toEqual(b);
   });
 });

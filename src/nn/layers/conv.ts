@@ -1,6 +1,10 @@
 import type { Ptr } from "../../runtime/abi.js";
 import { ArgumentError } from "../../runtime/errors.js";
 import type { InitSpec, Layer, LayerContext, ParamSlot } from "../layer.js";
+import type { ActivationName } from "./activation.js";
+
+/** Codes of the fused activation epilogue (assembly/nn/conv_common.ts). */
+const ACT_CODE: Record<ActivationName, number> = { softplus: 1, sigmoid: 2, tanh: 3, relu: 4 };
 
 export interface ConvShape {
   inChannels: number;
@@ -43,6 +47,13 @@ abstract class ConvLayerBase {
     this.inSize = shape.inChannels * shape.height * shape.width;
     this.outSize = shape.outChannels * outHeight * outWidth;
   }
+  /**
+   * Fused forward with the activation that follows: writes the pre-activation z (this layer's
+   * output) and a = act(z) (the activation layer's output) in one pass over each image; the same
+   * bits as forward() followed by the activation layer. Layer stacks use it (Stack, fuse option).
+   */
+  abstract forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void;
+  protected actCode(act: ActivationName): number { return ACT_CODE[act]; }
   protected args(ctx: LayerContext) {
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
     return [ctx.rows, Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, ctx.t, this.T] as const;
@@ -72,6 +83,10 @@ export class ConcatConv2d extends ConvLayerBase implements Layer {
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
     const bias = p + this.outSizeOfWeights() * 4;
     ctx.rt.arena.scoped(() => ctx.rt.wasm.conv2d_forward(x, p, bias, y, ...this.args(ctx), this.scratch(ctx, false)));
+  }
+  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void {
+    const bias = p + this.outSizeOfWeights() * 4;
+    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv2d_forward_act(x, p, bias, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act)));
   }
   backward(ctx: LayerContext, x: Ptr, p: Ptr, _y: Ptr, _c: Ptr, dy: Ptr, dx: Ptr, dp: Ptr): number {
     const off = this.outSizeOfWeights() * 4;
@@ -110,6 +125,9 @@ export class ConcatConvTranspose2d extends ConvLayerBase implements Layer {
   }
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
     ctx.rt.arena.scoped(() => ctx.rt.wasm.conv_transpose2d_forward(x, p, p + this.weights() * 4, y, ...this.args(ctx), this.scratch(ctx, false)));
+  }
+  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void {
+    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv_transpose2d_forward_act(x, p, p + this.weights() * 4, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act)));
   }
   backward(ctx: LayerContext, x: Ptr, p: Ptr, _y: Ptr, _c: Ptr, dy: Ptr, dx: Ptr, dp: Ptr): number {
     const off = this.weights() * 4;
