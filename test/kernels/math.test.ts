@@ -73,6 +73,7 @@ describe("math library accuracy against f64", () => {
         const e = Math.abs(y[i]! - want) / ulp(want);
         if (e > worst) { worst = e; worstAt = x; }
       }
+      console.log(`${fn}: worst ${worst.toFixed(3)} ulp at x = ${worstAt}`);
       expect(worst, `${fn}: worst ${worst.toFixed(3)} ulp at x = ${worstAt}`).toBeLessThanOrEqual(spec.maxUlp);
     });
   }
