@@ -7,6 +7,7 @@ export * from "./node/atomic.js";
 export * from "./node/gzip.js";
 export * from "./node/mnist.js";
 export { loadImageData, limitSet } from "./node/image_data.js";
+export { ShardPool } from "./node/shard_pool.js";
 export { trainImageRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult, type EpochRecord } from "./node/train_image.js";
 
 /** The path of the packaged binary. */

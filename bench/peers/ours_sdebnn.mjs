@@ -1,0 +1,75 @@
+// sdebnn's own side of bench/train_step.mjs, run in its own process so that its RSS is its own:
+// one training step (forward, backward, Adam + EMA) of the `mnist` preset via ImageTrainer (on
+// 1 thread, or on `--workers 2` with the shard pool) or of the `toy1d` preset. One JSON line out.
+//   node bench/peers/ours_sdebnn.mjs --model mnist|toy1d [--workers 1|2] [--steps 10] [--warmup 3] [--no-infer]
+import {
+  init, resolvePreset, ImageTrainer, ShardPool, Toy1dModel, makeToy1dData, PhiloxRandomness, Optimizer, OPTIM_DEFAULTS, predictiveSummary,
+} from "../../dist/node.js";
+
+const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
+const MODEL = arg("model", "mnist"), WORKERS = Number(arg("workers", 1));
+const STEPS = Number(arg("steps", 10)), WARMUP = Number(arg("warmup", 3));
+const median = (a) => { const s = [...a].sort((x, y) => x - y), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** MNIST-shaped synthetic images (1x28x28 bytes, 10 classes) from a fixed-seed LCG: no data loading. */
+function syntheticMnist(count, seed = 1) {
+  let s = seed >>> 0;
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+  const pixels = new Uint8Array(count * 784).map(() => next() >>> 24), labels = new Uint8Array(count).map(() => next() % 10);
+  return { count, channels: 1, height: 28, width: 28, pixels, labels, numClasses: 10 };
+}
+
+/** Parameters proper: the flat block's size also counts alignment padding between tensors. */
+const paramCount = (space) => space.list.reduce((a, e) => a + e.size, 0);
+
+const rt = await init();
+const losses = [], ms = [];
+const out = { impl: WORKERS > 1 ? `sdebnn (${WORKERS} workers)` : "sdebnn", model: MODEL, workers: WORKERS };
+let pool = null;
+
+if (MODEL === "mnist") {
+  const cfg = resolvePreset("mnist", undefined, ["train.epochs=1000"]);
+  const trainer = new ImageTrainer(rt, cfg, syntheticMnist(1280)); // 1152 training rows after the 10% validation split
+  if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg, trainer.split.train.length);
+  const step = async () => (pool ? trainer.trainStepAsync(pool.executors) : trainer.trainStep());
+  for (let i = 0; i < WARMUP + STEPS; i++) {
+    const t0 = performance.now();
+    const rec = await step();
+    if (i >= WARMUP) ms.push(performance.now() - t0);
+    losses.push(rec.loss);
+  }
+  Object.assign(out, { params: paramCount(trainer.model.space), paddedParams: trainer.model.space.size, D: trainer.model.blocks[0].weightSize, examplesPerStep: cfg.train.batch,
+    datasetSize: trainer.split.train.length, shards: cfg.train.shards });
+  if (!process.argv.includes("--no-infer")) {
+    const model = trainer.model, n = model.inputSize;
+    const predict = (B, S, draw) => rt.arena.scoped(() => {
+      const X = rt.arena.f32(B * n, false);
+      X.view.fill(0.5);
+      const p = model.predict(X.ptr, B, S, draw);
+      return predictiveSummary(rt, p.sampleProbs, S, B, 10).mean;
+    });
+    const time = (fn, warm, reps) => { for (let i = 0; i < warm; i++) fn(i); const t = []; for (let i = 0; i < reps; i++) { const t0 = performance.now(); fn(i); t.push(performance.now() - t0); } return median(t); };
+    const lat = time((i) => predict(1, 16, i), 2, 10), thr = time((i) => predict(256, 1, 100 + i), 1, 3);
+    out.infer = { latency16Ms: lat, batch256Ms: thr, batch256PerSec: 256 / (thr / 1000) };
+  }
+} else {
+  const cfg = resolvePreset("toy1d");
+  const rand = new PhiloxRandomness(rt, cfg.seed);
+  const data = makeToy1dData(rt, rand, cfg.data);
+  const model = new Toy1dModel(rt, rand, cfg);
+  const opt = new Optimizer(rt, model.space, { ...OPTIM_DEFAULTS, lr: cfg.train.lr, updates: WARMUP + STEPS });
+  for (let i = 0; i < WARMUP + STEPS; i++) {
+    const t0 = performance.now();
+    const st = opt.update(() => model.trainStep(data, i));
+    if (i >= WARMUP) ms.push(performance.now() - t0);
+    losses.push(st.loss);
+  }
+  Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: data.x.length });
+}
+await pool?.close();
+Object.assign(out, {
+  msPerStep: ms, medianMs: median(ms), lossFirst: losses[0], lossLast: losses.at(-1), losses,
+  arenaPeakBytes: rt.arena.peak, wasmMemoryBytes: rt.arena.memoryBytes,
+  maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss,
+});
+console.log(JSON.stringify(out));
