@@ -102,10 +102,11 @@ for (const [p, r] of Object.entries(results.convergence)) {
   const rows = [];
   for (const steps of [10, 20, 40, 80, 160]) {
     const row = { steps };
-    for (const [name, solver, gradient] of [["backprop (Euler)", "euler", "backprop"], ["adjoint (reversible Heun)", "reversible_heun", "adjoint"]]) {
+    for (const [name, solver, gradient, keep] of [["backprop (Euler)", "euler", "backprop", 0], ["backprop, activations kept (Euler)", "euler", "backprop", 256],
+      ["adjoint (reversible Heun)", "reversible_heun", "adjoint", 0]]) {
       const rt = await init();
       const cfg = structuredClone(TOY1D_DEFAULTS);
-      Object.assign(cfg.model, { steps, solver, gradient });
+      Object.assign(cfg.model, { steps, solver, gradient, keepActivationsMB: keep });
       cfg.train.samples = 4;
       const rand = new PhiloxRandomness(rt, 2);
       const data = makeToy1dData(rt, rand, cfg.data);
@@ -118,10 +119,10 @@ for (const [p, r] of Object.entries(results.convergence)) {
   }
   results.memory = rows;
   console.log("peak arena bytes of one toy1d training step (4 MC samples) beyond the model's own memory:");
-  for (const r of rows) console.log(`  steps ${String(r.steps).padStart(4)}  backprop ${(r["backprop (Euler)"] / 1e6).toFixed(2)} MB  adjoint ${(r["adjoint (reversible Heun)"] / 1e6).toFixed(2)} MB`);
+  for (const r of rows) console.log(`  steps ${String(r.steps).padStart(4)}  backprop ${(r["backprop (Euler)"] / 1e6).toFixed(2)} MB  backprop, activations kept ${(r["backprop, activations kept (Euler)"] / 1e6).toFixed(2)} MB  adjoint ${(r["adjoint (reversible Heun)"] / 1e6).toFixed(2)} MB`);
   writeFileSync(new URL("sde_memory.svg", OUT), chart({
     title: "Training-step memory vs number of solver steps", xLabel: "solver steps", yLabel: "peak extra memory (MB)",
-    series: ["backprop (Euler)", "adjoint (reversible Heun)"].map((k) => ({ name: k, x: rows.map((r) => r.steps), y: rows.map((r) => r[k] / 1e6), style: "both" })),
+    series: ["backprop (Euler)", "backprop, activations kept (Euler)", "adjoint (reversible Heun)"].map((k) => ({ name: k, x: rows.map((r) => r.steps), y: rows.map((r) => r[k] / 1e6), style: "both" })),
   }));
 }
 writeFileSync(new URL("sde_diagnostics.json", OUT), JSON.stringify(results, null, 2) + "\n");

@@ -74,3 +74,14 @@ export function vec_scale(a: f32, x: usize, n: i32): void {
     store<f32>(x + o, a * load<f32>(x + o));
   }
 }
+
+/** 1 when the n 32-bit words at a and b are identical bit for bit, else 0 (NaNs compare by bits). */
+export function vec_equal_bits(a: usize, b: usize, n: i32): i32 {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    if (v128.any_true(v128.xor(v128.load(a + o), v128.load(b + o)))) return 0;
+  }
+  for (; i < n; i++) if (load<u32>(a + (<usize>i << 2)) != load<u32>(b + (<usize>i << 2))) return 0;
+  return 1;
+}

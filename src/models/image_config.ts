@@ -17,6 +17,7 @@ export const imageModelSchema = s.object({
   solver: s.enum(["euler", "sra1", "reversible_heun"] as const, { default: "euler" }),
   kl: s.enum(["quadratic", "stl", "logratio"] as const, { default: "quadratic" }),
   gradient: s.enum(["backprop", "adjoint"] as const, { default: "backprop" }),
+  keepActivationsMB: s.number({ min: 0, max: 65536, default: 256, doc: "backprop: memory lent to keep f_h's in-step activations for the backward pass instead of recomputing them (0: recompute; same bits)" }),
   w0: s.enum(["point", "meanfield"] as const, { default: "point" }),
   head: s.enum(["meanfield", "point"] as const, { default: "meanfield", doc: "mean-field Bayesian Dense(classes) or a point Dense" }),
   headPriorStd: s.number({ min: 1e-6, max: 100, default: 0.1 }),

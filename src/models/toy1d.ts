@@ -38,6 +38,8 @@ export interface Toy1dConfig {
     solver: SolverName;
     kl: KlEstimator;
     gradient: GradientMethod;
+    /** Backprop: MiB lent to keep f_h's in-step activations for the backward pass (0: recompute; same bits). */
+    keepActivationsMB: number;
     /** "meanfield": q(w_0) = N(mu, exp(logstd)^2) with prior N(0, w0PriorStd^2) and its KL in the loss. */
     w0: "point" | "meanfield";
     w0PriorStd: number;
@@ -60,7 +62,7 @@ export const TOY1D_DEFAULTS: Toy1dConfig = {
   seed: 0,
   data: { perCluster: 20, ranges: [[0, 2], [6, 8]], noiseStd: 0.1, center: 4, scale: 4 },
   model: { augment: 2, hidden: 64, nnHidden: 64, nnInitScale: 0.1, sigma: 0.2, theta: 1, steps: 19, solver: "euler", kl: "quadratic", gradient: "backprop",
-    w0: "point", w0PriorStd: 0.1, w0LogStdInit: -4 },
+    keepActivationsMB: 256, w0: "point", w0PriorStd: 0.1, w0LogStdInit: -4 },
   train: { updates: 1000, lr: 3e-3, samples: 10, likelihood: "laplace", likelihoodScale: 0.1, klCoef: 1, klDivideByN: false },
 };
 
@@ -117,7 +119,7 @@ export class Toy1dModel {
     this.phi = this.space.add("nn", [nStack.paramCount], stackInit(nStack, rand.init(streamId(Stream.init, 1))));
     const net = m.sigma > 0 ? new StackWeightDrift(rt, nStack, this.phi) : null;
     this.block = new SdeBnnBlock(rt, this.space, "block", fStack, net, {
-      sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, steps: m.steps, gradient: m.gradient,
+      sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, steps: m.steps, gradient: m.gradient, keepActivationsBytes: m.keepActivationsMB * 2 ** 20,
       w0Init: stackInit(fStack, rand.init(streamId(Stream.init, 0))),
       w0Mode: m.w0, w0PriorStd: m.w0PriorStd, w0LogStdInit: m.w0LogStdInit,
     });

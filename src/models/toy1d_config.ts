@@ -22,6 +22,7 @@ export const toy1dRunSchema = s.object({
     solver: s.enum(["euler", "sra1", "reversible_heun"] as const),
     kl: s.enum(["quadratic", "stl", "logratio"] as const),
     gradient: s.enum(["backprop", "adjoint"] as const),
+    keepActivationsMB: s.number({ min: 0, max: 65536 }),
     w0: s.enum(["point", "meanfield"] as const),
     w0PriorStd: s.number({ min: 1e-6, max: 100 }),
     w0LogStdInit: s.number({ min: -20, max: 5 }),

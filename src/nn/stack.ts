@@ -58,6 +58,11 @@ export class Stack {
     this.outSize = layers[layers.length - 1]!.outSize;
   }
 
+  /** Floats of every layer output and cache of one forward pass, per row. */
+  get tapeFloatsPerRow(): number {
+    return this.layers.reduce((s, l) => s + l.outSize + l.cachePerRow, 0);
+  }
+
   /** Every parameter tensor with its float offset in the segment. */
   slots(): FlatSlot[] {
     const out: FlatSlot[] = [];
@@ -70,13 +75,17 @@ export class Stack {
     return out;
   }
 
-  /** Runs the stack; the last layer writes into `out` when given. Buffers come from the arena. */
-  forward(ctx: LayerContext, x: Ptr, p: Ptr, out: Ptr = 0): Tape {
+  /**
+   * Runs the stack; the last layer writes into `out` when given. Layer outputs and caches come
+   * from `alloc` (default: the arena), scratch always from the arena.
+   */
+  forward(ctx: LayerContext, x: Ptr, p: Ptr, out: Ptr = 0, alloc?: (bytes: number) => Ptr): Tape {
     const { rt, rows } = ctx;
+    const take = alloc ?? ((bytes: number) => rt.arena.alloc(bytes));
     const ys: Ptr[] = [], caches: Ptr[] = [];
     let cur = x;
     const n = this.layers.length;
-    const output = (i: number, size: number) => (i === n - 1 && out ? out : rt.arena.alloc(rows * size * 4));
+    const output = (i: number, size: number) => (i === n - 1 && out ? out : take(rows * size * 4));
     for (let i = 0; i < n; i++) {
       const l = this.layers[i]!, next = this.layers[i + 1];
       if (this.fuse && l.forwardActivation && next instanceof Activation && l.cachePerRow === 0) {
@@ -89,7 +98,7 @@ export class Stack {
         continue;
       }
       const y = output(i, l.outSize);
-      const cache = l.cachePerRow ? rt.arena.alloc(rows * l.cachePerRow * 4) : 0;
+      const cache = l.cachePerRow ? take(rows * l.cachePerRow * 4) : 0;
       l.forward(ctx, cur, p + this.offsets[i]! * 4, y, cache);
       ys.push(y);
       caches.push(cache);

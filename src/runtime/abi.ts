@@ -18,6 +18,8 @@ export interface ArenaExports {
 export interface ReduceExports {
   vec_dot(x: Ptr, y: Ptr, n: number): number;
   vec_sum(x: Ptr, n: number): number;
+  /** 1 when n 32-bit words at a and b are identical bit for bit. */
+  vec_equal_bits(a: Ptr, b: Ptr, n: number): number;
   vec_axpy(a: number, x: Ptr, y: Ptr, n: number): void;
   vec_scale(a: number, x: Ptr, n: number): void;
 }
@@ -103,7 +105,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "abi_version",
   "arena_init", "arena_alloc", "arena_alloc_zeroed", "arena_mark", "arena_reset",
   "arena_base", "arena_used", "arena_peak",
-  "vec_dot", "vec_sum", "vec_axpy", "vec_scale",
+  "vec_dot", "vec_sum", "vec_axpy", "vec_scale", "vec_equal_bits",
   "gemm",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
   "rng_philox", "rng_normal",

@@ -1,6 +1,6 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
-import { ArgumentError } from "../runtime/errors.js";
+import { ArgumentError, MemoryLimitError } from "../runtime/errors.js";
 import type { ParamInit, ParamRef, ParamSpace } from "../nn/params.js";
 import { BlockTerms, type HiddenDrift, type KlEstimator, type WeightDrift } from "./block_terms.js";
 import { StackHiddenDrift } from "./drifts.js";
@@ -26,6 +26,12 @@ export interface SdeBnnBlockOptions {
   t1?: number;
   /** "backprop" keeps step-boundary states; "adjoint" (reversible Heun only) keeps O(1) memory. */
   gradient?: GradientMethod;
+  /**
+   * Backprop only: bytes of the arena lent to keep the hidden drift's in-step activations from the
+   * forward solve for the backward pass (default 256 MiB; 0 recomputes them). Evaluations that do
+   * not fit are recomputed; the gradients are the same bits either way.
+   */
+  keepActivationsBytes?: number;
   /** Initial value of the learned point estimate w_0 (the mean of q(w_0) when mean-field). */
   w0Init: ParamInit;
   /**
@@ -151,9 +157,21 @@ export class SdeBnnBlock {
       for (let s = 0; s < S; s++) rt.wasm.sde_lincomb(terms.wOf(y0, s), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
     }
     const keep = training && this.gradient === "backprop";
+    if (keep) this.lendTapeRegion(hidden, S);
     const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
     const klSamples = new Float32Array(rt.memory.buffer, terms.klOf(state), S).slice();
     return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, state, saved, brownian, y0 };
+  }
+
+  /** Lends the hidden drift a region for one forward evaluation per sample and step, if it fits. */
+  private lendTapeRegion(hidden: HiddenDrift, samples: number): void {
+    if (!(hidden instanceof StackHiddenDrift)) return;
+    const budget = this.opts.keepActivationsBytes ?? 256 * 2 ** 20;
+    const bytes = Math.min(budget, hidden.tapeBytes * samples * this.grid.steps);
+    if (bytes < hidden.tapeBytes) return;
+    let region = 0;
+    try { region = this.rt.arena.alloc(bytes); } catch (e) { if (!(e instanceof MemoryLimitError)) throw e; }
+    if (region) hidden.keepTapes(region, bytes);
   }
 
   /**
@@ -175,6 +193,7 @@ export class SdeBnnBlock {
       } else {
         if (!run.saved) throw new ArgumentError("backward() needs a forward() run made with training = true");
         backpropFixed(rt, solver, run.brownian, run.saved, this.grid, adjT, adj0);
+        if (terms.hidden instanceof StackHiddenDrift) terms.hidden.releaseTapes();
       }
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
       for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);

@@ -162,3 +162,50 @@ describe("tiny SDE-BNN block with real layers: gradients of (loss + KL) vs f64 f
     expect(rel[2]).toBeGreaterThan(1e-2);
   });
 });
+
+describe("kept in-step activations (keepActivationsBytes)", () => {
+  /** Gradients and the number of f_h stack forwards of one forward + backward, 2 samples. */
+  async function run(solver: SolverName, keepActivationsBytes?: number) {
+    const rt = await freshRuntime();
+    const fStack = new Stack([new ConcatSquash(C, HID), new Swish(HID), new ConcatSquash(HID, C)]);
+    const D = fStack.paramCount;
+    const nStack = new Stack([new ConcatSquash(D, NNH), new Activation("tanh", NNH), new ConcatSquash(NNH, D)]);
+    const space = new ParamSpace();
+    const phi = space.add("nn", [nStack.paramCount], stackInit(nStack, testRandom(3)));
+    const block = new SdeBnnBlock(rt, space, "b", fStack, new StackWeightDrift(rt, nStack, phi),
+      { sigma: SIGMA, kl: "stl", solver, steps: STEPS, gradient: "backprop", w0Init: stackInit(fStack, testRandom(4)), keepActivationsBytes });
+    space.allocate(rt);
+    const S = 2, bm = new FineBrownian(rt, S * D, STEPS, 0, 1, 8);
+    const g = gaussianStream(5);
+    const hIn = rt.arena.f32From(Array.from({ length: S * ROWS * C }, () => Math.fround(g())));
+    let forwards = 0;
+    const orig = fStack.forward.bind(fStack);
+    fStack.forward = (...a: Parameters<Stack["forward"]>) => { forwards++; return orig(...a); };
+    const r = block.forward(hIn.ptr, ROWS, bm, S);
+    const afterForward = forwards;
+    const adjH = rt.arena.f32From(Array.from({ length: S * ROWS * C }, () => Math.fround(g())));
+    const adjIn = rt.arena.f32(S * ROWS * C);
+    block.backward(r, adjH.ptr, LAMBDA, adjIn.ptr);
+    return { grads: [Array.from(adjIn.view), Array.from(block.w0.gradView), Array.from(phi.gradView)], afterForward, backwardForwards: forwards - afterForward };
+  }
+
+  for (const solver of ["euler", "reversible_heun"] as const) {
+    it(`${solver}: reusing the forward's activations gives the recomputed gradients bit for bit`, async () => {
+      const kept = await run(solver), recomputed = await run(solver, 0);
+      expect(kept.grads).toEqual(recomputed.grads);
+      expect(recomputed.backwardForwards).toBeGreaterThanOrEqual(2 * STEPS); // every vjp recomputed (2 samples)
+      expect(kept.backwardForwards).toBeLessThan(recomputed.backwardForwards);
+      if (solver === "euler") expect(kept.backwardForwards).toBe(0); // one drift per step: all kept
+    });
+  }
+
+  it("a budget smaller than all steps keeps what fits and recomputes the rest (same bits)", async () => {
+    const all = await run("euler"), none = await run("euler", 0);
+    // one kept evaluation: h (6 floats), w (56 floats) and three layer outputs, each rounded up to
+    // 64 bytes = 512 bytes; 2 samples x 8 steps need 16 of them, the budget holds 5
+    const some = await run("euler", 5 * 512);
+    expect(some.grads).toEqual(none.grads);
+    expect(some.backwardForwards).toBeGreaterThan(all.backwardForwards);
+    expect(some.backwardForwards).toBeLessThan(none.backwardForwards);
+  });
+});
