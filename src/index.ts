@@ -61,7 +61,8 @@ export { imageModelSchema, imageRunSchema, trainSchema, dataSchema, evalSchema, 
 export { toy1dRunSchema, type Toy1dRunConfig } from "./models/toy1d_config.js";
 export { predictImageSet, evaluateImageSet, type SetPrediction, type EvalResult } from "./models/image_predict.js";
 export { loadImageModel } from "./models/image_checkpoint.js";
-export { ImageTrainer, type StepRecord } from "./train/image_trainer.js";
+export { ImageTrainer, type StepRecord, type ShardExecutor } from "./train/image_trainer.js";
+export { WebShardPool } from "./train/web_shard_pool.js";
 export { PRESETS, resolvePreset, resolveRunConfig, type RunConfig, type Preset } from "./presets/index.js";
 export { syntheticImageSet } from "./data/synthetic.js";
 export { decodePngGrey, type GreyImage } from "./data/png.js";
