@@ -50,6 +50,21 @@ def gaussian_kl(mu, logstd, prior):
     return torch.sum(math.log(prior) - logstd + (var + mu * mu) / (2 * prior * prior) - 0.5)
 
 
+def euler_sde(h, w0, nn, nn_params, fh, S, D, steps, sigma):
+    """Euler-Maruyama on the augmented state: dh = f_h(h, t; w) dt, dw = (-w + NN(w, t)) dt + sigma dB,
+    dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt (one weight path per sample). Returns h(1) and kl [S]."""
+    w = w0.unsqueeze(0).expand(S, -1)
+    kl = torch.zeros(S)
+    dt = 1.0 / steps
+    for k in range(steps):
+        t = k * dt
+        u = nn(w, t, nn_params)
+        kl = kl + dt * 0.5 / sigma ** 2 * torch.sum(u * u, 1)
+        h = h + dt * fh(h, t, w)
+        w = w + dt * (-w + u) + sigma * math.sqrt(dt) * torch.randn(S, D)
+    return h, kl
+
+
 class ImageModel:
     """mnist preset: pad 1 -> 3 channels, 1 SDE-BNN block (width 16), NN 2-16-2, mean-field Dense(10)."""
 
@@ -90,17 +105,8 @@ class ImageModel:
         """x: [B, 1, H, W] -> logits [S, B, K] and the mean path KL over the S samples."""
         B = x.shape[0]
         h = F.pad(x, (0, 0, 0, 0, 0, self.C - x.shape[1])).unsqueeze(0).expand(S, -1, -1, -1, -1)
-        w = self.w0.unsqueeze(0).expand(S, -1)
-        kl = torch.zeros(S)
-        L = split(self.phi, self.nn_slots)
-        dt = 1.0 / steps
-        for k in range(steps):
-            t = k * dt
-            u = self.nn(w, t, L)
-            kl = kl + dt * 0.5 / sigma ** 2 * torch.sum(u * u, 1)
-            fh = torch.stack([self.f_h(h[s], t, w[s]) for s in range(S)])
-            h = h + dt * fh
-            w = w + dt * (-w + u) + sigma * math.sqrt(dt) * torch.randn(S, self.D)
+        fh = lambda h, t, w: torch.stack([self.f_h(h[s], t, w[s]) for s in range(S)])
+        h, kl = euler_sde(h, self.w0, self.nn, split(self.phi, self.nn_slots), fh, S, self.D, steps, sigma)
         feat = h.reshape(S, B, -1)
         Wh = self.muW + torch.exp(self.lsW) * torch.randn(S, *self.muW.shape)
         bh = self.muB + torch.exp(self.lsB) * torch.randn(S, self.K)
@@ -148,16 +154,7 @@ class Toy1dModel:
         B = x.shape[0]
         h = torch.zeros(S, B, self.dim)
         h[:, :, 0] = (x - 4) / 4
-        w = self.w0.unsqueeze(0).expand(S, -1)
-        kl = torch.zeros(S)
-        L = split(self.phi, self.nn_slots)
-        dt = 1.0 / steps
-        for k in range(steps):
-            t = k * dt
-            u = self.nn(w, t, L)
-            kl = kl + dt * 0.5 / sigma ** 2 * torch.sum(u * u, 1)
-            h = h + dt * self.f_h(h, t, w)
-            w = w + dt * (-w + u) + sigma * math.sqrt(dt) * torch.randn(S, self.D)
+        h, kl = euler_sde(h, self.w0, self.nn, split(self.phi, self.nn_slots), self.f_h, S, self.D, steps, sigma)
         nll = torch.mean(torch.abs(h[:, :, -1] - y)) / b + math.log(2 * b)
         return nll + kl.mean()
 

@@ -94,17 +94,23 @@ function referenceLoss(solver: SolverName, kl: KlEstimator, p: P64, dW: number[]
   return L;
 }
 
-/** Relative errors (norm-wise) of the h(0), w_0 and hypernetwork gradients separately. */
-async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" | "adjoint", refKl = kl, S = 1): Promise<number[]> {
+/** The tiny block of this file: f_h = CSL swish CSL, NN = CSL tanh CSL, seeded initial values. */
+async function tinyBlock(solver: SolverName, kl: KlEstimator, gradient: "backprop" | "adjoint", keepActivationsBytes?: number) {
   const rt = await freshRuntime();
   const fStack = new Stack([new ConcatSquash(C, HID), new Swish(HID), new ConcatSquash(HID, C)]);
   const D = fStack.paramCount;
   const nStack = new Stack([new ConcatSquash(D, NNH), new Activation("tanh", NNH), new ConcatSquash(NNH, D)]);
   const space = new ParamSpace();
   const phi = space.add("nn", [nStack.paramCount], stackInit(nStack, testRandom(3)));
-  const net = new StackWeightDrift(rt, nStack, phi);
-  const block = new SdeBnnBlock(rt, space, "b", fStack, net, { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)) });
+  const block = new SdeBnnBlock(rt, space, "b", fStack, new StackWeightDrift(rt, nStack, phi),
+    { sigma: SIGMA, kl, solver, steps: STEPS, gradient, w0Init: stackInit(fStack, testRandom(4)), keepActivationsBytes });
   space.allocate(rt);
+  return { rt, fStack, nStack, phi, block, D };
+}
+
+/** Relative errors (norm-wise) of the h(0), w_0 and hypernetwork gradients separately. */
+async function check(solver: SolverName, kl: KlEstimator, gradient: "backprop" | "adjoint", refKl = kl, S = 1): Promise<number[]> {
+  const { rt, nStack, phi, block, D } = await tinyBlock(solver, kl, gradient);
   // shrink the hypernetwork's output so the posterior stays a perturbation of the prior
   phi.view.subarray(nStack.slots()[5]!.offset).forEach((x, i, a) => { a[i] = Math.fround(x * 0.1); });
 
@@ -166,15 +172,7 @@ describe("tiny SDE-BNN block with real layers: gradients of (loss + KL) vs f64 f
 describe("kept in-step activations (keepActivationsBytes)", () => {
   /** Gradients and the number of f_h stack forwards of one forward + backward, 2 samples. */
   async function run(solver: SolverName, keepActivationsBytes?: number) {
-    const rt = await freshRuntime();
-    const fStack = new Stack([new ConcatSquash(C, HID), new Swish(HID), new ConcatSquash(HID, C)]);
-    const D = fStack.paramCount;
-    const nStack = new Stack([new ConcatSquash(D, NNH), new Activation("tanh", NNH), new ConcatSquash(NNH, D)]);
-    const space = new ParamSpace();
-    const phi = space.add("nn", [nStack.paramCount], stackInit(nStack, testRandom(3)));
-    const block = new SdeBnnBlock(rt, space, "b", fStack, new StackWeightDrift(rt, nStack, phi),
-      { sigma: SIGMA, kl: "stl", solver, steps: STEPS, gradient: "backprop", w0Init: stackInit(fStack, testRandom(4)), keepActivationsBytes });
-    space.allocate(rt);
+    const { rt, fStack, phi, block, D } = await tinyBlock(solver, "stl", "backprop", keepActivationsBytes);
     const S = 2, bm = new FineBrownian(rt, S * D, STEPS, 0, 1, 8);
     const g = gaussianStream(5);
     const hIn = rt.arena.f32From(Array.from({ length: S * ROWS * C }, () => Math.fround(g())));
