@@ -1,26 +1,15 @@
 // ConcatConv2D (SPEC section 2) in NCHW: y = conv(x with an extra constant channel t) + bias.
 // Weights W [Cout, T + Cin, k, k] with T = 1 (time channel, FIRST input slice, as in the
 // reference ConcatConv2d) or 0; bias [Cout]. The t channel is never materialised: its
-// contribution is t * tmap with tmap = conv(ones plane, W_t), which is border aware because the
-// ones plane is zero-padded like x (SPEC section 2; gradients: dW_t = t conv_w(ones, sum_b dy),
-// dt = <sum_b dy, tmap>). Per image: im2col + GEMM. Scratch (floats):
-//   forward  Cin k^2 HWo + [T] (k^2 HWo + Cout HWo + H W)
-//   backward 2 Cin k^2 HWo + Cout HWo + [T] (k^2 HWo + Cout HWo + H W)
+// contribution is t * tmap, tmap the border-aware sum of W_t (time_channel.ts; gradients:
+// dW_t from the batch-summed dL/dy, dt = <sum_b dy, tmap>). Per image: im2col + GEMM.
+// Scratch (floats): forward Cin k^2 HWo + [T] (Cout HWo + k); backward 2 Cin k^2 HWo + Cout HWo + [T] (Cout HWo + k)
 import { gemm } from "../linalg/gemm";
 import { im2col, col2im } from "./im2col";
+import { conv_time_map, conv_time_grad } from "./time_channel";
 import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
-
-/** tmap [Cout, HWo] = W_t conv ones; returns the next free scratch address. */
-function timeMap(W: usize, rowLen: i32, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
-                 scratch: usize, tmap: usize): usize {
-  const ones = scratch, onesCol = ones + F(H * Wd);
-  for (let i = 0; i < H * Wd; i++) store<f32>(ones + F(i), 1);
-  im2col(ones, 1, H, Wd, k, k, s, pad, Ho, Wo, onesCol);
-  gemm(0, 0, Cout, Ho * Wo, k * k, 1, W, rowLen, onesCol, Ho * Wo, 0, tmap, Ho * Wo);
-  return onesCol + F(k * k * Ho * Wo);
-}
 
 export function conv2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, Cin: i32, H: i32, Wd: i32,
                                Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, T: i32,
@@ -41,7 +30,7 @@ export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: us
   let tmap: usize = 0;
   if (T) {
     tmap = col + F(Cin * K2 * HWo);
-    timeMap(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap + F(Cout * HWo), tmap);
+    conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
   }
   const Wm = W + F(T * K2);
   for (let n = 0; n < B; n++) {
@@ -66,11 +55,9 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
   let dt: f64 = 0;
   if (T) {
     const tmap = dySum + F(Cout * HWo);
-    const onesCol = tmap + F(Cout * HWo) + F(H * Wd);
-    timeMap(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap + F(Cout * HWo), tmap);
+    conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
     dt = dot_f64(dySum, tmap, Cout * HWo);
-    // dW_t += t * dySum onesCol^T
-    gemm(0, 1, Cout, K2, HWo, t, dySum, HWo, onesCol, HWo, 1, dW, rowLen);
+    conv_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW, rowLen);
   }
   const Wm = W + F(T * K2), dWm = dW + F(T * K2);
   for (let n = 0; n < B; n++) {

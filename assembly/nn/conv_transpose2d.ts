@@ -1,27 +1,15 @@
 // ConcatConvTranspose2D in NCHW: the adjoint geometry of conv2d (stride s, padding pad, output
 // size Ho x Wo = (H - 1) s - 2 pad + k + outputPadding). Weights W [T + Cin, Cout, k, k] (PyTorch's
 // ConvTranspose2d layout; the time channel first when T = 1), bias [Cout]. The t channel adds
-// t * tmap with tmap = col2im of W_t repeated over the input grid (border aware). Scratch (floats):
-//   forward  Cout k^2 H W + [T] (Cout k^2 H W + Cout Ho Wo)
-//   backward Cout k^2 H W + Cout Ho Wo + [T] (Cout k^2 H W + Cout Ho Wo)
+// t * tmap, tmap the border-aware sum of W_t over the input pixels reaching each output
+// (time_channel.ts). Scratch (floats): forward Cout k^2 H W + [T] (Cout Ho Wo + k);
+// backward Cout k^2 H W + Cout Ho Wo + [T] (Cout Ho Wo + k)
 import { gemm } from "../linalg/gemm";
 import { im2col, col2im } from "./im2col";
+import { convt_time_map, convt_time_grad } from "./time_channel";
 import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
-
-/** tmap [Cout, Ho Wo] = col2im(W_t repeated over the H x W input grid). */
-function timeMap(W: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
-                 colT: usize, tmap: usize): void {
-  const R = Cout * k * k, HW = H * Wd;
-  for (let r = 0; r < R; r++) {
-    const v = load<f32>(W + F(r));
-    const row = colT + F(r * HW);
-    for (let p = 0; p < HW; p++) store<f32>(row + F(p), v);
-  }
-  memory.fill(tmap, 0, F(Cout * Ho * Wo));
-  col2im(colT, Cout, Ho, Wo, k, k, s, pad, H, Wd, tmap);
-}
 
 export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, Cin: i32, H: i32,
                                          Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
@@ -39,7 +27,7 @@ export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: us
   let tmap: usize = 0;
   if (T) {
     tmap = col + F(R * HW);
-    timeMap(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap + F(Cout * HWo), tmap);
+    convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
   }
   const Wm = W + F(T * R);
   for (let n = 0; n < B; n++) {
@@ -62,12 +50,10 @@ export function conv_transpose2d_backward(x: usize, W: usize, dy: usize, dx: usi
   if (db) add_row_sums(dySum, Cout, HWo, 1, db);
   let dt: f64 = 0;
   if (T) {
-    const tmap = dySum + F(Cout * HWo), colT = tmap + F(Cout * HWo);
-    timeMap(W, Cout, H, Wd, k, s, pad, Ho, Wo, colT, tmap);
+    const tmap = dySum + F(Cout * HWo);
+    convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
     dt = dot_f64(dySum, tmap, Cout * HWo);
-    // dW_t[r] += t * sum_p im2col(dySum)[r, p]
-    im2col(dySum, Cout, Ho, Wo, k, k, s, pad, H, Wd, colT);
-    add_row_sums(colT, R, HW, t, dW);
+    convt_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW);
   }
   const Wm = W + F(T * R), dWm = dW + F(T * R);
   for (let n = 0; n < B; n++) {

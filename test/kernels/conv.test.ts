@@ -75,6 +75,10 @@ const CASES: [string, Geo, boolean][] = [
   ["transposed 3x3 stride 2, output padding 1 (7x7 -> 14x14), time channel", { B: 2, Cin: 3, H: 7, W: 7, Cout: 4, k: 3, s: 2, pad: 1, outPad: 1, T: 1 }, true],
   ["transposed 3x3 stride 2, no output padding, odd", { B: 1, Cin: 2, H: 5, W: 3, Cout: 3, k: 3, s: 2, pad: 1, T: 1 }, true],
   ["transposed 3x3 stride 1 SAME, no time channel", { B: 2, Cin: 3, H: 5, W: 5, Cout: 2, k: 3, s: 1, pad: 1, T: 0 }, true],
+  // the closed-form time map where no output column sees the whole kernel, and odd strides
+  ["5x5 SAME on a 3x2 image, time channel (every column a border column)", { B: 1, Cin: 2, H: 3, W: 2, Cout: 2, k: 5, s: 1, pad: 2, T: 1 }, false],
+  ["4x4 stride 3, padding 2, time channel", { B: 2, Cin: 1, H: 10, W: 8, Cout: 2, k: 4, s: 3, pad: 2, T: 1 }, false],
+  ["transposed 5x5 stride 3, padding 2, output padding 2, time channel", { B: 1, Cin: 2, H: 3, W: 4, Cout: 2, k: 5, s: 3, pad: 2, outPad: 2, T: 1 }, true],
 ];
 
 describe("convolutions vs f64 references and finite differences", () => {

@@ -75,9 +75,9 @@ export class ConcatConv2d extends ConvLayerBase implements Layer {
     this.params = convParams([Co, this.T + Ci, k, k], (this.T + Ci) * k * k, Co);
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
-    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k } = this.shape;
+    const { inChannels: Ci, outChannels: Co, kernel: k } = this.shape;
     const HWo = this.outHeight * this.outWidth, K2 = k * k;
-    const n = (backward ? 2 : 1) * Ci * K2 * HWo + (backward ? Co * HWo : 0) + this.T * (K2 * HWo + Co * HWo + H * W);
+    const n = (backward ? 2 : 1) * Ci * K2 * HWo + (backward ? Co * HWo : 0) + this.T * (Co * HWo + k);
     return ctx.rt.arena.alloc(n * 4);
   }
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
@@ -117,7 +117,7 @@ export class ConcatConvTranspose2d extends ConvLayerBase implements Layer {
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
     const { outChannels: Co, height: H, width: W, kernel: k } = this.shape;
     const R = Co * k * k * H * W, HWo = this.outHeight * this.outWidth;
-    return ctx.rt.arena.alloc((R + (backward ? Co * HWo : 0) + this.T * (R + Co * HWo)) * 4);
+    return ctx.rt.arena.alloc((R + (backward ? Co * HWo : 0) + this.T * (Co * HWo + k)) * 4);
   }
   private weights(): number {
     const { inChannels: Ci, outChannels: Co, kernel: k } = this.shape;
