@@ -26,7 +26,7 @@ function run(cmd, args, label) {
 const results = [];
 for (const model of ["mnist", "toy1d"]) {
   results.push(run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", model], `sdebnn ${model}`));
-  if (model === "mnist") results.push(run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", model, "--workers", "2", "--no-infer"], `sdebnn ${model} 2 workers`));
+  if (model === "mnist") results.push(run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", model, "--workers", "2"], `sdebnn ${model} 2 workers`));
   if (!PEERS) continue;
   results.push(run(process.execPath, [here("./peers/tfjs_sdebnn.mjs"), "--model", model], `tfjs ${model}`));
   if (spawnSync(PY, ["-c", "import torch"]).status === 0) results.push(run(PY, [here("./peers/torch_sdebnn.py"), "--model", model], `pytorch ${model}`));
@@ -54,11 +54,12 @@ for (const r of results) {
   r.oursOverThis = ours.examplesPerSec / r.examplesPerSec;
   lines.push(`| ${r.model} | ${r.impl} | ${r.params} | ${fmt(r.medianMs)} | ${fmt(r.examplesPerSec)} | ${mb(r.maxRssBytes)} | ${r.arenaPeakBytes ? mb(r.arenaPeakBytes) : "-"} | ${r.impl === "sdebnn" ? "1" : fmt(r.oursOverThis, 2)} |`);
 }
-lines.push("", "Inference (mnist): one image with 16 samples (latency), batch 256 with 1 sample (throughput)", "",
+lines.push("", "Inference (mnist): one image with 16 samples (latency; with 2 workers the samples are split, predictParallel), batch 256 with 1 sample (throughput)", "",
   "| implementation | 16-sample latency ms | batch-256 ms | images/s | ours/peer (images/s) |", "| --- | ---: | ---: | ---: | ---: |");
 const oursInf = results.find((r) => r.impl === "sdebnn" && r.infer)?.infer;
 for (const r of results.filter((x) => x.infer)) {
-  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${fmt(oursInf.batch256PerSec / r.infer.batch256PerSec, 2)} |`);
+  const ratio = r.infer.batch256PerSec ? fmt(oursInf.batch256PerSec / r.infer.batch256PerSec, 2) : "-";
+  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${ratio} |`);
 }
 lines.push("", `1 vs 2 workers, same loss bits over ${one.losses.length} steps: ${sameBits ? "yes" : "NO"}`,
   `parameter counts match: ${Object.entries(paramsMatch).map(([m, ok]) => `${m} ${ok ? "yes" : "NO"}`).join(", ")}`);

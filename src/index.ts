@@ -63,6 +63,7 @@ export { predictImageSet, evaluateImageSet, type SetPrediction, type EvalResult 
 export { loadImageModel } from "./models/image_checkpoint.js";
 export { ImageTrainer, type StepRecord, type ShardExecutor } from "./train/image_trainer.js";
 export { WebShardPool } from "./train/web_shard_pool.js";
+export { predictParallel, type PredictExecutor } from "./train/parallel_predict.js";
 export { PRESETS, resolvePreset, resolveRunConfig, type RunConfig, type Preset } from "./presets/index.js";
 export { syntheticImageSet } from "./data/synthetic.js";
 export { decodePngGrey, type GreyImage } from "./data/png.js";

@@ -41,7 +41,7 @@ export class BayesHead {
   private get nw(): number { return this.inputs * this.outputs; }
 
   /** Logits of S samples: feat is S x B x F; sample s draws its weights from (purpose, index, sub s). */
-  forward(rt: Runtime, rand: Randomness, feat: Ptr, S: number, B: number, purpose: number, index: number): HeadRun {
+  forward(rt: Runtime, rand: Randomness, feat: Ptr, S: number, B: number, purpose: number, index: number, first = 0): HeadRun {
     const F = this.inputs, K = this.outputs, nw = this.nw;
     const logits = rt.arena.alloc(S * B * K * 4);
     if (!this.lsW || !this.lsB) {
@@ -51,7 +51,7 @@ export class BayesHead {
     const eps = rt.arena.alloc(S * (nw + K) * 4), Ws = rt.arena.alloc(S * (nw + K) * 4);
     for (let s = 0; s < S; s++) {
       const e = eps + s * (nw + K) * 4, w = Ws + s * (nw + K) * 4;
-      rand.normals(streamId(purpose, index, s), e, nw + K);
+      rand.normals(streamId(purpose, index, first + s), e, nw + K); // sample first + s
       rt.wasm.bayes_dense_forward(feat + s * B * F * 4, this.muW.ptr, this.lsW.ptr, e, this.muB.ptr, this.lsB.ptr, e + nw * 4,
         w, w + nw * 4, logits + s * B * K * 4, B, F, K);
     }

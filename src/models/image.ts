@@ -138,12 +138,13 @@ export class ImageSdeBnn {
   }
 
   /** Standard normals for each sample's draw of a mean-field w_0 (the head's stream, sub-indices 128..255). */
-  private w0Noise(training: boolean, index: number, block: number, S: number): Ptr {
+  /** One w_0 draw per sample: sample `first + s` of `total` draws from its own stream. */
+  private w0Noise(training: boolean, index: number, block: number, S: number, first = 0, total = S): Ptr {
     if (this.cfg.w0 !== "meanfield") return 0;
     const D = this.blocks[block]!.weightSize;
     const out = this.rt.arena.alloc(S * D * 4);
     const purpose = training ? Stream.headNoise : Stream.evalHeadNoise;
-    for (let s = 0; s < S; s++) this.rand.normals(streamId(purpose, index, 128 + block * S + s), out + s * D * 4, D);
+    for (let s = 0; s < S; s++) this.rand.normals(streamId(purpose, index, 128 + block * total + first + s), out + s * D * 4, D);
     return out;
   }
 
@@ -155,13 +156,14 @@ export class ImageSdeBnn {
   }
 
   /** The blocks and squeezes: h (S x B x C x H x W) -> features; keeps the runs for backward. */
-  private body(h: Ptr, B: number, S: number, purpose: number, index: number, training: boolean): { feat: Ptr; runs: BlockRun[] } {
+  /** Samples first .. first + S - 1 of `total` (their noise streams do not depend on the split). */
+  private body(h: Ptr, B: number, S: number, purpose: number, index: number, training: boolean, first = 0, total = S): { feat: Ptr; runs: BlockRun[] } {
     const { rt } = this;
     const runs: BlockRun[] = [];
     let cur = h;
     this.blocks.forEach((block, i) => {
-      const bm = this.rand.sampleBrownian(purpose, index, i * S, S, block.weightSize, block.grid);
-      const run = block.forward(cur, B, bm, S, training, this.w0Noise(training, index, i, S));
+      const bm = this.rand.sampleBrownian(purpose, index, i * total + first, S, block.weightSize, block.grid);
+      const run = block.forward(cur, B, bm, S, training, this.w0Noise(training, index, i, S, first, total));
       runs.push(run);
       cur = run.hOut;
       if (this.squeezeAfter[i]) {
@@ -222,15 +224,23 @@ export class ImageSdeBnn {
     });
   }
 
-  /** Per-sample class probabilities of a batch; `draw` selects the evaluation noise. */
-  predict(x: Ptr, B: number, samples: number, draw: number): ImagePrediction {
+  /**
+   * Per-sample class probabilities of a batch; `draw` selects the evaluation noise. With `range`,
+   * only samples range.first .. range.first + samples - 1 of range.total: the same bits as those
+   * rows of the full prediction (every sample has its own noise streams and rows are independent),
+   * so a prediction can be split over threads.
+   */
+  predict(x: Ptr, B: number, samples: number, draw: number, range: { first: number; total: number } = { first: 0, total: samples }): ImagePrediction {
     const { rt } = this;
-    const S = samples, K = this.cfg.classes;
-    this.checkSamples(S);
+    const S = samples, K = this.cfg.classes, { first, total } = range;
+    this.checkSamples(total);
+    if (!(Number.isInteger(first) && Number.isInteger(S) && first >= 0 && S >= 1 && first + S <= total)) {
+      throw new ArgumentError(`a sample range must lie inside [0, ${total}): got first ${first}, samples ${S}`);
+    }
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
-      const { feat } = this.body(h0, B, S, Stream.evalNoise, draw, false);
-      const head = this.head.forward(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw);
+      const { feat } = this.body(h0, B, S, Stream.evalNoise, draw, false, first, total);
+      const head = this.head.forward(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw, first);
       rt.wasm.log_softmax_forward(head.logits, head.logits, S * B, K);
       rt.wasm.math_map(0, head.logits, head.logits, S * B * K, 0); // exp
       return { samples: S, rows: B, classes: K, sampleProbs: new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice() };

@@ -2,7 +2,6 @@
 // split and the order of the gradient sum are fixed by the config, so 1 or N workers give the same bits.
 import { Worker } from "node:worker_threads";
 import type { ImageRunConfig } from "../models/image_config.js";
-import type { ShardExecutor } from "../train/image_trainer.js";
 import { PortExecutor, initShardWorker, type ShardPort, type ShardReply } from "../train/shard_service.js";
 
 function nodePort(w: Worker): ShardPort {
@@ -15,11 +14,11 @@ function nodePort(w: Worker): ShardPort {
 
 /** `workers - 1` worker threads (the calling thread is executor 0). */
 export class ShardPool {
-  private constructor(readonly executors: ShardExecutor[], private readonly workers: Worker[]) {}
+  private constructor(readonly executors: PortExecutor[], private readonly workers: Worker[]) {}
 
   static async start(workers: number, wasm: WebAssembly.Module, cfg: ImageRunConfig, datasetSize: number,
                      script = new URL("./shard_worker.js", import.meta.url)): Promise<ShardPool> {
-    const ws: Worker[] = [], executors: ShardExecutor[] = [];
+    const ws: Worker[] = [], executors: PortExecutor[] = [];
     for (let i = 1; i < workers; i++) {
       const w = new Worker(script), port = nodePort(w);
       ws.push(w);

@@ -10,8 +10,10 @@ import type { ImageRunConfig } from "../models/image_config.js";
 import { computeShardOn, type ShardExecutor, type ShardResult, type ShardTask } from "./image_trainer.js";
 
 export interface ShardInit { wasm: WebAssembly.Module | Uint8Array; cfg: ImageRunConfig; datasetSize: number }
-export interface ShardMessage { init?: ShardInit; task?: ShardTask }
-export interface ShardReply { ready?: true; result?: ShardResult; error?: { name: string; code?: string; message: string } }
+/** Samples first .. first + samples - 1 of a `total`-sample prediction of `rows` inputs, with these parameters. */
+export interface PredictTask { x: Float32Array; rows: number; first: number; samples: number; total: number; draw: number; params: Float32Array }
+export interface ShardMessage { init?: ShardInit; task?: ShardTask; predict?: PredictTask }
+export interface ShardReply { ready?: true; result?: ShardResult; probs?: Float32Array; error?: { name: string; code?: string; message: string } }
 export type PostReply = (reply: ShardReply, transfer: ArrayBuffer[]) => void;
 
 /** The worker side: returns the handler of one incoming message. */
@@ -26,13 +28,28 @@ export function shardService(post: PostReply): (msg: ShardMessage) => Promise<vo
         post({ ready: true }, []);
         return;
       }
-      if (!state || !msg.task) throw new Error("a task arrived before init");
+      if (!state) throw new Error("a task arrived before init");
+      if (msg.predict) {
+        const probs = predictRange(state.rt, state.model, msg.predict);
+        post({ probs }, [probs.buffer as ArrayBuffer]);
+        return;
+      }
+      if (!msg.task) throw new Error("a message with neither init, task nor predict");
       const r = computeShardOn(state.rt, state.model, state.cfg, state.datasetSize, msg.task);
       post({ result: r }, [r.grads.buffer as ArrayBuffer]);
     } catch (e) {
       post({ error: { name: (e as Error).name, code: (e as { code?: string }).code, message: (e as Error).message } }, []);
     }
   };
+}
+
+/** A sample range of a prediction on `model` with the task's parameters: S x B x K probabilities. */
+export function predictRange(rt: Runtime, model: ImageSdeBnn, task: PredictTask): Float32Array {
+  model.space.allocated.params.view.set(task.params);
+  return rt.arena.scoped(() => {
+    const x = rt.arena.f32From(task.x);
+    return model.predict(x.ptr, task.rows, task.samples, task.draw, { first: task.first, total: task.total }).sampleProbs;
+  });
 }
 
 /** What the host needs of a worker's message port. */
@@ -42,24 +59,30 @@ export interface ShardPort {
   onError(handler: (e: Error) => void): void;
 }
 
-/** The host side of one worker: tasks answered in order. */
+/** The host side of one worker: training shards and prediction ranges, answered in order. */
 export class PortExecutor implements ShardExecutor {
-  private queue: { resolve: (r: ShardResult) => void; reject: (e: Error) => void }[] = [];
+  private queue: { resolve: (r: ShardReply) => void; reject: (e: Error) => void }[] = [];
   constructor(private readonly port: ShardPort) {
     port.onReply((m) => {
       if (m.ready) return;
       const p = this.queue.shift();
       if (!p) return;
       if (m.error) p.reject(Object.assign(new SdebnnError(m.error.code ?? "E_WORKER", `shard worker: ${m.error.message}`), { name: m.error.name }));
-      else p.resolve(m.result!);
+      else p.resolve(m);
     });
     port.onError((e) => { for (const p of this.queue.splice(0)) p.reject(e); });
   }
-  run(task: ShardTask): Promise<ShardResult> {
+  private send(msg: ShardMessage, transfer: ArrayBuffer[]): Promise<ShardReply> {
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
-      this.port.post({ task }, [task.x.buffer as ArrayBuffer, task.y.buffer as ArrayBuffer]);
+      this.port.post(msg, transfer);
     });
+  }
+  async run(task: ShardTask): Promise<ShardResult> {
+    return (await this.send({ task }, [task.x.buffer as ArrayBuffer, task.y.buffer as ArrayBuffer])).result!;
+  }
+  async predict(task: PredictTask): Promise<Float32Array> {
+    return (await this.send({ predict: task }, [task.x.buffer as ArrayBuffer, task.params.buffer as ArrayBuffer])).probs!;
   }
 }
 

@@ -3,7 +3,6 @@
 // workers give the same bits in every runtime.
 import type { ImageRunConfig } from "../models/image_config.js";
 import { ArgumentError } from "../runtime/errors.js";
-import type { ShardExecutor } from "./image_trainer.js";
 import { PortExecutor, initShardWorker, type ShardPort, type ShardReply } from "./shard_service.js";
 
 interface WebWorker {
@@ -28,14 +27,14 @@ function webPort(w: WebWorker): ShardPort {
  * runtime can post one to a worker, as browsers can).
  */
 export class WebShardPool {
-  private constructor(readonly executors: ShardExecutor[], private readonly workers: WebWorker[]) {}
+  private constructor(readonly executors: PortExecutor[], private readonly workers: WebWorker[]) {}
 
   static async start(workers: number, wasm: WebAssembly.Module | Uint8Array, cfg: ImageRunConfig, datasetSize: number,
                      script: URL | string = new URL("./web_shard_worker.js", import.meta.url)): Promise<WebShardPool> {
     const Ctor = (globalThis as { Worker?: WorkerCtor }).Worker;
     if (!Ctor) throw new ArgumentError("this runtime has no Web Worker (globalThis.Worker); in Node use ShardPool");
     if (!Number.isInteger(workers) || workers < 1) throw new ArgumentError(`workers must be a positive integer, got ${workers}`);
-    const ws: WebWorker[] = [], executors: ShardExecutor[] = [];
+    const ws: WebWorker[] = [], executors: PortExecutor[] = [];
     for (let i = 1; i < workers; i++) {
       const w = new Ctor(script, { type: "module" }), port = webPort(w);
       ws.push(w);

@@ -10,7 +10,7 @@ import { runDenoJson } from "../helpers/deno.js";
 // @ts-expect-error plain ESM test module without types
 import { workerRun } from "./workers/cases.mjs";
 
-interface Run { losses: number[]; params: string; threads: number }
+interface Run { losses: number[]; params: string; predictions: string; threads: number }
 interface WorkerResult { one: Run; two: Run | null; three: Run | null; runtime?: string; error?: string }
 
 let node: WorkerResult, deno: WorkerResult, chromium: WorkerResult;
@@ -46,7 +46,7 @@ describe("WebShardPool", () => {
     expect(chromium.runtime).toMatch(/Chrome\/\d+/);
   });
 
-  it("1, 2 and 3 threads give the same parameter bits and losses, in Deno and in Chromium", () => {
+  it("1, 2 and 3 threads give the same parameter bits, losses and split predictions, in Deno and in Chromium", () => {
     for (const r of [deno, chromium]) {
       expect([r.one.threads, r.two!.threads, r.three!.threads]).toEqual([1, 2, 3]);
       expect({ ...r.two, threads: 1 }).toEqual(r.one);

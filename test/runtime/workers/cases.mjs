@@ -10,12 +10,17 @@ async function train(sdebnn, bytes, workers, workerUrl) {
   const trainer = new sdebnn.ImageTrainer(rt, cfg, sdebnn.syntheticImageSet(256, 4, 8, 0));
   const pool = workers > 1 ? await sdebnn.WebShardPool.start(workers, bytes, cfg, trainer.split.train.length, workerUrl) : null;
   const losses = [];
+  let probs;
   try {
     for (let i = 0; i < STEPS; i++) losses.push((await trainer.trainStepAsync(pool ? pool.executors : [])).loss);
+    // 5 samples of 2 inputs: split over the threads (predictParallel), or on this thread alone
+    const x = new Float32Array(2 * trainer.model.inputSize).map((_, i) => (i % 7) / 7);
+    probs = pool ? (await sdebnn.predictParallel(rt, trainer.model, pool.executors, x, 2, 5, 1)).sampleProbs
+      : rt.arena.scoped(() => trainer.model.predict(rt.arena.f32From(x).ptr, 2, 5, 1).sampleProbs);
   } finally {
     pool?.close();
   }
-  return { losses, params: await hex(trainer.opt.params.view.slice()), threads: 1 + (pool ? pool.executors.length : 0) };
+  return { losses, params: await hex(trainer.opt.params.view.slice()), predictions: await hex(probs), threads: 1 + (pool ? pool.executors.length : 0) };
 }
 
 /** One thread (always) and `workers` threads where the runtime has Web Workers. */
