@@ -15,27 +15,30 @@ const KC = 512;
 const PANEL = memory.data(KC * NR * 4, 64); // op(B)[k0 .. k0+kc) x [j0 .. j0+8), k-major, zero-padded
 const TILE = memory.data(MR * NR * 4, 16);  // an edge tile's accumulators, spilled for a partial store
 
+/** Address of stored row r of B: from the row table when given (absolute u32 addresses), else B + r ldb. */
+@inline function rowOf(B: usize, ldb: i32, rows: usize, r: i32): usize {
+  return rows ? <usize>load<u32>(rows + (<usize>r << 2)) : B + ((<usize>r * <usize>ldb) << 2);
+}
+
 /** Packs op(B)[k0 .. k0+kc) x [j0 .. j0+nr) into PANEL (k-major rows of 8, columns >= nr zeroed). */
-function packB(transB: i32, B: usize, ldb: i32, k0: i32, kc: i32, j0: i32, nr: i32): void {
+function packB(transB: i32, B: usize, ldb: i32, rows: usize, k0: i32, kc: i32, j0: i32, nr: i32): void {
   if (nr < NR) memory.fill(PANEL, 0, <usize>kc * NR * 4);
   if (!transB) {
-    let src = B + ((<usize>k0 * <usize>ldb + <usize>j0) << 2);
     const step = <usize>ldb << 2;
-    if (nr == NR) {
-      for (let k = 0; k < kc; k++, src += step) {
-        const dst = PANEL + (<usize>k << 5);
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
-      }
-    } else {
-      for (let k = 0; k < kc; k++, src += step) {
-        const dst = PANEL + (<usize>k << 5);
-        for (let c = 0; c < nr; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+    let src = B + ((<usize>k0 * <usize>ldb + <usize>j0) << 2);
+    for (let k = 0; k < kc; k++, src += step) {
+      const from = rows ? rowOf(B, ldb, rows, k0 + k) + (<usize>j0 << 2) : src;
+      const dst = PANEL + (<usize>k << 5);
+      if (nr == NR) {
+        v128.store(dst, v128.load(from));
+        v128.store(dst, v128.load(from, 16), 16);
+      } else {
+        for (let c = 0; c < nr; c++) store<f32>(dst + (<usize>c << 2), load<f32>(from + (<usize>c << 2)));
       }
     }
   } else {
     for (let c = 0; c < nr; c++) {
-      const src = B + ((<usize>(j0 + c) * <usize>ldb + <usize>k0) << 2);
+      const src = rowOf(B, ldb, rows, j0 + c) + (<usize>k0 << 2);
       const dst = PANEL + (<usize>c << 2);
       for (let k = 0; k < kc; k++) store<f32>(dst + (<usize>k << 5), load<f32>(src + (<usize>k << 2)));
     }
@@ -101,6 +104,22 @@ function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32,
 
 export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
                      A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32): void {
+  gemmCore(transA, transB, M, N, K, alpha, A, lda, B, ldb, 0, beta, C, ldc);
+}
+
+/**
+ * The same product with the stored rows of B given by a table of `rows` u32 addresses (K rows
+ * of N floats, or with transB N rows of K floats): an implicit im2col, where every row is a
+ * shifted window of one padded image. Same summation order, so the same bits as gemm on the
+ * materialised matrix.
+ */
+export function gemm_rows(transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, rows: usize,
+                          beta: f32, C: usize, ldc: i32): void {
+  gemmCore(0, transB, M, N, K, alpha, A, lda, 0, 0, rows, beta, C, ldc);
+}
+
+function gemmCore(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
+                  B: usize, ldb: i32, rows: usize, beta: f32, C: usize, ldc: i32): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) { // op(A) op(B) is empty: C = beta * C
     for (let i = 0; i < M; i++) {
@@ -121,7 +140,7 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f3
     const aK = A + <usize>k0 * ks;
     for (let j0 = 0; j0 < N; j0 += NR) {
       const nr = min(NR, N - j0);
-      packB(transB, B, ldb, k0, kc, j0, nr);
+      packB(transB, B, ldb, rows, k0, kc, j0, nr);
       for (let i0 = 0; i0 < M; i0 += MR) {
         const mr = min(MR, M - i0);
         const a0 = aK + <usize>i0 * rs;

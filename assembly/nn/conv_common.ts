@@ -36,6 +36,36 @@ export function add_bias_time(y: usize, b: usize, tmap: usize, t: f32, C: i32, P
   }
 }
 
+/**
+ * y[c, oy, ox] = src[c, oy Wp + ox] + b[c] + t * tmap[c, oy, ox] (src rows of stride Wp, `Nq`
+ * floats per channel): add_bias_time's arithmetic, compacting a padded-width product.
+ */
+export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, t: f32, C: i32, Ho: i32, Wo: i32): void {
+  const tv = f32x4.splat(t);
+  for (let c = 0; c < C; c++) {
+    const bias = b ? load<f32>(b + (<usize>c << 2)) : <f32>0;
+    const bv = f32x4.splat(bias);
+    for (let oy = 0; oy < Ho; oy++) {
+      const from = src + ((<usize>c * <usize>Nq + <usize>oy * <usize>Wp) << 2);
+      const row = y + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
+      const trow = tmap + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
+      let ox = 0;
+      for (; ox + 4 <= Wo; ox += 4) {
+        const o = <usize>ox << 2;
+        let v = f32x4.add(v128.load(from + o), bv);
+        if (tmap) v = f32x4.add(v, f32x4.mul(tv, v128.load(trow + o)));
+        v128.store(row + o, v);
+      }
+      for (; ox < Wo; ox++) {
+        const o = <usize>ox << 2;
+        let v = load<f32>(from + o) + bias;
+        if (tmap) v += t * load<f32>(trow + o);
+        store<f32>(row + o, v);
+      }
+    }
+  }
+}
+
 /** sum[i] = sum_b x[b, i] over B blocks of n floats, b in order. */
 export function sum_blocks(x: usize, B: i32, n: i32, sum: usize): void {
   memory.copy(sum, x, <usize>n << 2);

@@ -28,6 +28,9 @@ export interface GemmExports {
   /** Row-major C = alpha op(A) op(B) + beta C; trans flags 0/1. */
   gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
        A: Ptr, lda: number, B: Ptr, ldb: number, beta: number, C: Ptr, ldc: number): void;
+  /** gemm with the stored rows of B given by a table of u32 addresses (an implicit im2col). */
+  gemm_rows(transB: number, M: number, N: number, K: number, alpha: number, A: Ptr, lda: number, rows: Ptr,
+            beta: number, C: Ptr, ldc: number): void;
 }
 
 export interface MathExports {
@@ -106,7 +109,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "arena_init", "arena_alloc", "arena_alloc_zeroed", "arena_mark", "arena_reset",
   "arena_base", "arena_used", "arena_peak",
   "vec_dot", "vec_sum", "vec_axpy", "vec_scale", "vec_equal_bits",
-  "gemm",
+  "gemm", "gemm_rows",
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
   "rng_philox", "rng_normal",
   "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
@@ -114,7 +117,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
-  "conv2d_forward_act", "conv_transpose2d_forward_act",
+  "conv2d_forward_act", "conv_transpose2d_forward_act", "conv2d_forward_scratch", "conv2d_backward_scratch",
   "pad_channels", "pad_channels_backward", "space_to_depth", "corrupt_images",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
@@ -193,6 +196,10 @@ export interface ConvExports {
    */
   conv2d_forward_act(x: Ptr, W: Ptr, b: Ptr, z: Ptr, a: Ptr, B: number, Cin: number, H: number, Wd: number, Cout: number,
                      k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr, act: number): void;
+  /** Scratch floats of conv2d_forward(_act) for this geometry. */
+  conv2d_forward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
+  /** Scratch floats of conv2d_backward for this geometry. */
+  conv2d_backward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
   conv_transpose2d_forward_act(x: Ptr, W: Ptr, b: Ptr, z: Ptr, a: Ptr, B: number, Cin: number, H: number, Wd: number,
                                Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number,
                                scratch: Ptr, act: number): void;

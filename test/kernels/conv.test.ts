@@ -38,17 +38,21 @@ function reference(g: Geo, transposed: boolean, x: number[], Wt: number[], b: nu
   return y;
 }
 
-function scratchFloats(g: Geo, transposed: boolean): number {
+/** The kernels' documented scratch: the larger of forward and backward (the arena ends right after it). */
+function scratchFloats(rt: Runtime, g: Geo, transposed: boolean): number {
   const [Ho, Wo] = outSize(g, transposed), K2 = g.k * g.k;
-  if (!transposed) return 2 * g.Cin * K2 * Ho * Wo + g.Cout * Ho * Wo + g.T * (K2 * Ho * Wo + g.Cout * Ho * Wo + g.H * g.W);
+  if (!transposed) {
+    const geo = [g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, g.T] as const;
+    return Math.max(rt.wasm.conv2d_backward_scratch(...geo), rt.wasm.conv2d_forward_scratch(...geo));
+  }
   const R = g.Cout * K2 * g.H * g.W;
-  return R + g.Cout * Ho * Wo + g.T * (R + g.Cout * Ho * Wo);
+  return R + g.Cout * Ho * Wo + g.T * (g.Cout * Ho * Wo + g.k);
 }
 
 function run(rt: Runtime, g: Geo, transposed: boolean, x: number[], Wt: number[], b: number[], t: number, dy: number[]) {
   const [Ho, Wo] = outSize(g, transposed);
   const X = rt.arena.f32From(x), Wb = rt.arena.f32From(Wt), Bb = rt.arena.f32From(b);
-  const Y = rt.arena.f32(g.B * g.Cout * Ho * Wo), S = rt.arena.f32(scratchFloats(g, transposed));
+  const Y = rt.arena.f32(g.B * g.Cout * Ho * Wo), S = rt.arena.f32(scratchFloats(rt, g, transposed));
   // NaN garbage in the outputs and scratch must not leak
   Y.view.fill(NaN); S.view.fill(NaN);
   const args = [g.B, g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, t, g.T] as const;

@@ -127,3 +127,21 @@ describe("gemm summation order is fixed", () => {
     }
   });
 });
+
+describe("gemm_rows (the rows of B from an address table)", () => {
+  it("gives the bits of gemm on the materialised matrix, both layouts of B, rows overlapping in memory", () => {
+    const M = 7, N = 19, K = 23, src = uniform(400, 77), a = uniform(M * K, 78);
+    const base = rt.arena.f32From(src), A = rt.arena.f32From(a);
+    for (const tB of [0, 1] as const) {
+      const nRows = tB ? N : K, len = tB ? K : N;
+      const offsets = Array.from({ length: nRows }, (_, r) => (r * 13) % (400 - len)); // windows of one buffer
+      const table = rt.arena.alloc(nRows * 4);
+      new Uint32Array(rt.memory.buffer, table, nRows).set(offsets.map((o) => base.ptr + o * 4));
+      const B = rt.arena.f32From(offsets.flatMap((o) => Array.from(src.subarray(o, o + len))));
+      const C1 = rt.arena.f32From(uniform(M * N, 79)), C2 = rt.arena.f32From(C1.view);
+      rt.wasm.gemm(0, tB, M, N, K, 0.5, A.ptr, K, B.ptr, len, 0.25, C1.ptr, N);
+      rt.wasm.gemm_rows(tB, M, N, K, 0.5, A.ptr, K, table, 0.25, C2.ptr, N);
+      expect(Array.from(C2.view)).toEqual(Array.from(C1.view));
+    }
+  });
+});

@@ -75,9 +75,9 @@ export class ConcatConv2d extends ConvLayerBase implements Layer {
     this.params = convParams([Co, this.T + Ci, k, k], (this.T + Ci) * k * k, Co);
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
-    const { inChannels: Ci, outChannels: Co, kernel: k } = this.shape;
-    const HWo = this.outHeight * this.outWidth, K2 = k * k;
-    const n = (backward ? 2 : 1) * Ci * K2 * HWo + (backward ? Co * HWo : 0) + this.T * (Co * HWo + k);
+    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride, padding } = this.shape;
+    const size = backward ? ctx.rt.wasm.conv2d_backward_scratch : ctx.rt.wasm.conv2d_forward_scratch;
+    const n = size(Ci, H, W, Co, k, stride, padding, this.outHeight, this.outWidth, this.T);
     return ctx.rt.arena.alloc(n * 4);
   }
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
