@@ -76,17 +76,10 @@ function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a
   const Hp = H + 2 * pad, Wp = Wd + 2 * pad, plane = Hp * Wp, K2 = k * k, HWo = Ho * Wo;
   const Nq = (Ho - 1) * Wp + Wo;
   const xpad = scratch, rows = xpad + F(Cin * plane), ypad = rows + F(Cin * K2);
-  memory.fill(xpad, 0, F(Cin * plane));
-  for (let c = 0; c < Cin; c++) {
-    for (let ky = 0; ky < k; ky++) {
-      for (let kx = 0; kx < k; kx++) store<u32>(rows + F((c * k + ky) * k + kx), <u32>(xpad + F(c * plane + ky * Wp + kx)));
-    }
-  }
+  paddedRows(xpad, rows, Cin, k, plane, Wp);
   for (let n = 0; n < B; n++) {
     const xb = x + F(n * Cin * H * Wd), yb = y + F(n * Cout * HWo);
-    for (let c = 0; c < Cin; c++) {
-      for (let iy = 0; iy < H; iy++) memory.copy(xpad + F(c * plane + (iy + pad) * Wp + pad), xb + F((c * H + iy) * Wd), F(Wd));
-    }
+    intoPadded(xpad, xb, Cin, H, Wd, pad);
     gemm_rows(0, Cout, Nq, Cin * K2, 1, Wm, rowLen, rows, 0, ypad, Nq);
     compact_bias_time(ypad, Wp, Nq, yb, b, tmap, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
@@ -152,18 +145,11 @@ function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize
   const Hp = H + 2 * pad, Wp = Wd + 2 * pad, plane = Hp * Wp, K2 = k * k, HWo = Ho * Wo;
   const Nq = (Ho - 1) * Wp + Wo, R = Cin * K2;
   const xpad = work, rows = xpad + F(Cin * plane), dyq = rows + F(R), dcolq = dyq + F(Cout * Nq), dxpad = dcolq + F(R * Nq);
-  memory.fill(xpad, 0, F(Cin * plane));
   memory.fill(dyq, 0, F(Cout * Nq));
-  for (let c = 0; c < Cin; c++) {
-    for (let ky = 0; ky < k; ky++) {
-      for (let kx = 0; kx < k; kx++) store<u32>(rows + F((c * k + ky) * k + kx), <u32>(xpad + F(c * plane + ky * Wp + kx)));
-    }
-  }
+  paddedRows(xpad, rows, Cin, k, plane, Wp);
   for (let n = 0; n < B; n++) {
     const xb = x + F(n * Cin * H * Wd), dyb = dy + F(n * Cout * HWo);
-    for (let c = 0; c < Cin; c++) {
-      for (let iy = 0; iy < H; iy++) memory.copy(xpad + F(c * plane + (iy + pad) * Wp + pad), xb + F((c * H + iy) * Wd), F(Wd));
-    }
+    intoPadded(xpad, xb, Cin, H, Wd, pad);
     for (let o = 0; o < Cout; o++) {
       for (let oy = 0; oy < Ho; oy++) memory.copy(dyq + F(o * Nq + oy * Wp), dyb + F((o * Ho + oy) * Wo), F(Wo));
     }
@@ -180,6 +166,24 @@ function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize
         for (let iy = 0; iy < H; iy++) memory.copy(dxb + F((c * H + iy) * Wd), dxpad + F(c * plane + (iy + pad) * Wp + pad), F(Wd));
       }
     }
+  }
+}
+
+/** Zeroes the padded image and writes the im2col row table: row (c, ky, kx) starts at c Hp Wp + ky Wp + kx. */
+function paddedRows(xpad: usize, rows: usize, Cin: i32, k: i32, plane: i32, Wp: i32): void {
+  memory.fill(xpad, 0, F(Cin * plane));
+  for (let c = 0; c < Cin; c++) {
+    for (let ky = 0; ky < k; ky++) {
+      for (let kx = 0; kx < k; kx++) store<u32>(rows + F((c * k + ky) * k + kx), <u32>(xpad + F(c * plane + ky * Wp + kx)));
+    }
+  }
+}
+
+/** Copies image xb [Cin, H, W] into the interior of the padded image (its border stays zero). */
+function intoPadded(xpad: usize, xb: usize, Cin: i32, H: i32, Wd: i32, pad: i32): void {
+  const Wp = Wd + 2 * pad, plane = (H + 2 * pad) * Wp;
+  for (let c = 0; c < Cin; c++) {
+    for (let iy = 0; iy < H; iy++) memory.copy(xpad + F(c * plane + (iy + pad) * Wp + pad), xb + F((c * H + iy) * Wd), F(Wd));
   }
 }
 

@@ -4,16 +4,7 @@
 // im2col fills col [C*kh*kw, Ho*Wo]; col2im ADDS col back into img (the adjoint).
 // Each output row splits into [0, lo) outside, [lo, hi) inside and [hi, Wo) outside the image, so
 // the inner loops carry no bounds tests (f32x4 for stride 1, even-lane shuffles for stride 2).
-
-/** First ox with ox*s - pad + kx >= 0, and one past the last with it < W (clamped to [0, Wo]). */
-@inline function lowOx(s: i32, pad: i32, kx: i32, Wo: i32): i32 {
-  const d = pad - kx;
-  return d <= 0 ? 0 : min(Wo, (d + s - 1) / s);
-}
-@inline function highOx(W: i32, s: i32, pad: i32, kx: i32, Wo: i32): i32 {
-  const d = W - 1 + pad - kx;
-  return d < 0 ? 0 : min(Wo, d / s + 1);
-}
+import { firstValid, endValid } from "./conv_geometry";
 
 @inline function zeroRun(p: usize, n: i32): void {
   let i = 0;
@@ -29,7 +20,7 @@ export function im2col(img: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, s: 
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const row = col + ((<usize>((c * kh + ky) * kw + kx) * <usize>HWo) << 2);
-        const lo = lowOx(s, pad, kx, Wo), hi = max(lo, highOx(W, s, pad, kx, Wo));
+        const lo = firstValid(s, pad, kx, Wo), hi = max(lo, endValid(W, s, pad, kx, Wo));
         for (let oy = 0; oy < Ho; oy++) {
           const iy = oy * s - pad + ky;
           const dst = row + ((<usize>(oy * Wo)) << 2);
@@ -63,7 +54,7 @@ export function col2im(col: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, s: 
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const row = col + ((<usize>((c * kh + ky) * kw + kx) * <usize>HWo) << 2);
-        const lo = lowOx(s, pad, kx, Wo), hi = highOx(W, s, pad, kx, Wo);
+        const lo = firstValid(s, pad, kx, Wo), hi = endValid(W, s, pad, kx, Wo);
         for (let oy = 0; oy < Ho; oy++) {
           const iy = oy * s - pad + ky;
           if (iy < 0 || iy >= H) continue;

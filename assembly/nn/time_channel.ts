@@ -10,18 +10,9 @@
 //   tmap[o, y, x] = sum_{ky : y = iy s - pad + ky, 0 <= iy < H} sum_{kx : x = ix s - pad + kx, 0 <= ix < W} W_t[o, ky, kx]
 //   dL/dW_t[o, ky, kx] = t sum_{0 <= iy < H, 0 <= ix < W, output inside} g[o, iy s - pad + ky, ix s - pad + kx]
 
-@inline function F(n: i32): usize { return <usize>n << 2; }
+import { firstValid, endValid } from "./conv_geometry";
 
-/** First index i >= 0 with i s - pad + kk >= 0, clamped to [0, n]. */
-@inline function firstValid(s: i32, pad: i32, kk: i32, n: i32): i32 {
-  const d = pad - kk;
-  return d <= 0 ? 0 : min(n, (d + s - 1) / s);
-}
-/** One past the last index i with i s - pad + kk < size, clamped to [0, n]. */
-@inline function endValid(size: i32, s: i32, pad: i32, kk: i32, n: i32): i32 {
-  const d = size - 1 + pad - kk;
-  return d < 0 ? 0 : min(n, d / s + 1);
-}
+@inline function F(n: i32): usize { return <usize>n << 2; }
 
 /**
  * conv: tmap [Cout, Ho, Wo]; W_t[o] at Wt + o * oStride floats (k x k, row-major); R: k floats of
