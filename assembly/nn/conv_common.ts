@@ -12,33 +12,14 @@ export function apply_activation(act: i32, z: usize, a: usize, n: i32): void {
   else if (act == ACT_RELU) relu_forward(z, a, n);
 }
 
-/** y[c, p] += b[c] + t * tmap[c, p] for c < C, p < P (b or tmap may be 0). */
+/** y[c, p] += b[c] + t * tmap[c, p] for c < C, p < P (b or tmap may be 0), in place. */
 export function add_bias_time(y: usize, b: usize, tmap: usize, t: f32, C: i32, P: i32): void {
-  const tv = f32x4.splat(t);
-  for (let c = 0; c < C; c++) {
-    const row = y + ((<usize>c * <usize>P) << 2);
-    const bias = b ? load<f32>(b + (<usize>c << 2)) : <f32>0;
-    const bv = f32x4.splat(bias);
-    const trow = tmap + ((<usize>c * <usize>P) << 2);
-    let p = 0;
-    for (; p + 4 <= P; p += 4) {
-      const o = <usize>p << 2;
-      let v = f32x4.add(v128.load(row + o), bv);
-      if (tmap) v = f32x4.add(v, f32x4.mul(tv, v128.load(trow + o)));
-      v128.store(row + o, v);
-    }
-    for (; p < P; p++) {
-      const o = <usize>p << 2;
-      let v = load<f32>(row + o) + bias;
-      if (tmap) v += t * load<f32>(trow + o);
-      store<f32>(row + o, v);
-    }
-  }
+  compact_bias_time(y, P, P, y, b, tmap, t, C, 1, P);
 }
 
 /**
  * y[c, oy, ox] = src[c, oy Wp + ox] + b[c] + t * tmap[c, oy, ox] (src rows of stride Wp, `Nq`
- * floats per channel): add_bias_time's arithmetic, compacting a padded-width product.
+ * floats per channel): compacts a padded-width product; src may be y itself when Wp == Nq == Wo.
  */
 export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, t: f32, C: i32, Ho: i32, Wo: i32): void {
   const tv = f32x4.splat(t);
