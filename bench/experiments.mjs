@@ -4,7 +4,7 @@
 // (7 corruptions x 5 severities, error and ECE, CE and mCE relative to ODEnet), OOD detection
 // (AUROC of mutual information and entropy: noise and inverted images vs clean test images),
 // reliability diagrams and learning curves; writes bench/results/experiments/report.md + SVG + JSON.
-//   node bench/experiments.mjs [--runs DIR] [--steps 1200] [--corrupt-n 500] [--ood-n 1000] [--test-n 10000] [--dry] [--no-train]
+//   node bench/experiments.mjs [--runs DIR] [--steps 1200] [--workers 2] [--corrupt-n 500] [--ood-n 1000] [--test-n 10000] [--dry] [--no-train]
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -24,7 +24,10 @@ const OUT = new URL("./results/experiments/", import.meta.url);
 mkdirSync(OUT, { recursive: true });
 
 // The budget: STEPS updates of batch 64 (two epochs' cosine schedule cut at STEPS), the same for both.
-const COMMON = ["--set", "train.lr=2e-3", "--set", "train.schedule=cosine", "--set", `train.maxSteps=${STEPS}`, "--set", "train.epochs=2",
+// (54,000 training images / 64 = 843 updates per epoch: enough epochs for the schedule to span STEPS)
+const EPOCHS = Math.max(2, Math.ceil(STEPS / 843));
+const WORKERS = Number(arg("workers", 1));
+const COMMON = ["--set", "train.lr=2e-3", "--set", "train.schedule=cosine", "--set", `train.maxSteps=${STEPS}`, "--set", `train.epochs=${EPOCHS}`,
   "--set", "eval.samples=4", "--set", "eval.valLimit=1000", "--set", "train.checkpointEvery=200",
   ...(process.argv.includes("--dry") ? ["--set", "data.testLimit=64", "--set", "eval.valLimit=64"] : [])];
 const MODELS = [
@@ -43,7 +46,7 @@ for (const m of MODELS) {
   if (existsSync(join(dir, "results.json")) || process.argv.includes("--no-train")) continue;
   console.log(`training ${m.name} in ${dir} ...`);
   const t = performance.now();
-  const r = spawnSync(process.execPath, ["dist/cli.js", "train", ...m.args, "--out", dir, ...(existsSync(join(dir, "checkpoint.safetensors")) ? ["--resume"] : [])], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["dist/cli.js", "train", ...m.args, "--workers", String(WORKERS), "--out", dir, ...(existsSync(join(dir, "checkpoint.safetensors")) ? ["--resume"] : [])], { stdio: "inherit" });
   if (r.status !== 0) throw new Error(`training ${m.name} failed`);
   m.trainSeconds = (performance.now() - t) / 1000;
 }
