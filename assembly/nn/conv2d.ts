@@ -6,6 +6,7 @@
 // Scratch (floats): forward conv2d_forward_scratch(...) (stride 1: no im2col, see forwardImplicit);
 // backward conv2d_backward_scratch(...)
 import { gemm, gemm_rows } from "../linalg/gemm";
+import { vec_axpy } from "../linalg/reduce";
 import { im2col, col2im } from "./im2col";
 import { conv_time_map, conv_time_grad } from "./time_channel";
 import { add_bias_time, compact_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
@@ -25,22 +26,20 @@ export function conv2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, C
 export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32, H: i32,
                                    Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
                                    T: i32, scratch: usize, act: i32): void {
-  const y = z;
   const K2 = k * k, HWo = Ho * Wo, rowLen = (T + Cin) * K2;
   const col = scratch;
-  const work = s == 1 ? implicitFloats(Cin, H, Wd, k, pad, Cout, Ho, Wo) : Cin * K2 * HWo;
   let tmap: usize = 0;
   if (T) {
-    tmap = col + F(work);
+    tmap = col + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo));
     conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
   }
   const Wm = W + F(T * K2);
   if (s == 1) {
-    forwardImplicit(x, Wm, rowLen, b, y, a, B, Cin, H, Wd, Cout, k, pad, Ho, Wo, t, tmap, scratch, act);
+    forwardImplicit(x, Wm, rowLen, b, z, a, B, Cin, H, Wd, Cout, k, pad, Ho, Wo, t, tmap, scratch, act);
     return;
   }
   for (let n = 0; n < B; n++) {
-    const xb = x + F(n * Cin * H * Wd), yb = y + F(n * Cout * HWo);
+    const xb = x + F(n * Cin * H * Wd), yb = z + F(n * Cout * HWo);
     im2col(xb, Cin, H, Wd, k, k, s, pad, Ho, Wo, col);
     gemm(0, 0, Cout, HWo, Cin * K2, 1, Wm, rowLen, col, HWo, 0, yb, HWo);
     add_bias_time(yb, b, tmap, t, Cout, HWo);
@@ -50,7 +49,12 @@ export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: us
 
 /** Scratch floats conv2d_forward(_act) needs: the im2col or stride-1 working set, then [T] (Cout HWo + k). */
 export function conv2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
-  return (s == 1 ? implicitFloats(Cin, H, Wd, k, pad, Cout, Ho, Wo) : Cin * k * k * Ho * Wo) + T * (Cout * Ho * Wo + k);
+  return forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + T * (Cout * Ho * Wo + k);
+}
+
+/** The forward's working set ahead of the time map: im2col's columns, or the stride-1 set. */
+function forwardWork(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32): i32 {
+  return s == 1 ? implicitFloats(Cin, H, Wd, k, pad, Cout, Ho, Wo) : Cin * k * k * Ho * Wo;
 }
 
 /**
@@ -159,7 +163,7 @@ function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize
       memory.fill(dxpad, 0, F(Cin * plane));
       for (let r = 0; r < R; r++) {
         const c = r / K2, kk = r % K2, ky = kk / k, kx = kk % k;
-        add_into(dxpad + F(c * plane + ky * Wp + kx), dcolq + F(r * Nq), Nq);
+        vec_axpy(1, dcolq + F(r * Nq), dxpad + F(c * plane + ky * Wp + kx), Nq);
       }
       const dxb = dx + F(n * Cin * H * Wd);
       for (let c = 0; c < Cin; c++) {
@@ -185,14 +189,4 @@ function intoPadded(xpad: usize, xb: usize, Cin: i32, H: i32, Wd: i32, pad: i32)
   for (let c = 0; c < Cin; c++) {
     for (let iy = 0; iy < H; iy++) memory.copy(xpad + F(c * plane + (iy + pad) * Wp + pad), xb + F((c * H + iy) * Wd), F(Wd));
   }
-}
-
-/** dst[0..n) += src[0..n) */
-function add_into(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) store<f32>(dst + F(i), load<f32>(dst + F(i)) + load<f32>(src + F(i)));
 }

@@ -21,7 +21,6 @@ export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize,
 export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32,
                                              H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32,
                                              Wo: i32, t: f32, T: i32, scratch: usize, act: i32): void {
-  const y = z;
   const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
   const col = scratch;
   let tmap: usize = 0;
@@ -31,7 +30,7 @@ export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: us
   }
   const Wm = W + F(T * R);
   for (let n = 0; n < B; n++) {
-    const xb = x + F(n * Cin * HW), yb = y + F(n * Cout * HWo);
+    const xb = x + F(n * Cin * HW), yb = z + F(n * Cout * HWo);
     gemm(1, 0, R, HW, Cin, 1, Wm, R, xb, HW, 0, col, HW);
     memory.fill(yb, 0, F(Cout * HWo));
     col2im(col, Cout, Ho, Wo, k, k, s, pad, H, Wd, yb);

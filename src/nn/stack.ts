@@ -58,11 +58,6 @@ export class Stack {
     this.outSize = layers[layers.length - 1]!.outSize;
   }
 
-  /** Floats of every layer output and cache of one forward pass, per row. */
-  get tapeFloatsPerRow(): number {
-    return this.layers.reduce((s, l) => s + l.outSize + l.cachePerRow, 0);
-  }
-
   /** Every parameter tensor with its float offset in the segment. */
   slots(): FlatSlot[] {
     const out: FlatSlot[] = [];

@@ -19,6 +19,8 @@ const align64 = (bytes: number) => (bytes + 63) & ~63;
 export class StackHiddenDrift implements HiddenDrift {
   readonly hiddenSize: number;
   readonly weightSize: number;
+  /** Bytes one kept forward pass takes: copies of h and w, every layer output and cache. */
+  readonly tapeBytes: number;
   private kept: KeptTape[] = [];
   private top = 0;
   private end = 0;
@@ -28,12 +30,7 @@ export class StackHiddenDrift implements HiddenDrift {
     }
     this.hiddenSize = rows * stack.inSize;
     this.weightSize = stack.paramCount;
-  }
-
-  /** Bytes one kept forward pass takes: copies of h and w, every layer output and cache. */
-  get tapeBytes(): number {
-    const { stack, rows } = this;
-    return align64(this.hiddenSize * 4) + align64(this.weightSize * 4) +
+    this.tapeBytes = align64(this.hiddenSize * 4) + align64(this.weightSize * 4) +
       stack.layers.reduce((s, l) => s + align64(rows * l.outSize * 4) + (l.cachePerRow ? align64(rows * l.cachePerRow * 4) : 0), 0);
   }
 
@@ -68,9 +65,9 @@ export class StackHiddenDrift implements HiddenDrift {
 
   vjp(t: number, h: Ptr, w: Ptr, v: Ptr, outH: Ptr, outW: Ptr): void {
     const rt = this.rt, ctx = { rt, t, rows: this.rows };
-    const hit = this.kept.find((e) => e.t === t && rt.wasm.vec_equal_bits(e.h, h, this.hiddenSize) === 1 &&
+    const at = this.kept.findIndex((e) => e.t === t && rt.wasm.vec_equal_bits(e.h, h, this.hiddenSize) === 1 &&
       rt.wasm.vec_equal_bits(e.w, w, this.weightSize) === 1);
-    if (hit) this.kept.splice(this.kept.indexOf(hit), 1); // used once: backward may consume caches
+    const hit = at >= 0 ? this.kept.splice(at, 1)[0]! : null; // used once: backward may consume caches
     rt.arena.scoped(() => {
       const tape = hit ? { x: h, p: w, ys: hit.ys, caches: hit.caches } : this.stack.forward(ctx, h, w);
       rt.wasm.sde_lincomb(outW, 0, this.weightSize, 0, 0, 0, 0, 0, 0);
