@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { median } from "./lib/measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -39,7 +40,6 @@ for (let i = 0; i < runs; i++) {
   if (r.status !== 0) throw new Error(r.stderr);
   samples.push(JSON.parse(r.stdout));
 }
-const median = (a) => { const s = [...a].sort((x, y) => x - y), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const keys = Object.keys(samples[0]).filter((k) => k.endsWith("Ms"));
 const medians = Object.fromEntries(keys.map((k) => [k, Number(median(samples.map((s) => s[k])).toFixed(2))]));
 

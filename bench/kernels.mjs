@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { init, ConcatConv2d, ConcatConvTranspose2d } from "../dist/node.js";
+import { medianRate } from "./lib/measure.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
@@ -25,26 +26,8 @@ function fill(n, seed) {
   return a;
 }
 
-/** Median GFLOP/s of fn (flops per call): calibrated repetitions, SAMPLES timed samples. */
-function measure(fn, flops, samples = SAMPLES) {
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    const dt = performance.now() - t0;
-    if (dt > TARGET_MS / 4) { reps = Math.max(1, Math.round((reps * TARGET_MS) / dt)); break; }
-    reps *= 2;
-  }
-  const g = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    g.push((flops * reps) / ((performance.now() - t0) * 1e6));
-  }
-  g.sort((a, b) => a - b);
-  return g[g.length >> 1];
-}
+/** Median GFLOP/s of fn (flops per call). */
+const measure = (fn, flops, samples = SAMPLES) => medianRate(fn, flops, { samples, targetMs: TARGET_MS }) / 1e6;
 
 // ---- ours -------------------------------------------------------------------------------------
 const rt = await init();

@@ -3,6 +3,7 @@
 // math library against its own scalar twin. Prints medians (Melem/s) and ratios.
 //   node scripts/build.mjs && node bench/nn_ops.mjs [--n 65536] [--samples 31]
 import { init } from "../dist/node.js";
+import { medianRate } from "./lib/measure.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : def; };
@@ -24,25 +25,7 @@ function hashInputs(n, seed, scale) {
 }
 
 /** Median Melem/s of fn (which processes N elements per call). */
-function measure(fn) {
-  let reps = 1;
-  for (;;) { // calibrate: reps per sample so a sample lasts ~TARGET_MS
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    const dt = performance.now() - t0;
-    if (dt > TARGET_MS / 4) { reps = Math.max(1, Math.round((reps * TARGET_MS) / dt)); break; }
-    reps *= 2;
-  }
-  const rates = [];
-  for (let s = 0; s < SAMPLES; s++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) fn();
-    const dt = performance.now() - t0;
-    rates.push((N * reps) / (dt * 1e3));
-  }
-  rates.sort((a, b) => a - b);
-  return rates[rates.length >> 1];
-}
+const measure = (fn) => medianRate(fn, N, { samples: SAMPLES, targetMs: TARGET_MS }) / 1e3;
 
 const xs = hashInputs(N, 1, 6), dys = hashInputs(N, 2, 1);
 const x = rt.arena.f32From(xs), dy = rt.arena.f32From(dys), y = rt.arena.f32(N), dx = rt.arena.f32(N);

@@ -5,11 +5,11 @@
 import {
   init, resolvePreset, ImageTrainer, ShardPool, predictParallel, Toy1dModel, makeToy1dData, PhiloxRandomness, Optimizer, OPTIM_DEFAULTS, predictiveSummary,
 } from "../../dist/node.js";
+import { median } from "../lib/measure.mjs";
 
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
 const MODEL = arg("model", "mnist"), WORKERS = Number(arg("workers", 1));
 const STEPS = Number(arg("steps", 10)), WARMUP = Number(arg("warmup", 3));
-const median = (a) => { const s = [...a].sort((x, y) => x - y), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** MNIST-shaped synthetic images (1x28x28 bytes, 10 classes) from a fixed-seed LCG: no data loading. */
 function syntheticMnist(count, seed = 1) {

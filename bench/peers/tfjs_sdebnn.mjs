@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { buildSync } from "esbuild";
+import { median } from "../lib/measure.mjs";
 
 // tfjs-core's Node entry (a CJS bundle) ships no gradient functions, and its ESM files use
 // extensionless imports Node cannot load: bundle core (ESM build) + gradients + the wasm backend
@@ -166,7 +167,6 @@ function toyModel({ dim = 3, hidden = 64, nnh = 64 } = {}) {
 }
 
 // ---- the timed step ----
-const median = (a) => { const s = [...a].sort((x, y) => x - y), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 function timed(fn, warmup, steps) {
   for (let i = 0; i < warmup; i++) fn();
   const ms = [];
