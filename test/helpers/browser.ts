@@ -37,3 +37,18 @@ export function launchChromium(): Promise<Browser> {
       "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
 }
+
+/**
+ * Opens `url` in a new page, waits until the page has set `window[name]` and returns it; page
+ * errors are appended as `error` so a test can assert there were none.
+ */
+export async function pageResult<T extends { error?: string }>(browser: Browser, url: string, name: string, timeoutMs: number): Promise<T> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction((n) => (window as unknown as Record<string, unknown>)[n] !== undefined, name, { timeout: timeoutMs });
+  const result = await page.evaluate((n) => (window as unknown as Record<string, unknown>)[n], name) as T;
+  if (errors.length) result.error = errors.join("\n");
+  return result;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import type { Server } from "node:http";
 import { ROOT } from "../helpers/wasm.js";
-import { launchChromium, serveRoot } from "../helpers/browser.js";
+import { launchChromium, pageResult, serveRoot } from "../helpers/browser.js";
 import { runDenoJson } from "../helpers/deno.js";
 import { readMnist } from "../../src/node/mnist.js";
 // @ts-expect-error plain ESM test module without types
@@ -38,13 +38,7 @@ beforeAll(async () => {
   const served = await serveRoot();
   server = served.server;
   browser = await launchChromium();
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${served.url}/test/runtime/golden/page.html`);
-  await page.waitForFunction(() => (window as unknown as { __golden?: unknown }).__golden !== undefined, null, { timeout: 60_000 });
-  browserRun = await page.evaluate(() => (window as unknown as { __golden: Golden }).__golden);
-  if (errors.length) browserRun.error = errors.join("\n");
+  browserRun = await pageResult<Golden>(browser, `${served.url}/test/runtime/golden/page.html`, "__golden", 60_000);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Server } from "node:http";
 import { ROOT } from "../helpers/wasm.js";
-import { launchChromium, serveRoot } from "../helpers/browser.js";
+import { launchChromium, pageResult, serveRoot } from "../helpers/browser.js";
 import { runDenoJson } from "../helpers/deno.js";
 // @ts-expect-error plain ESM test module without types
 import { workerRun } from "./workers/cases.mjs";
@@ -24,13 +24,7 @@ beforeAll(async () => {
   server = served.server;
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${served.url}/test/runtime/workers/page.html`);
-    await page.waitForFunction(() => (window as unknown as { __workers?: unknown }).__workers !== undefined, null, { timeout: 90_000 });
-    chromium = await page.evaluate(() => (window as unknown as { __workers: WorkerResult }).__workers);
-    if (errors.length) chromium.error = errors.join("\n");
+    chromium = await pageResult<WorkerResult>(browser, `${served.url}/test/runtime/workers/page.html`, "__workers", 90_000);
   } finally {
     await browser.close();
   }
