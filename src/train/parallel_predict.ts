@@ -15,7 +15,9 @@ export async function predictParallel(rt: Runtime, model: ImageSdeBnn, executors
   const n = Math.min(samples, 1 + executors.length), K = model.cfg.classes;
   const params = model.space.allocated.params.view;
   const ranges = Array.from({ length: n }, (_, i) => [Math.floor((i * samples) / n), Math.floor(((i + 1) * samples) / n)] as const);
-  const task = (i: number): PredictTask => ({ x: x.slice(), rows: B, first: ranges[i]![0], samples: ranges[i]![1] - ranges[i]![0], total: samples, draw, params: params.slice() });
+  // this thread predicts with x and the model as they are; workers get copies (transferred)
+  const task = (i: number): PredictTask => ({ x: i === 0 ? x : x.slice(), rows: B, first: ranges[i]![0], samples: ranges[i]![1] - ranges[i]![0], total: samples, draw,
+    params: i === 0 ? null : params.slice() });
   const remote = ranges.slice(1).map((_, i) => executors[i]!.predict(task(i + 1)));
   const local = predictRange(rt, model, task(0));
   const parts = [local, ...(await Promise.all(remote))];

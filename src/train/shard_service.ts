@@ -10,8 +10,11 @@ import type { ImageRunConfig } from "../models/image_config.js";
 import { computeShardOn, type ShardExecutor, type ShardResult, type ShardTask } from "./image_trainer.js";
 
 export interface ShardInit { wasm: WebAssembly.Module | Uint8Array; cfg: ImageRunConfig; datasetSize: number }
-/** Samples first .. first + samples - 1 of a `total`-sample prediction of `rows` inputs, with these parameters. */
-export interface PredictTask { x: Float32Array; rows: number; first: number; samples: number; total: number; draw: number; params: Float32Array }
+/**
+ * Samples first .. first + samples - 1 of a `total`-sample prediction of `rows` inputs, with these
+ * parameters (null: the executor's current parameters, as in ShardTask).
+ */
+export interface PredictTask { x: Float32Array; rows: number; first: number; samples: number; total: number; draw: number; params: Float32Array | null }
 export interface ShardMessage { init?: ShardInit; task?: ShardTask; predict?: PredictTask }
 export interface ShardReply { ready?: true; result?: ShardResult; probs?: Float32Array; error?: { name: string; code?: string; message: string } }
 export type PostReply = (reply: ShardReply, transfer: ArrayBuffer[]) => void;
@@ -45,7 +48,7 @@ export function shardService(post: PostReply): (msg: ShardMessage) => Promise<vo
 
 /** A sample range of a prediction on `model` with the task's parameters: S x B x K probabilities. */
 export function predictRange(rt: Runtime, model: ImageSdeBnn, task: PredictTask): Float32Array {
-  model.space.allocated.params.view.set(task.params);
+  if (task.params) model.space.allocated.params.view.set(task.params);
   return rt.arena.scoped(() => {
     const x = rt.arena.f32From(task.x);
     return model.predict(x.ptr, task.rows, task.samples, task.draw, { first: task.first, total: task.total }).sampleProbs;
@@ -82,7 +85,8 @@ export class PortExecutor implements ShardExecutor {
     return (await this.send({ task }, [task.x.buffer as ArrayBuffer, task.y.buffer as ArrayBuffer])).result!;
   }
   async predict(task: PredictTask): Promise<Float32Array> {
-    return (await this.send({ predict: task }, [task.x.buffer as ArrayBuffer, task.params.buffer as ArrayBuffer])).probs!;
+    const transfer = [task.x.buffer as ArrayBuffer, ...(task.params ? [task.params.buffer as ArrayBuffer] : [])];
+    return (await this.send({ predict: task }, transfer)).probs!;
   }
 }
 
