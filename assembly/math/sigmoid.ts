@@ -2,7 +2,7 @@
 // e = exp(-|x|) <= 1 so nothing overflows: sigmoid = 1/(1+e) for x >= 0, e/(1+e) for x < 0;
 // sigmoid' = e / (1+e)^2 (no cancellation, unlike s(1-s) near s = 1).
 // Scalar and f32x4 twins return the same bits.
-import { exp_f32, exp_v } from "./exp";
+import { exp_f32, exp_v, neg_abs_v } from "./exp";
 
 // @ts-ignore: decorator
 @inline export function sigmoid_f32(x: f32): f32 {
@@ -13,7 +13,7 @@ import { exp_f32, exp_v } from "./exp";
 
 // @ts-ignore: decorator
 @inline export function sigmoid_v(x: v128): v128 {
-  const e = exp_v(f32x4.neg(f32x4.abs(x)));
+  const e = exp_v(neg_abs_v(x));
   const d = f32x4.add(f32x4.splat(1), e);
   return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), f32x4.ge(x, f32x4.splat(0)));
 }
@@ -28,7 +28,7 @@ import { exp_f32, exp_v } from "./exp";
 
 // @ts-ignore: decorator
 @inline export function dsigmoid_v(x: v128): v128 {
-  const e = exp_v(f32x4.neg(f32x4.abs(x)));
+  const e = exp_v(neg_abs_v(x));
   const d = f32x4.add(f32x4.splat(1), e);
   return f32x4.div(e, f32x4.mul(d, d));
 }

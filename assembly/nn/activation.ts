@@ -5,7 +5,7 @@
 import { sigmoid_f32, sigmoid_v, dsigmoid_f32, dsigmoid_v } from "../math/sigmoid";
 import { tanh_f32, tanh_v, dtanh_f32, dtanh_v } from "../math/tanh";
 import { softplus_f32, softplus_v } from "../math/softplus";
-import { exp_v } from "../math/exp";
+import { exp_v, neg_abs_v } from "../math/exp";
 
 // @ts-ignore: decorator
 @inline function P(base: usize, i: i32): usize { return base + (<usize>i << 2); }
@@ -130,7 +130,7 @@ export function swish_backward(x: usize, beta: usize, dy: usize, dx: usize, dbet
       const xv = v128.load(P(x, off + u)), gv = v128.load(P(dy, off + u)), bv = v128.load(P(beta, u));
       const z = f32x4.mul(bv, xv);
       // sigmoid_v(z) and dsigmoid_v(z) sharing one exponential (the same operations, same bits)
-      const e = exp_v(f32x4.neg(f32x4.abs(z)));
+      const e = exp_v(neg_abs_v(z));
       const d = f32x4.add(f32x4.splat(1), e);
       const s = v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), f32x4.ge(z, f32x4.splat(0)));
       const ds = f32x4.div(e, f32x4.mul(d, d));

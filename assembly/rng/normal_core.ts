@@ -51,7 +51,8 @@ const PI_2M31: f32 = 1.4629180792671596e-9;  // pi * 2^-31
 /** Radius sqrt(-2 ln u) of the Box-Muller pair from a word. */
 @inline function radius4(x: v128): v128 {
   const u = f32x4.add(f32x4.mul(f32x4.convert_i32x4_u(x), f32x4.splat(TWO_M32)), f32x4.splat(TWO_M33));
-  return f32x4.sqrt(f32x4.max(f32x4.mul(ln4(u), f32x4.splat(-2)), f32x4.splat(0)));
+  // pmax(0, v) = 0 < v ? v : 0: max(v, 0) for every non-NaN v (+0 for v = -0) in one instruction
+  return f32x4.sqrt(f32x4.pmax(f32x4.splat(0), f32x4.mul(ln4(u), f32x4.splat(-2))));
 }
 
 /**
