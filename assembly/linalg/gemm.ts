@@ -36,6 +36,25 @@ function packB(transB: i32, B: usize, ldb: i32, rows: usize, k0: i32, kc: i32, j
         for (let c = 0; c < nr; c++) store<f32>(dst + (<usize>c << 2), load<f32>(from + (<usize>c << 2)));
       }
     }
+  } else if (nr == NR) {
+    // 8 stored rows of B, 4 k at a time: two 4 x 4 transposes in registers
+    const r0 = rowOf(B, ldb, rows, j0) + (<usize>k0 << 2), r1 = rowOf(B, ldb, rows, j0 + 1) + (<usize>k0 << 2);
+    const r2 = rowOf(B, ldb, rows, j0 + 2) + (<usize>k0 << 2), r3 = rowOf(B, ldb, rows, j0 + 3) + (<usize>k0 << 2);
+    const r4 = rowOf(B, ldb, rows, j0 + 4) + (<usize>k0 << 2), r5 = rowOf(B, ldb, rows, j0 + 5) + (<usize>k0 << 2);
+    const r6 = rowOf(B, ldb, rows, j0 + 6) + (<usize>k0 << 2), r7 = rowOf(B, ldb, rows, j0 + 7) + (<usize>k0 << 2);
+    let k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      const o = <usize>k << 2, dst = PANEL + (<usize>k << 5);
+      transpose4(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), dst);
+      transpose4(v128.load(r4 + o), v128.load(r5 + o), v128.load(r6 + o), v128.load(r7 + o), dst + 16);
+    }
+    for (; k < kc; k++) {
+      const o = <usize>k << 2, dst = PANEL + (<usize>k << 5);
+      store<f32>(dst, load<f32>(r0 + o)); store<f32>(dst, load<f32>(r1 + o), 4);
+      store<f32>(dst, load<f32>(r2 + o), 8); store<f32>(dst, load<f32>(r3 + o), 12);
+      store<f32>(dst, load<f32>(r4 + o), 16); store<f32>(dst, load<f32>(r5 + o), 20);
+      store<f32>(dst, load<f32>(r6 + o), 24); store<f32>(dst, load<f32>(r7 + o), 28);
+    }
   } else {
     for (let c = 0; c < nr; c++) {
       const src = rowOf(B, ldb, rows, j0 + c) + (<usize>k0 << 2);
@@ -43,6 +62,16 @@ function packB(transB: i32, B: usize, ldb: i32, rows: usize, k0: i32, kc: i32, j
       for (let k = 0; k < kc; k++) store<f32>(dst + (<usize>k << 5), load<f32>(src + (<usize>k << 2)));
     }
   }
+}
+
+/** Columns k..k+3 of four rows a, b, c, d: stores (a_k, b_k, c_k, d_k) at dst + 32 (k - k0), four times. */
+@inline function transpose4(a: v128, b: v128, c: v128, d: v128, dst: usize): void {
+  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7), 32);
+  v128.store(dst, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), 64);
+  v128.store(dst, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7), 96);
 }
 
 /**

@@ -14,6 +14,24 @@ import { firstValid, endValid } from "./conv_geometry";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
+// Rows of a time map that sum the same kernel rows are equal (all interior rows are): a row is
+// computed once per set of valid ky (a bit mask, kernels up to 8 wide) and copied after that.
+const MAX_MASKED_K = 8;
+const ROW_OF_MASK = memory.data(4 << MAX_MASKED_K, 16); // mask -> output row that holds it, or -1
+
+@inline function resetRowCache(k: i32): void {
+  if (k <= MAX_MASKED_K) memory.fill(ROW_OF_MASK, 0xff, F(1 << k));
+}
+
+/** The row already computed for `mask` (-1: none) and, if none, records `row` for it. */
+@inline function cachedRow(k: i32, mask: i32, row: i32): i32 {
+  if (k > MAX_MASKED_K) return -1;
+  const p = ROW_OF_MASK + F(mask);
+  const r = load<i32>(p);
+  if (r < 0) store<i32>(p, row);
+  return r;
+}
+
 /**
  * conv: tmap [Cout, Ho, Wo]; W_t[o] at Wt + o * oStride floats (k x k, row-major); R: k floats of
  * scratch for the row sums R[kx] = sum_{valid ky} W_t[o, ky, kx] of one output row.
@@ -22,8 +40,12 @@ export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i3
                               Ho: i32, Wo: i32, tmap: usize, R: usize): void {
   for (let o = 0; o < Cout; o++) {
     const w = Wt + F(o * oStride);
+    resetRowCache(k);
     for (let oy = 0; oy < Ho; oy++) {
       const ky0 = max(0, pad - oy * s), ky1 = min(k, H + pad - oy * s);
+      const row = tmap + F((o * Ho + oy) * Wo);
+      const same = ky1 > ky0 ? cachedRow(k, ((1 << ky1) - 1) & ~((1 << ky0) - 1), oy) : -1;
+      if (same >= 0) { memory.copy(row, tmap + F((o * Ho + same) * Wo), F(Wo)); continue; }
       for (let kx = 0; kx < k; kx++) {
         let r: f32 = 0;
         for (let ky = ky0; ky < ky1; ky++) r += load<f32>(w + F(ky * k + kx));
@@ -31,7 +53,6 @@ export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i3
       }
       let full: f32 = 0;
       for (let kx = 0; kx < k; kx++) full += load<f32>(R + F(kx));
-      const row = tmap + F((o * Ho + oy) * Wo);
       // interior columns see the whole kernel row: [lo, hi); the few border columns sum their part
       const lo = firstValid(s, pad, 0, Wo), hi = max(lo, endValid(Wd, s, pad, k - 1, Wo));
       const vf = f32x4.splat(full);
@@ -75,7 +96,16 @@ export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s:
                                tmap: usize, R: usize): void {
   for (let o = 0; o < Cout; o++) {
     const w = Wt + F(o * k * k);
+    resetRowCache(k);
     for (let y = 0; y < Ho; y++) {
+      const row = tmap + F((o * Ho + y) * Wo);
+      let mask = 0;
+      for (let ky = (y + pad) % s; ky < k; ky += s) {
+        const iy = (y + pad - ky) / s;
+        if (iy >= 0 && iy < H) mask |= 1 << ky;
+      }
+      const same = mask ? cachedRow(k, mask, y) : -1;
+      if (same >= 0) { memory.copy(row, tmap + F((o * Ho + same) * Wo), F(Wo)); continue; }
       // R[kx] = sum over the ky that reach output row y from an input row 0 <= iy < H
       for (let kx = 0; kx < k; kx++) store<f32>(R + F(kx), 0);
       for (let ky = (y + pad) % s; ky < k; ky += s) {
@@ -84,7 +114,6 @@ export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s:
         for (let kx = 0; kx < k; kx++) store<f32>(R + F(kx), load<f32>(R + F(kx)) + load<f32>(w + F(ky * k + kx)));
       }
       // scatter R[kx] to the outputs x = ix s - pad + kx of the input columns 0 <= ix < W (kx ascending)
-      const row = tmap + F((o * Ho + y) * Wo);
       memory.fill(row, 0, F(Wo));
       for (let kx = 0; kx < k; kx++) {
         const r = load<f32>(R + F(kx));
