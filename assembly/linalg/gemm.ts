@@ -75,15 +75,14 @@ function packB(transB: i32, B: usize, ldb: i32, rows: usize, k0: i32, kc: i32, j
 }
 
 /**
- * One 4 x 8 tile: rows a0..a3 of op(A) (element k of row r at a_r + k * ks), the packed panel,
- * kc steps; writes rows x cols of C at c (ldc in elements). Rows beyond `rows` repeat row 0 and are
- * not stored.
+ * One 4 x 8 tile: rows a0..a3 of op(A) (element k of row r at a_r + k * ks), kc steps over op(B)
+ * rows of 8 floats at pb, pb + pstep, ... (the packed panel: pstep = 32; B itself: pstep = ldb * 4);
+ * writes rows x cols of C at c (ldc in elements). Rows beyond `rows` repeat row 0 and are not stored.
  */
-function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32,
+function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, pb: usize, pstep: usize,
                  c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let pb = PANEL;
   let off: usize = 0;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
@@ -95,9 +94,37 @@ function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32,
     c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
     const x3 = v128.load32_splat(a3 + off);
     c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-    pb += NR << 2;
+    pb += pstep;
     off += ks;
   }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c, ldc, rows, cols, alpha, beta);
+}
+
+/** tile4x8 over stored rows of B named by a table of u32 addresses (8 floats at table[k] + colOff). */
+function tile4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, table: usize, colOff: usize,
+                     c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let off: usize = 0;
+  for (let k = 0; k < kc; k++) {
+    const pb = <usize>load<u32>(table + (<usize>k << 2)) + colOff;
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    const x0 = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    const x1 = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    const x2 = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    const x3 = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    off += ks;
+  }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c, ldc, rows, cols, alpha, beta);
+}
+
+/** C tile = alpha * acc (+ beta * C): the 4 x 8 accumulators, or their first rows x cols. */
+@inline function storeTile(c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+                           c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
   const rowBytes = <usize>ldc << 2;
   if (rows == MR && cols == NR) {
@@ -169,14 +196,21 @@ function gemmCore(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, 
     const aK = A + <usize>k0 * ks;
     for (let j0 = 0; j0 < N; j0 += NR) {
       const nr = min(NR, N - j0);
-      packB(transB, B, ldb, rows, k0, kc, j0, nr);
+      // a full panel of untransposed B is read where it lies (its rows are 8 contiguous floats);
+      // otherwise it is packed. Either way the tile sees the same numbers in the same order.
+      const direct = !transB && nr == NR;
+      if (!direct) packB(transB, B, ldb, rows, k0, kc, j0, nr);
+      const pb = direct && !rows ? B + ((<usize>k0 * <usize>ldb + <usize>j0) << 2) : PANEL;
+      const pstep: usize = direct && !rows ? <usize>ldb << 2 : NR << 2;
       for (let i0 = 0; i0 < M; i0 += MR) {
         const mr = min(MR, M - i0);
         const a0 = aK + <usize>i0 * rs;
         const a1 = mr > 1 ? a0 + rs : a0;
         const a2 = mr > 2 ? a0 + 2 * rs : a0;
         const a3 = mr > 3 ? a0 + 3 * rs : a0;
-        tile4x8(a0, a1, a2, a3, ks, kc, C + ((<usize>i0 * <usize>ldc + <usize>j0) << 2), ldc, mr, nr, alpha, b);
+        const c = C + ((<usize>i0 * <usize>ldc + <usize>j0) << 2);
+        if (direct && rows) tile4x8Rows(a0, a1, a2, a3, ks, kc, rows + (<usize>k0 << 2), <usize>j0 << 2, c, ldc, mr, nr, alpha, b);
+        else tile4x8(a0, a1, a2, a3, ks, kc, pb, pstep, c, ldc, mr, nr, alpha, b);
       }
     }
   }
