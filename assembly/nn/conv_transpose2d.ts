@@ -2,10 +2,12 @@
 // size Ho x Wo = (H - 1) s - 2 pad + k + outputPadding). Weights W [T + Cin, Cout, k, k] (PyTorch's
 // ConvTranspose2d layout; the time channel first when T = 1), bias [Cout]. The t channel adds
 // t * tmap, tmap the border-aware sum of W_t over the input pixels reaching each output
-// (time_channel.ts). Scratch (floats): forward Cout k^2 H W + [T] (Cout Ho Wo + k);
-// backward Cout k^2 H W + Cout Ho Wo + [T] (Cout Ho Wo + k)
-import { gemm } from "../linalg/gemm";
-import { im2col, col2im } from "./im2col";
+// (time_channel.ts). Forward: GEMM then col2im; backward: GEMMs over the implicit im2col of dL/dy
+// (the stride-s convolution's phase planes, conv_phases.ts). Scratch (floats):
+// conv_transpose2d_forward_scratch(...), conv_transpose2d_backward_scratch(...)
+import { gemm, gemm_rows } from "../linalg/gemm";
+import { col2im } from "./im2col";
+import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, intoPaddedWidth, fromPaddedWidth } from "./conv_phases";
 import { convt_time_map, convt_time_grad } from "./time_channel";
 import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
@@ -15,6 +17,20 @@ export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize,
                                          Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
                                          T: i32, scratch: usize): void {
   conv_transpose2d_forward_act(x, W, b, y, 0, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, T, scratch, 0);
+}
+
+/** Scratch floats of the forward: the columns W^T x (Cout k^2 H W), then [T] (Cout Ho Wo + k). */
+export function conv_transpose2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
+  return Cout * k * k * H * Wd + T * (Cout * Ho * Wo + k);
+}
+
+/**
+ * Scratch floats of the backward: dL/dy summed over the batch (Cout Ho Wo), [T] (Cout Ho Wo + k),
+ * the phase planes of dL/dy, their row table (Cout k^2), x and dx in padded width (2 Cin Nq).
+ */
+export function conv_transpose2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
+  const HWo = Ho * Wo;
+  return HWo * Cout + T * (Cout * HWo + k) + phaseFloats(Cout, Ho, Wo, s, pad) + Cout * k * k + 2 * Cin * paddedWidthCols(H, Wd, Wo, s, pad);
 }
 
 /** Fused transposed conv + bias + time + activation (see conv2d_forward_act). */
@@ -44,7 +60,7 @@ export function conv_transpose2d_backward(x: usize, W: usize, dy: usize, dx: usi
                                           Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32,
                                           Wo: i32, t: f32, T: i32, scratch: usize): f32 {
   const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
-  const dcol = scratch, dySum = dcol + F(R * HW);
+  const dySum = scratch;
   sum_blocks(dy, B, Cout * HWo, dySum);
   if (db) add_row_sums(dySum, Cout, HWo, 1, db);
   let dt: f64 = 0;
@@ -55,11 +71,20 @@ export function conv_transpose2d_backward(x: usize, W: usize, dy: usize, dx: usi
     convt_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW);
   }
   const Wm = W + F(T * R), dWm = dW + F(T * R);
+  // dL/dy's im2col for the stride-s convolution of geometry Ho x Wo -> H x W, read in place
+  const Wq = phaseWidth(Wo, s, pad), Nq = paddedWidthCols(H, Wd, Wo, s, pad);
+  const dyq = dySum + F(Cout * HWo + T * (Cout * HWo + k)), rows = dyq + F(phaseFloats(Cout, Ho, Wo, s, pad));
+  const xq = rows + F(R), dxq = xq + F(Cin * Nq);
+  phaseRows(dyq, rows, Cout, Ho, Wo, k, s, pad);
+  memory.fill(xq, 0, F(Cin * Nq));
   for (let n = 0; n < B; n++) {
-    const xb = x + F(n * Cin * HW), dyb = dy + F(n * Cout * HWo);
-    im2col(dyb, Cout, Ho, Wo, k, k, s, pad, H, Wd, dcol);
-    gemm(0, 1, Cin, R, HW, 1, xb, HW, dcol, HW, 1, dWm, R);
-    if (dx) gemm(0, 0, Cin, HW, R, 1, Wm, R, dcol, HW, 0, dx + F(n * Cin * HW), HW);
+    intoPhases(dyq, dy + F(n * Cout * HWo), Cout, Ho, Wo, s, pad);
+    intoPaddedWidth(xq, x + F(n * Cin * HW), Cin, H, Wd, Wq, Nq);
+    gemm_rows(1, Cin, R, Nq, 1, xq, Nq, rows, 1, dWm, R);
+    if (dx) {
+      gemm_rows(0, Cin, Nq, R, 1, Wm, R, rows, 0, dxq, Nq);
+      fromPaddedWidth(dxq, dx + F(n * Cin * HW), Cin, H, Wd, Wq, Nq);
+    }
   }
   return <f32>dt;
 }

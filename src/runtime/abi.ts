@@ -118,6 +118,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
   "conv2d_forward_act", "conv_transpose2d_forward_act", "conv2d_forward_scratch", "conv2d_backward_scratch",
+  "conv_transpose2d_forward_scratch", "conv_transpose2d_backward_scratch",
   "pad_channels", "pad_channels_backward", "space_to_depth", "corrupt_images",
   "math_map",
   "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
@@ -198,6 +199,8 @@ export interface ConvExports {
                      k: number, s: number, pad: number, Ho: number, Wo: number, t: number, T: number, scratch: Ptr, act: number): void;
   /** Scratch floats of conv2d_forward(_act) for this geometry. */
   conv2d_forward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
+  conv_transpose2d_forward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
+  conv_transpose2d_backward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
   /** Scratch floats of conv2d_backward for this geometry. */
   conv2d_backward_scratch(Cin: number, H: number, Wd: number, Cout: number, k: number, s: number, pad: number, Ho: number, Wo: number, T: number): number;
   conv_transpose2d_forward_act(x: Ptr, W: Ptr, b: Ptr, z: Ptr, a: Ptr, B: number, Cin: number, H: number, Wd: number,

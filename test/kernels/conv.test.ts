@@ -40,13 +40,12 @@ function reference(g: Geo, transposed: boolean, x: number[], Wt: number[], b: nu
 
 /** The kernels' documented scratch: the larger of forward and backward (the arena ends right after it). */
 function scratchFloats(rt: Runtime, g: Geo, transposed: boolean): number {
-  const [Ho, Wo] = outSize(g, transposed), K2 = g.k * g.k;
-  if (!transposed) {
-    const geo = [g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, g.T] as const;
-    return Math.max(rt.wasm.conv2d_backward_scratch(...geo), rt.wasm.conv2d_forward_scratch(...geo));
-  }
-  const R = g.Cout * K2 * g.H * g.W;
-  return R + g.Cout * Ho * Wo + g.T * (g.Cout * Ho * Wo + g.k);
+  const [Ho, Wo] = outSize(g, transposed);
+  const geo = [g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, g.T] as const;
+  const w = rt.wasm;
+  return transposed
+    ? Math.max(w.conv_transpose2d_backward_scratch(...geo), w.conv_transpose2d_forward_scratch(...geo))
+    : Math.max(w.conv2d_backward_scratch(...geo), w.conv2d_forward_scratch(...geo));
 }
 
 function run(rt: Runtime, g: Geo, transposed: boolean, x: number[], Wt: number[], b: number[], t: number, dy: number[]) {
@@ -73,6 +72,8 @@ function rel(a: number[], b: number[]): number {
 const CASES: [string, Geo, boolean][] = [
   ["3x3 stride 1 SAME, time channel, odd sizes", { B: 2, Cin: 3, H: 7, W: 5, Cout: 5, k: 3, s: 1, pad: 1, T: 1 }, false],
   ["3x3 stride 2 (MNIST's down-sampling), time channel", { B: 2, Cin: 3, H: 8, W: 6, Cout: 4, k: 3, s: 2, pad: 1, T: 1 }, false],
+  ["3x3 stride 2, padding 2, 17 wide (8-column phase split and its tail, even padding)", { B: 1, Cin: 2, H: 6, W: 17, Cout: 3, k: 3, s: 2, pad: 2, T: 1 }, false],
+  ["3x3 stride 2, padding 1, 19 wide", { B: 1, Cin: 1, H: 4, W: 19, Cout: 2, k: 3, s: 2, pad: 1, T: 0 }, false],
   ["5x5 explicit padding 0, no time channel", { B: 1, Cin: 2, H: 9, W: 7, Cout: 3, k: 5, s: 1, pad: 0, T: 0 }, false],
   ["1x1 kernel, a single pixel", { B: 3, Cin: 1, H: 1, W: 1, Cout: 1, k: 1, s: 1, pad: 0, T: 1 }, false],
   ["17x17, 7 channels", { B: 1, Cin: 7, H: 17, W: 17, Cout: 3, k: 3, s: 1, pad: 1, T: 1 }, false],

@@ -54,6 +54,11 @@ abstract class ConvLayerBase {
    */
   abstract forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void;
   protected actCode(act: ActivationName): number { return ACT_CODE[act]; }
+  /** The kernels' geometry arguments of their scratch-size functions. */
+  protected geometry() {
+    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
+    return [Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, this.T] as const;
+  }
   protected args(ctx: LayerContext) {
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
     return [ctx.rows, Ci, H, W, Co, k, s, p, this.outHeight, this.outWidth, ctx.t, this.T] as const;
@@ -75,10 +80,8 @@ export class ConcatConv2d extends ConvLayerBase implements Layer {
     this.params = convParams([Co, this.T + Ci, k, k], (this.T + Ci) * k * k, Co);
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
-    const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride, padding } = this.shape;
-    const size = backward ? ctx.rt.wasm.conv2d_backward_scratch : ctx.rt.wasm.conv2d_forward_scratch;
-    const n = size(Ci, H, W, Co, k, stride, padding, this.outHeight, this.outWidth, this.T);
-    return ctx.rt.arena.alloc(n * 4);
+    const w = ctx.rt.wasm, size = backward ? w.conv2d_backward_scratch : w.conv2d_forward_scratch;
+    return ctx.rt.arena.alloc(size(...this.geometry()) * 4);
   }
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
     const bias = p + this.outSizeOfWeights() * 4;
@@ -115,9 +118,8 @@ export class ConcatConvTranspose2d extends ConvLayerBase implements Layer {
     this.params = convParams([this.T + Ci, Co, k, k], (this.T + Ci) * k * k, Co);
   }
   private scratch(ctx: LayerContext, backward: boolean): Ptr {
-    const { outChannels: Co, height: H, width: W, kernel: k } = this.shape;
-    const R = Co * k * k * H * W, HWo = this.outHeight * this.outWidth;
-    return ctx.rt.arena.alloc((R + (backward ? Co * HWo : 0) + this.T * (Co * HWo + k)) * 4);
+    const w = ctx.rt.wasm, size = backward ? w.conv_transpose2d_backward_scratch : w.conv_transpose2d_forward_scratch;
+    return ctx.rt.arena.alloc(size(...this.geometry()) * 4);
   }
   private weights(): number {
     const { inChannels: Ci, outChannels: Co, kernel: k } = this.shape;
