@@ -6,14 +6,9 @@
 // matrix; the columns ox >= Wo of a product in "padded width" Wq are never used. At s = 1 the only
 // phase is the padded image itself.
 
+import { copy_f32 } from "../linalg/reduce";
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
-/** dst[0..n) = src[0..n) for the short rows here (memory.copy costs a runtime call per row in V8). */
-@inline function copyRow(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + F(i), v128.load(src + F(i)));
-  for (; i < n; i++) store<f32>(dst + F(i), load<f32>(src + F(i)));
-}
 
 /** Floats of the phase planes of one image: C s^2 Hq Wq. */
 export function phaseFloats(C: i32, H: i32, Wd: i32, s: i32, pad: i32): i32 {
@@ -49,7 +44,7 @@ export function intoPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
     for (let iy = 0; iy < H; iy++) {
       const py = iy + pad, src = xb + F((c * H + iy) * Wd);
       const rowBase = (c * s + py % s) * s * plane + (py / s) * Wq;
-      if (s == 1) { copyRow(xq + F(rowBase + pad), src, Wd); continue; }
+      if (s == 1) { copy_f32(xq + F(rowBase + pad), src, Wd); continue; }
       if (s == 2) { splitRow2(src, xq + F(rowBase), plane, Wd, pad); continue; }
       for (let b = 0; b < s; b++) {
         // the columns px = ix + pad with px mod s = b: ix = ix0, ix0 + s, ... -> j = px div s
@@ -96,7 +91,7 @@ export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
     for (let iy = 0; iy < H; iy++) {
       const py = iy + pad, dstRow = xb + F((c * H + iy) * Wd);
       const rowBase = (c * s + py % s) * s * plane + (py / s) * Wq;
-      if (s == 1) { copyRow(dstRow, xq + F(rowBase + pad), Wd); continue; }
+      if (s == 1) { copy_f32(dstRow, xq + F(rowBase + pad), Wd); continue; }
       if (s == 2) { mergeRow2(xq + F(rowBase), plane, dstRow, Wd, pad); continue; }
       for (let b = 0; b < s; b++) {
         const ix0 = ((b - pad) % s + s) % s;
@@ -110,13 +105,13 @@ export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
 /** y [C, Nq] in padded width Wq (columns ox >= Wo untouched) = image rows of yb [C, Ho, Wo]. */
 export function intoPaddedWidth(yq: usize, yb: usize, C: i32, Ho: i32, Wo: i32, Wq: i32, Nq: i32): void {
   for (let c = 0; c < C; c++) {
-    for (let oy = 0; oy < Ho; oy++) copyRow(yq + F(c * Nq + oy * Wq), yb + F((c * Ho + oy) * Wo), Wo);
+    for (let oy = 0; oy < Ho; oy++) copy_f32(yq + F(c * Nq + oy * Wq), yb + F((c * Ho + oy) * Wo), Wo);
   }
 }
 
 /** The inverse of intoPaddedWidth: yb [C, Ho, Wo] = the used columns of yq [C, Nq] (row stride Wq). */
 export function fromPaddedWidth(yq: usize, yb: usize, C: i32, Ho: i32, Wo: i32, Wq: i32, Nq: i32): void {
   for (let c = 0; c < C; c++) {
-    for (let oy = 0; oy < Ho; oy++) copyRow(yb + F((c * Ho + oy) * Wo), yq + F(c * Nq + oy * Wq), Wo);
+    for (let oy = 0; oy < Ho; oy++) copy_f32(yb + F((c * Ho + oy) * Wo), yq + F(c * Nq + oy * Wq), Wo);
   }
 }

@@ -67,6 +67,15 @@ export function col2im(col: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, s: 
               const p = dst + (<usize>ix << 2);
               v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>ox << 2))));
             }
+          } else if (s == 2) {
+            // 4 inputs into the even lanes of 8 consecutive outputs; the odd lanes add -0, which
+            // leaves every value (and the sign of a zero) exactly as it is
+            const nz = f32x4.splat(-0.0);
+            for (; ox + 4 <= hi && ix + 8 <= W; ox += 4, ix += 8) {
+              const p = dst + (<usize>ix << 2), v = v128.load(src + (<usize>ox << 2));
+              v128.store(p, f32x4.add(v128.load(p), v128.shuffle<f32>(v, nz, 0, 4, 1, 5)));
+              v128.store(p, f32x4.add(v128.load(p, 16), v128.shuffle<f32>(v, nz, 2, 6, 3, 7)), 16);
+            }
           }
           for (; ox < hi; ox++, ix += s) {
             const p = dst + (<usize>ix << 2);

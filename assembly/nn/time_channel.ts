@@ -10,6 +10,7 @@
 //   tmap[o, y, x] = sum_{ky : y = iy s - pad + ky, 0 <= iy < H} sum_{kx : x = ix s - pad + kx, 0 <= ix < W} W_t[o, ky, kx]
 //   dL/dW_t[o, ky, kx] = t sum_{0 <= iy < H, 0 <= ix < W, output inside} g[o, iy s - pad + ky, ix s - pad + kx]
 
+import { copy_f32 } from "../linalg/reduce";
 import { firstValid, endValid } from "./conv_geometry";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
@@ -18,6 +19,7 @@ import { firstValid, endValid } from "./conv_geometry";
 // computed once per set of valid ky (a bit mask, kernels up to 8 wide) and copied after that.
 const MAX_MASKED_K = 8;
 const ROW_OF_MASK = memory.data(4 << MAX_MASKED_K, 16); // mask -> output row that holds it, or -1
+
 
 @inline function resetRowCache(k: i32): void {
   if (k <= MAX_MASKED_K) memory.fill(ROW_OF_MASK, 0xff, F(1 << k));
@@ -45,7 +47,7 @@ export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i3
       const ky0 = max(0, pad - oy * s), ky1 = min(k, H + pad - oy * s);
       const row = tmap + F((o * Ho + oy) * Wo);
       const same = ky1 > ky0 ? cachedRow(k, ((1 << ky1) - 1) & ~((1 << ky0) - 1), oy) : -1;
-      if (same >= 0) { memory.copy(row, tmap + F((o * Ho + same) * Wo), F(Wo)); continue; }
+      if (same >= 0) { copy_f32(row, tmap + F((o * Ho + same) * Wo), Wo); continue; }
       for (let kx = 0; kx < k; kx++) {
         let r: f32 = 0;
         for (let ky = ky0; ky < ky1; ky++) r += load<f32>(w + F(ky * k + kx));
@@ -105,7 +107,7 @@ export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s:
         if (iy >= 0 && iy < H) mask |= 1 << ky;
       }
       const same = mask ? cachedRow(k, mask, y) : -1;
-      if (same >= 0) { memory.copy(row, tmap + F((o * Ho + same) * Wo), F(Wo)); continue; }
+      if (same >= 0) { copy_f32(row, tmap + F((o * Ho + same) * Wo), Wo); continue; }
       // R[kx] = sum over the ky that reach output row y from an input row 0 <= iy < H
       for (let kx = 0; kx < k; kx++) store<f32>(R + F(kx), 0);
       for (let ky = (y + pad) % s; ky < k; ky += s) {
