@@ -112,7 +112,17 @@ export class BlockTerms implements SdeTerms {
 
   drift(t: number, y: Ptr, out: Ptr): void {
     const S = this.samples, D = this.D, wasm = this.rt.wasm;
-    if (this.hidden) for (let s = 0; s < S; s++) this.hidden.forward(t, this.hOf(y, s), this.wOf(y, s), this.hOf(out, s));
+    if (this.hidden) {
+      for (let s = 0; s < S; s++) {
+        // samples whose (h, w) have the bits of sample 0 (all of them at t = 0 with a point w_0
+        // and a shared input) have its f_h: copied, not recomputed
+        if (s > 0 && wasm.vec_equal_bits(this.wOf(y, s), this.wOf(y), D) === 1 && wasm.vec_equal_bits(this.hOf(y, s), this.hOf(y), this.H) === 1) {
+          wasm.sde_lincomb(this.hOf(out, s), this.hOf(out), this.H, 0, 0, 0, 0, 0, 0);
+          continue;
+        }
+        this.hidden.forward(t, this.hOf(y, s), this.wOf(y, s), this.hOf(out, s));
+      }
+    }
     const w = this.wOf(y), SD = S * D;
     if (this.net) {
       this.net.forward(t, w, this.nn, S);
