@@ -12,10 +12,13 @@ import { exp_v, neg_abs_v } from "../math/exp";
 
 export function softplus_forward(x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) { // four independent vectors per iteration: ILP across the polynomial chains
+  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
     const a = softplus_v(v128.load(P(x, i))), b = softplus_v(v128.load(P(x, i + 4)));
     const c = softplus_v(v128.load(P(x, i + 8))), d = softplus_v(v128.load(P(x, i + 12)));
+    const e = softplus_v(v128.load(P(x, i + 16))), f = softplus_v(v128.load(P(x, i + 20)));
+    const g = softplus_v(v128.load(P(x, i + 24))), h = softplus_v(v128.load(P(x, i + 28)));
     v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
+    v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(y, i), softplus_v(v128.load(P(x, i))));
   for (; i < n; i++) store<f32>(P(y, i), softplus_f32(load<f32>(P(x, i))));
@@ -24,12 +27,17 @@ export function softplus_forward(x: usize, y: usize, n: i32): void {
 /** softplus' = sigmoid */
 export function softplus_backward(x: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) {
+  for (; i + 32 <= n; i += 32) {
     const a = f32x4.mul(v128.load(P(dy, i)), sigmoid_v(v128.load(P(x, i))));
     const b = f32x4.mul(v128.load(P(dy, i + 4)), sigmoid_v(v128.load(P(x, i + 4))));
     const c = f32x4.mul(v128.load(P(dy, i + 8)), sigmoid_v(v128.load(P(x, i + 8))));
     const d = f32x4.mul(v128.load(P(dy, i + 12)), sigmoid_v(v128.load(P(x, i + 12))));
+    const e = f32x4.mul(v128.load(P(dy, i + 16)), sigmoid_v(v128.load(P(x, i + 16))));
+    const f = f32x4.mul(v128.load(P(dy, i + 20)), sigmoid_v(v128.load(P(x, i + 20))));
+    const g = f32x4.mul(v128.load(P(dy, i + 24)), sigmoid_v(v128.load(P(x, i + 24))));
+    const h = f32x4.mul(v128.load(P(dy, i + 28)), sigmoid_v(v128.load(P(x, i + 28))));
     v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
+    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), sigmoid_v(v128.load(P(x, i)))));
   for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * sigmoid_f32(load<f32>(P(x, i))));
@@ -37,10 +45,13 @@ export function softplus_backward(x: usize, dy: usize, dx: usize, n: i32): void 
 
 export function sigmoid_forward(x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) { // four independent vectors per iteration: ILP across the polynomial chains
+  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
     const a = sigmoid_v(v128.load(P(x, i))), b = sigmoid_v(v128.load(P(x, i + 4)));
     const c = sigmoid_v(v128.load(P(x, i + 8))), d = sigmoid_v(v128.load(P(x, i + 12)));
+    const e = sigmoid_v(v128.load(P(x, i + 16))), f = sigmoid_v(v128.load(P(x, i + 20)));
+    const g = sigmoid_v(v128.load(P(x, i + 24))), h = sigmoid_v(v128.load(P(x, i + 28)));
     v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
+    v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(y, i), sigmoid_v(v128.load(P(x, i))));
   for (; i < n; i++) store<f32>(P(y, i), sigmoid_f32(load<f32>(P(x, i))));
@@ -48,12 +59,17 @@ export function sigmoid_forward(x: usize, y: usize, n: i32): void {
 
 export function sigmoid_backward(x: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) {
+  for (; i + 32 <= n; i += 32) {
     const a = f32x4.mul(v128.load(P(dy, i)), dsigmoid_v(v128.load(P(x, i))));
     const b = f32x4.mul(v128.load(P(dy, i + 4)), dsigmoid_v(v128.load(P(x, i + 4))));
     const c = f32x4.mul(v128.load(P(dy, i + 8)), dsigmoid_v(v128.load(P(x, i + 8))));
     const d = f32x4.mul(v128.load(P(dy, i + 12)), dsigmoid_v(v128.load(P(x, i + 12))));
+    const e = f32x4.mul(v128.load(P(dy, i + 16)), dsigmoid_v(v128.load(P(x, i + 16))));
+    const f = f32x4.mul(v128.load(P(dy, i + 20)), dsigmoid_v(v128.load(P(x, i + 20))));
+    const g = f32x4.mul(v128.load(P(dy, i + 24)), dsigmoid_v(v128.load(P(x, i + 24))));
+    const h = f32x4.mul(v128.load(P(dy, i + 28)), dsigmoid_v(v128.load(P(x, i + 28))));
     v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
+    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dsigmoid_v(v128.load(P(x, i)))));
   for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dsigmoid_f32(load<f32>(P(x, i))));
@@ -61,10 +77,13 @@ export function sigmoid_backward(x: usize, dy: usize, dx: usize, n: i32): void {
 
 export function tanh_forward(x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) { // four independent vectors per iteration: ILP across the polynomial chains
+  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
     const a = tanh_v(v128.load(P(x, i))), b = tanh_v(v128.load(P(x, i + 4)));
     const c = tanh_v(v128.load(P(x, i + 8))), d = tanh_v(v128.load(P(x, i + 12)));
+    const e = tanh_v(v128.load(P(x, i + 16))), f = tanh_v(v128.load(P(x, i + 20)));
+    const g = tanh_v(v128.load(P(x, i + 24))), h = tanh_v(v128.load(P(x, i + 28)));
     v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
+    v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(y, i), tanh_v(v128.load(P(x, i))));
   for (; i < n; i++) store<f32>(P(y, i), tanh_f32(load<f32>(P(x, i))));
@@ -72,12 +91,17 @@ export function tanh_forward(x: usize, y: usize, n: i32): void {
 
 export function tanh_backward(x: usize, dy: usize, dx: usize, n: i32): void {
   let i = 0;
-  for (; i + 16 <= n; i += 16) {
+  for (; i + 32 <= n; i += 32) {
     const a = f32x4.mul(v128.load(P(dy, i)), dtanh_v(v128.load(P(x, i))));
     const b = f32x4.mul(v128.load(P(dy, i + 4)), dtanh_v(v128.load(P(x, i + 4))));
     const c = f32x4.mul(v128.load(P(dy, i + 8)), dtanh_v(v128.load(P(x, i + 8))));
     const d = f32x4.mul(v128.load(P(dy, i + 12)), dtanh_v(v128.load(P(x, i + 12))));
+    const e = f32x4.mul(v128.load(P(dy, i + 16)), dtanh_v(v128.load(P(x, i + 16))));
+    const f = f32x4.mul(v128.load(P(dy, i + 20)), dtanh_v(v128.load(P(x, i + 20))));
+    const g = f32x4.mul(v128.load(P(dy, i + 24)), dtanh_v(v128.load(P(x, i + 24))));
+    const h = f32x4.mul(v128.load(P(dy, i + 28)), dtanh_v(v128.load(P(x, i + 28))));
     v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
+    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
   }
   for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dtanh_v(v128.load(P(x, i)))));
   for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dtanh_f32(load<f32>(P(x, i))));
