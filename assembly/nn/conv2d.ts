@@ -7,7 +7,7 @@
 // Scratch (floats): forward conv2d_forward_scratch(...), backward conv2d_backward_scratch(...)
 import { gemm, gemm_rows } from "../linalg/gemm";
 import { vec_axpy } from "../linalg/reduce";
-import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, fromPhases, intoPaddedWidth } from "./conv_phases";
+import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, fromPhases, intoPaddedWidth, fromPaddedWidth } from "./conv_phases";
 import { conv_time_map, conv_time_grad } from "./time_channel";
 import { add_bias_time, compact_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
 
@@ -89,36 +89,65 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
 
 /** Scratch floats conv2d_backward needs: dL/dy summed over the batch, [T] (Cout HWo + k), the working set. */
 export function conv2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
-  const HWo = Ho * Wo, K2 = k * k, Nq = paddedWidthCols(Ho, Wo, Wd, s, pad);
-  return Cout * HWo + T * (Cout * HWo + k) + 2 * phaseFloats(Cin, H, Wd, s, pad) + Cin * K2 + Cout * Nq + Cin * K2 * Nq;
+  const HWo = Ho * Wo, K2 = k * k, Nq = paddedWidthCols(Ho, Wo, Wd, s, pad), P = phaseFloats(Cin, H, Wd, s, pad);
+  const dxWork = flipped(s, pad, k) ? flippedFloats(Cin, H, Wd, Cout, k, pad, Ho, Wo) : Cin * K2 * Nq + P;
+  return Cout * HWo + T * (Cout * HWo + k) + P + Cin * K2 + Cout * Nq + dxWork;
+}
+
+/** Whether dx is computed as the correlation of dL/dy with the flipped kernel (stride 1, pad <= k - 1). */
+@inline function flipped(s: i32, pad: i32, k: i32): bool { return s == 1 && pad <= k - 1; }
+
+/** Scratch of the flipped-kernel dx: padded dL/dy, its row table, the flipped weights, dx in padded width. */
+function flippedFloats(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, pad: i32, Ho: i32, Wo: i32): i32 {
+  const pf = k - 1 - pad, Wf = Wo + 2 * pf;
+  return Cout * (Ho + 2 * pf) * Wf + Cout * k * k + Cin * Cout * k * k + Cin * ((H - 1) * Wf + Wd);
 }
 
 /**
  * VJP through the implicit im2col (see forwardImplicit): with dL/dy laid out in padded width
- * (zeros in the unused columns), dW += dy_q rows^T reads the im2col rows from the phase planes,
- * and dx is the sum over (c, ky, kx) of the rows of W^T dy_q added into zeroed phase planes at the
- * addresses of the row table, then read back out of them. Each element receives the same nonzero
- * terms in the same order as im2col / col2im (the extra terms are exact zeros): dx has the same
- * bits; dW too unless the sum over positions spans several 512-wide k-blocks, which then split it
- * at other positions.
+ * (zeros in the unused columns), dW += dy_q rows^T reads the im2col rows from the phase planes
+ * (the same products in the same order as im2col: the same bits unless the sum over positions
+ * spans several 512-wide k-blocks). dx, at stride 1, is the correlation of dL/dy padded by
+ * k - 1 - pad with the flipped kernel, one more implicit GEMM:
+ *   dx[c, iy, ix] = sum_{o, ky', kx'} W[o, c, k-1-ky', k-1-kx'] dypad[o, iy + ky', ix + kx'];
+ * otherwise the rows of W^T dy_q are added into zeroed phase planes at the addresses of the row
+ * table (col2im's terms in col2im's order) and read back out of them.
  */
 function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize, dWm: usize, B: i32, Cin: i32,
                           H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, work: usize): void {
   const K2 = k * k, HWo = Ho * Wo, R = Cin * K2, P = phaseFloats(Cin, H, Wd, s, pad);
   const Wq = phaseWidth(Wd, s, pad), Nq = paddedWidthCols(Ho, Wo, Wd, s, pad);
-  const xq = work, rows = xq + F(P), dyq = rows + F(R), dcolq = dyq + F(Cout * Nq), dxq = dcolq + F(R * Nq);
+  const xq = work, rows = xq + F(P), dyq = rows + F(R), rest = dyq + F(Cout * Nq);
   memory.fill(dyq, 0, F(Cout * Nq));
   phaseRows(xq, rows, Cin, H, Wd, k, s, pad);
-  const shift = <i32>(dxq - xq); // the same row table addresses dx's phase planes, offset by this
+  const flip = dx != 0 && flipped(s, pad, k);
+  // flipped-kernel dx: padded dL/dy (pf = k - 1 - pad), its rows, W flipped to [Cin, (o, ky', kx')]
+  const pf = k - 1 - pad, Wf = Wo + 2 * pf, Nf = (H - 1) * Wf + Wd, KF = Cout * K2;
+  const dyf = rest, rowsF = dyf + F(Cout * (Ho + 2 * pf) * Wf), wf = rowsF + F(KF), dxf = wf + F(Cin * KF);
+  if (flip) {
+    phaseRows(dyf, rowsF, Cout, Ho, Wo, k, 1, pf);
+    for (let c = 0; c < Cin; c++) {
+      for (let o = 0; o < Cout; o++) {
+        for (let j = 0; j < K2; j++) store<f32>(wf + F(c * KF + o * K2 + j), load<f32>(Wm + F(o * rowLen + c * K2 + K2 - 1 - j)));
+      }
+    }
+  }
+  // col2im-order dx: W^T dy_q, then its rows added into phase planes
+  const dcolq = rest, dxq = dcolq + F(R * Nq), shift = <i32>(dxq - xq); // rows address dxq's planes shifted by this
   for (let n = 0; n < B; n++) {
+    const dyb = dy + F(n * Cout * HWo), dxb = dx + F(n * Cin * H * Wd);
     intoPhases(xq, x + F(n * Cin * H * Wd), Cin, H, Wd, s, pad);
-    intoPaddedWidth(dyq, dy + F(n * Cout * HWo), Cout, Ho, Wo, Wq, Nq);
+    intoPaddedWidth(dyq, dyb, Cout, Ho, Wo, Wq, Nq);
     gemm_rows(1, Cout, R, Nq, 1, dyq, Nq, rows, 1, dWm, rowLen);
-    if (dx) {
+    if (flip) {
+      intoPhases(dyf, dyb, Cout, Ho, Wo, 1, pf);
+      gemm_rows(0, Cin, Nf, KF, 1, wf, KF, rowsF, 0, dxf, Nf);
+      fromPaddedWidth(dxf, dxb, Cin, H, Wd, Wf, Nf);
+    } else if (dx) {
       gemm(1, 0, R, Nq, Cout, 1, Wm, rowLen, dyq, Nq, 0, dcolq, Nq);
       memory.fill(dxq, 0, F(P));
       for (let r = 0; r < R; r++) vec_axpy(1, dcolq + F(r * Nq), <usize>load<u32>(rows + F(r)) + shift, Nq);
-      fromPhases(dxq, dx + F(n * Cin * H * Wd), Cin, H, Wd, s, pad);
+      fromPhases(dxq, dxb, Cin, H, Wd, s, pad);
     }
   }
 }

@@ -6,7 +6,7 @@
 // matrix; the columns ox >= Wo of a product in "padded width" Wq are never used. At s = 1 the only
 // phase is the padded image itself.
 
-import { copy_f32 } from "../linalg/reduce";
+import { copy_f32 } from "../linalg/copy";
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
 

@@ -10,7 +10,7 @@
 //   tmap[o, y, x] = sum_{ky : y = iy s - pad + ky, 0 <= iy < H} sum_{kx : x = ix s - pad + kx, 0 <= ix < W} W_t[o, ky, kx]
 //   dL/dW_t[o, ky, kx] = t sum_{0 <= iy < H, 0 <= ix < W, output inside} g[o, iy s - pad + ky, ix s - pad + kx]
 
-import { copy_f32 } from "../linalg/reduce";
+import { copy_f32 } from "../linalg/copy";
 import { firstValid, endValid } from "./conv_geometry";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
