@@ -75,51 +75,56 @@ function packB(transB: i32, B: usize, ldb: i32, rows: usize, k0: i32, kc: i32, j
 }
 
 /**
- * One 4 x 8 tile: rows a0..a3 of op(A) (element k of row r at a_r + k * ks), kc steps over op(B)
- * rows of 8 floats at pb, pb + pstep, ... (the packed panel: pstep = 32; B itself: pstep = ldb * 4);
- * writes rows x cols of C at c (ldc in elements). Rows beyond `rows` repeat row 0 and are not stored.
+ * The k loop of one tile: rows a0..a3 of op(A) (element k of row r at a_r + k * ks), kc steps over
+ * op(B) rows of 8 floats at pb, pb + pstep, ... (the packed panel: pstep = 32; B itself: pstep =
+ * ldb * 4) or, with TABLE, at table[k] + colOff; then the epilogue into C at c (ldc in elements).
+ * FOUR = false runs three rows (a3 unused): a 3-row block costs three quarters of a 4-row one.
+ * Callers pass FOUR and TABLE as literals, so each wrapper below compiles to one branch-free loop.
  */
-function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, pb: usize, pstep: usize,
-                 c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+// @ts-ignore: decorator
+@inline function tileLoop(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, pb: usize, pstep: usize,
+                          c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32, FOUR: bool, TABLE: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let off: usize = 0;
   for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    const p = TABLE ? <usize>load<u32>(pb + (<usize>k << 2)) + pstep : pb;
+    const b0 = v128.load(p), b1 = v128.load(p, 16);
     const x0 = v128.load32_splat(a0 + off);
     c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
     const x1 = v128.load32_splat(a1 + off);
     c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
     const x2 = v128.load32_splat(a2 + off);
     c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-    const x3 = v128.load32_splat(a3 + off);
-    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-    pb += pstep;
+    if (FOUR) {
+      const x3 = v128.load32_splat(a3 + off);
+      c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    }
+    if (!TABLE) pb += pstep;
     off += ks;
   }
   storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c, ldc, rows, cols, alpha, beta);
 }
 
-/** tile4x8 over stored rows of B named by a table of u32 addresses (8 floats at table[k] + colOff). */
+function tile4x8(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, pb: usize, pstep: usize,
+                 c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  tileLoop(a0, a1, a2, a3, ks, kc, pb, pstep, c, ldc, rows, cols, alpha, beta, true, false);
+}
+
+function tile3x8(a0: usize, a1: usize, a2: usize, ks: usize, kc: i32, pb: usize, pstep: usize,
+                 c: usize, ldc: i32, cols: i32, alpha: f32, beta: f32): void {
+  tileLoop(a0, a1, a2, a0, ks, kc, pb, pstep, c, ldc, 3, cols, alpha, beta, false, false);
+}
+
+/** Over stored rows of B named by a table of u32 addresses: row k's 8 floats at table[k] + colOff. */
 function tile4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, ks: usize, kc: i32, table: usize, colOff: usize,
                      c: usize, ldc: i32, rows: i32, cols: i32, alpha: f32, beta: f32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let off: usize = 0;
-  for (let k = 0; k < kc; k++) {
-    const pb = <usize>load<u32>(table + (<usize>k << 2)) + colOff;
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    const x0 = v128.load32_splat(a0 + off);
-    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-    const x1 = v128.load32_splat(a1 + off);
-    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-    const x2 = v128.load32_splat(a2 + off);
-    c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-    const x3 = v128.load32_splat(a3 + off);
-    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-    off += ks;
-  }
-  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c, ldc, rows, cols, alpha, beta);
+  tileLoop(a0, a1, a2, a3, ks, kc, table, colOff, c, ldc, rows, cols, alpha, beta, true, true);
+}
+
+function tile3x8Rows(a0: usize, a1: usize, a2: usize, ks: usize, kc: i32, table: usize, colOff: usize,
+                     c: usize, ldc: i32, cols: i32, alpha: f32, beta: f32): void {
+  tileLoop(a0, a1, a2, a0, ks, kc, table, colOff, c, ldc, 3, cols, alpha, beta, false, true);
 }
 
 /** C tile = alpha * acc (+ beta * C): the 4 x 8 accumulators, or their first rows x cols. */
@@ -209,7 +214,10 @@ function gemmCore(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, 
         const a2 = mr > 2 ? a0 + 2 * rs : a0;
         const a3 = mr > 3 ? a0 + 3 * rs : a0;
         const c = C + ((<usize>i0 * <usize>ldc + <usize>j0) << 2);
-        if (direct && rows) tile4x8Rows(a0, a1, a2, a3, ks, kc, rows + (<usize>k0 << 2), <usize>j0 << 2, c, ldc, mr, nr, alpha, b);
+        if (direct && rows) {
+          if (mr == 3) tile3x8Rows(a0, a1, a2, ks, kc, rows + (<usize>k0 << 2), <usize>j0 << 2, c, ldc, nr, alpha, b);
+          else tile4x8Rows(a0, a1, a2, a3, ks, kc, rows + (<usize>k0 << 2), <usize>j0 << 2, c, ldc, mr, nr, alpha, b);
+        } else if (mr == 3) tile3x8(a0, a1, a2, ks, kc, pb, pstep, c, ldc, nr, alpha, b);
         else tile4x8(a0, a1, a2, a3, ks, kc, pb, pstep, c, ldc, mr, nr, alpha, b);
       }
     }
