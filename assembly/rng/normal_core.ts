@@ -15,7 +15,7 @@
 // 2^-32 grid of u, so P(|z| > x) is reproduced to about 2.4e-10 absolute (0.6% relative at x = 5.5,
 // 12% at x = 6, zero beyond 6.76 where the true mass is 1.3e-11).
 
-import { philox4x4, storeTransposed } from "./philox_core";
+import { philox4x4, philox4x4x2, storeTransposed } from "./philox_core";
 
 const SQRT_HALF: f32 = 0.707106781186547524;
 const LN2_HI: f32 = 0.693359375;
@@ -83,8 +83,8 @@ const PI_2M31: f32 = 1.4629180792671596e-9;  // pi * 2^-31
   v128.store(dst, f32x4.mul(r, v128.xor(b, signSin)), 16);
 }
 
-const WORDS = memory.data(64, 16);
-const NORMALS = memory.data(64, 16);
+const WORDS = memory.data(128, 16);
+const NORMALS = memory.data(128, 16);
 const GROUP = memory.data(64, 16);
 
 /**
@@ -96,7 +96,12 @@ const GROUP = memory.data(64, 16);
   philox4x4(c0, c1, c2, c3, k0, k1, WORDS);
   boxMuller4(v128.load(WORDS), v128.load(WORDS, 16), NORMALS);
   boxMuller4(v128.load(WORDS, 32), v128.load(WORDS, 48), NORMALS + 32);
-  storeTransposed(GROUP, v128.load(NORMALS), v128.load(NORMALS, 16), v128.load(NORMALS, 32), v128.load(NORMALS, 48));
+  groupOut(NORMALS, scale, dst, acc);
+}
+
+/** The 16 normals at src (word-major, as boxMuller4 stores them) to dst lane-major, times scale (+= with acc). */
+@inline function groupOut(src: usize, scale: f32, dst: usize, acc: bool): void {
+  storeTransposed(GROUP, v128.load(src), v128.load(src, 16), v128.load(src, 32), v128.load(src, 48));
   const vs = f32x4.splat(scale);
   if (acc) {
     v128.store(dst, f32x4.add(v128.load(dst), f32x4.mul(vs, v128.load(GROUP))));
@@ -109,6 +114,17 @@ const GROUP = memory.data(64, 16);
     v128.store(dst, f32x4.mul(vs, v128.load(GROUP, 32)), 32);
     v128.store(dst, f32x4.mul(vs, v128.load(GROUP, 48)), 48);
   }
+}
+
+/** normals4x4 of counters c0 and c0 + 4 (32 normals: two consecutive groups at dst, dst + 64). */
+@inline function normals8x4(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32, scale: f32, dst: usize, acc: bool): void {
+  philox4x4x2(c0, i32x4.add(c0, i32x4.splat(4)), c1, c2, c3, k0, k1, WORDS);
+  boxMuller4(v128.load(WORDS), v128.load(WORDS, 16), NORMALS);
+  boxMuller4(v128.load(WORDS, 32), v128.load(WORDS, 48), NORMALS + 32);
+  boxMuller4(v128.load(WORDS, 64), v128.load(WORDS, 80), NORMALS + 64);
+  boxMuller4(v128.load(WORDS, 96), v128.load(WORDS, 112), NORMALS + 96);
+  groupOut(NORMALS, scale, dst, acc);
+  groupOut(NORMALS + 64, scale, dst + 64, acc);
 }
 
 const PARTIAL = memory.data(64, 16);
@@ -129,7 +145,10 @@ export function fillNormals(k0: u32, k1: u32, c1: u32, c2: u32, c3: u32, first: 
     const off = <i32>(e & 15);
     const b0 = (e >> 2) & ~3; // first block of the 16-element group
     const c0 = i32x4.add(i32x4.splat(b0), lanes);
-    if (off == 0 && n - i >= 16) {
+    if (off == 0 && n - i >= 32) {
+      normals8x4(c0, v1, v2, v3, k0, k1, scale, out + (<usize>i << 2), acc);
+      i += 32;
+    } else if (off == 0 && n - i >= 16) {
       normals4x4(c0, v1, v2, v3, k0, k1, scale, out + (<usize>i << 2), acc);
       i += 16;
     } else {

@@ -48,6 +48,34 @@ export const PHILOX_ROUNDS: i32 = 10;
   v128.store(dst, x3, 48);
 }
 
+/**
+ * Two independent philox4x4 (counters c0 = a0 and c0 = b0, the other counter words shared) in one
+ * loop: a round of each is a chain of dependent multiplies, so running two side by side nearly
+ * halves the time per word. Words of the first at dst (as philox4x4), of the second at dst + 64.
+ */
+@inline export function philox4x4x2(a0: v128, b0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32, dst: usize): void {
+  const m0 = i32x4.splat(PHILOX_M0);
+  const m1 = i32x4.splat(PHILOX_M1);
+  let x0 = a0, x1 = c1, x2 = c2, x3 = c3;
+  let y0 = b0, y1 = c1, y2 = c2, y3 = c3;
+  let ka = k0, kb = k1;
+  for (let r = 0; r < PHILOX_ROUNDS; r++) {
+    const hx0 = mulhi(m0, x0), lx0 = i32x4.mul(m0, x0);
+    const hy0 = mulhi(m0, y0), ly0 = i32x4.mul(m0, y0);
+    const hx1 = mulhi(m1, x2), lx1 = i32x4.mul(m1, x2);
+    const hy1 = mulhi(m1, y2), ly1 = i32x4.mul(m1, y2);
+    const va = i32x4.splat(ka), vb = i32x4.splat(kb);
+    x0 = v128.xor(v128.xor(hx1, x1), va); x1 = lx1;
+    x2 = v128.xor(v128.xor(hx0, x3), vb); x3 = lx0;
+    y0 = v128.xor(v128.xor(hy1, y1), va); y1 = ly1;
+    y2 = v128.xor(v128.xor(hy0, y3), vb); y3 = ly0;
+    ka += PHILOX_W0;
+    kb += PHILOX_W1;
+  }
+  v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
+  v128.store(dst, y0, 64); v128.store(dst, y1, 80); v128.store(dst, y2, 96); v128.store(dst, y3, 112);
+}
+
 /** 4x4 transpose of 32-bit lanes: word-major (a = word 0 of lanes 0..3, ...) to lane-major at dst. */
 @inline export function storeTransposed(dst: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5);
