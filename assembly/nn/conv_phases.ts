@@ -39,18 +39,38 @@ export function phaseRows(xq: usize, rows: usize, C: i32, H: i32, Wd: i32, k: i3
 
 /** Writes image xb [C, H, W] into the interior of the phase planes (their padding stays as it is). */
 export function intoPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32, pad: i32): void {
+  phaseCopy(xq, xb, C, H, Wd, s, pad, true);
+}
+
+/** The inverse of intoPhases: image xb [C, H, W] = the interior of the phase planes at xq. */
+export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32, pad: i32): void {
+  phaseCopy(xq, xb, C, H, Wd, s, pad, false);
+}
+
+/** Image row (c, iy) <-> its columns in the phase planes: image -> planes when `into`, else back. */
+// @ts-ignore: decorator
+@inline function phaseCopy(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32, pad: i32, into: bool): void {
   const Hq = phaseHeight(H, s, pad), Wq = phaseWidth(Wd, s, pad), plane = Hq * Wq;
   for (let c = 0; c < C; c++) {
     for (let iy = 0; iy < H; iy++) {
-      const py = iy + pad, src = xb + F((c * H + iy) * Wd);
+      const py = iy + pad, row = xb + F((c * H + iy) * Wd);
       const rowBase = (c * s + py % s) * s * plane + (py / s) * Wq;
-      if (s == 1) { copy_f32(xq + F(rowBase + pad), src, Wd); continue; }
-      if (s == 2) { splitRow2(src, xq + F(rowBase), plane, Wd, pad); continue; }
-      for (let b = 0; b < s; b++) {
-        // the columns px = ix + pad with px mod s = b: ix = ix0, ix0 + s, ... -> j = px div s
-        const ix0 = ((b - pad) % s + s) % s;
-        let dst = xq + F(rowBase + b * plane + (ix0 + pad) / s);
-        for (let ix = ix0; ix < Wd; ix += s, dst += 4) store<f32>(dst, load<f32>(src + F(ix)));
+      if (s == 1) {
+        if (into) copy_f32(xq + F(rowBase + pad), row, Wd);
+        else copy_f32(row, xq + F(rowBase + pad), Wd);
+      } else if (s == 2) {
+        if (into) splitRow2(row, xq + F(rowBase), plane, Wd, pad);
+        else mergeRow2(xq + F(rowBase), plane, row, Wd, pad);
+      } else {
+        for (let b = 0; b < s; b++) {
+          // the columns px = ix + pad with px mod s = b: ix = ix0, ix0 + s, ... -> j = px div s
+          const ix0 = ((b - pad) % s + s) % s;
+          let q = xq + F(rowBase + b * plane + (ix0 + pad) / s);
+          for (let ix = ix0; ix < Wd; ix += s, q += 4) {
+            if (into) store<f32>(q, load<f32>(row + F(ix)));
+            else store<f32>(row + F(ix), load<f32>(q));
+          }
+        }
       }
     }
   }
@@ -82,24 +102,6 @@ export function intoPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
     v128.store(dst + F(ix), v128.shuffle<f32>(e, o, 2, 6, 3, 7), 16);
   }
   for (; ix < Wd; ix++) store<f32>(dst + F(ix), load<f32>((ix & 1 ? od : ev) + F(ix >> 1)));
-}
-
-/** The inverse of intoPhases: image xb [C, H, W] = the interior of the phase planes at xq. */
-export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32, pad: i32): void {
-  const Hq = phaseHeight(H, s, pad), Wq = phaseWidth(Wd, s, pad), plane = Hq * Wq;
-  for (let c = 0; c < C; c++) {
-    for (let iy = 0; iy < H; iy++) {
-      const py = iy + pad, dstRow = xb + F((c * H + iy) * Wd);
-      const rowBase = (c * s + py % s) * s * plane + (py / s) * Wq;
-      if (s == 1) { copy_f32(dstRow, xq + F(rowBase + pad), Wd); continue; }
-      if (s == 2) { mergeRow2(xq + F(rowBase), plane, dstRow, Wd, pad); continue; }
-      for (let b = 0; b < s; b++) {
-        const ix0 = ((b - pad) % s + s) % s;
-        let src = xq + F(rowBase + b * plane + (ix0 + pad) / s);
-        for (let ix = ix0; ix < Wd; ix += s, src += 4) store<f32>(dstRow + F(ix), load<f32>(src));
-      }
-    }
-  }
 }
 
 /** y [C, Nq] in padded width Wq (columns ox >= Wo untouched) = image rows of yb [C, Ho, Wo]. */
