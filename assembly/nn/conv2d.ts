@@ -8,8 +8,8 @@
 import { gemm, gemm_rows } from "../linalg/gemm";
 import { vec_axpy } from "../linalg/reduce";
 import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, fromPhases, intoPaddedWidth, fromPaddedWidth } from "./conv_phases";
-import { conv_time_map, conv_time_grad } from "./time_channel";
-import { add_bias_time, compact_bias_time, apply_activation, sum_blocks, add_row_sums, dot_f64 } from "./conv_common";
+import { conv_time_map, conv_time_grad, timeFloats } from "./time_channel";
+import { compact_bias_time, apply_activation, sum_blocks, add_row_sums, dot_time_map } from "./conv_common";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
@@ -27,17 +27,18 @@ export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: us
                                    Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
                                    T: i32, scratch: usize, act: i32): void {
   const K2 = k * k, HWo = Ho * Wo, rowLen = (T + Cin) * K2;
-  let tmap: usize = 0;
+  let tmap: usize = 0, nD = 0;
+  const rowIdx = scratch + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + Cout * HWo);
   if (T) {
     tmap = scratch + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo));
-    conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
+    nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
   }
-  forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, scratch, act);
+  forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, rowIdx, nD, scratch, act);
 }
 
 /** Scratch floats conv2d_forward(_act) needs: the implicit-im2col working set, then [T] (Cout HWo + k). */
 export function conv2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
-  return forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + T * (Cout * Ho * Wo + k);
+  return forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + T * timeFloats(Cout, Ho, Wo, k);
 }
 
 /** The forward's working set: phase planes, row table (Cin k^2) and the product in padded width (Cout Nq). */
@@ -51,7 +52,7 @@ function forwardWork(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: 
  * sums the same products in the same order as im2col + gemm: the same bits.
  */
 function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a: usize, B: i32, Cin: i32, H: i32,
-                         Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, tmap: usize,
+                         Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, tmap: usize, rowIdx: usize, nD: i32,
                          scratch: usize, act: i32): void {
   const K2 = k * k, HWo = Ho * Wo, Wq = phaseWidth(Wd, s, pad), Nq = paddedWidthCols(Ho, Wo, Wd, s, pad);
   const xq = scratch, rows = xq + F(phaseFloats(Cin, H, Wd, s, pad)), yq = rows + F(Cin * K2);
@@ -60,7 +61,7 @@ function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a
     const xb = x + F(n * Cin * H * Wd), yb = y + F(n * Cout * HWo);
     intoPhases(xq, xb, Cin, H, Wd, s, pad);
     gemm_rows(0, Cout, Nq, Cin * K2, 1, Wm, rowLen, rows, 0, yq, Nq);
-    compact_bias_time(yq, Wq, Nq, yb, b, tmap, t, Cout, Ho, Wo);
+    compact_bias_time(yq, Wq, Nq, yb, b, tmap, rowIdx, nD, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
@@ -73,14 +74,14 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
                                 Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
                                 t: f32, T: i32, scratch: usize): f32 {
   const K2 = k * k, HWo = Ho * Wo, rowLen = (T + Cin) * K2;
-  const dySum = scratch, work = dySum + F(Cout * HWo + T * (Cout * HWo + k));
+  const dySum = scratch, work = dySum + F(Cout * HWo + T * timeFloats(Cout, Ho, Wo, k));
   sum_blocks(dy, B, Cout * HWo, dySum);
   if (db) add_row_sums(dySum, Cout, HWo, 1, db);
   let dt: f64 = 0;
   if (T) {
-    const tmap = dySum + F(Cout * HWo);
-    conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, tmap + F(Cout * HWo));
-    dt = dot_f64(dySum, tmap, Cout * HWo);
+    const tmap = dySum + F(Cout * HWo), rowIdx = tmap + F(Cout * HWo);
+    const nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
+    dt = dot_time_map(dySum, tmap, rowIdx, nD, Cout, Ho, Wo);
     conv_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW, rowLen);
   }
   backwardImplicit(x, W + F(T * K2), rowLen, dy, dx, dW + F(T * K2), B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, work);
@@ -91,7 +92,7 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
 export function conv2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
   const HWo = Ho * Wo, K2 = k * k, Nq = paddedWidthCols(Ho, Wo, Wd, s, pad), P = phaseFloats(Cin, H, Wd, s, pad);
   const dxWork = flipped(s, pad, k) ? flippedFloats(Cin, H, Wd, Cout, k, pad, Ho, Wo) : Cin * K2 * Nq + P;
-  return Cout * HWo + T * (Cout * HWo + k) + P + Cin * K2 + Cout * Nq + dxWork;
+  return Cout * HWo + T * timeFloats(Cout, Ho, Wo, k) + P + Cin * K2 + Cout * Nq + dxWork;
 }
 
 /** Whether dx is computed as the correlation of dL/dy with the flipped kernel (stride 1, pad <= k - 1). */

@@ -12,16 +12,18 @@ export function apply_activation(act: i32, z: usize, a: usize, n: i32): void {
   else if (act == ACT_RELU) relu_forward(z, a, n);
 }
 
-/** y[c, p] += b[c] + t * tmap[c, p] for c < C, p < P (b or tmap may be 0), in place. */
-export function add_bias_time(y: usize, b: usize, tmap: usize, t: f32, C: i32, P: i32): void {
-  compact_bias_time(y, P, P, y, b, tmap, t, C, 1, P);
+/** y[c, oy, ox] += b[c] + t * tmap (distinct rows, see time_channel.ts) in place (b or tmap may be 0). */
+export function add_bias_time(y: usize, b: usize, tmap: usize, rowIdx: usize, nD: i32, t: f32, C: i32, Ho: i32, Wo: i32): void {
+  compact_bias_time(y, Wo, Ho * Wo, y, b, tmap, rowIdx, nD, t, C, Ho, Wo);
 }
 
 /**
  * y[c, oy, ox] = src[c, oy Wp + ox] + b[c] + t * tmap[c, oy, ox] (src rows of stride Wp, `Nq`
- * floats per channel): compacts a padded-width product; src may be y itself when Wp == Nq == Wo.
+ * floats per channel; tmap as distinct rows: row (c nD + rowIdx[oy]) of Wo floats): compacts a
+ * padded-width product; src may be y itself when Wp == Wo and Nq == Ho Wo.
  */
-export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, t: f32, C: i32, Ho: i32, Wo: i32): void {
+export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, rowIdx: usize, nD: i32,
+                                  t: f32, C: i32, Ho: i32, Wo: i32): void {
   const tv = f32x4.splat(t);
   for (let c = 0; c < C; c++) {
     const bias = b ? load<f32>(b + (<usize>c << 2)) : <f32>0;
@@ -29,7 +31,7 @@ export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usi
     for (let oy = 0; oy < Ho; oy++) {
       const from = src + ((<usize>c * <usize>Nq + <usize>oy * <usize>Wp) << 2);
       const row = y + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
-      const trow = tmap + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
+      const trow = tmap ? tmap + ((<usize>(c * nD + load<i32>(rowIdx + (<usize>oy << 2))) * <usize>Wo) << 2) : 0;
       let ox = 0;
       for (; ox + 4 <= Wo; ox += 4) {
         const o = <usize>ox << 2;
@@ -45,6 +47,19 @@ export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usi
       }
     }
   }
+}
+
+/** sum over (c, oy, ox) in index order of g[c, oy, ox] tmap[c, oy, ox] (distinct rows), in f64. */
+export function dot_time_map(g: usize, tmap: usize, rowIdx: usize, nD: i32, C: i32, Ho: i32, Wo: i32): f64 {
+  let s: f64 = 0;
+  for (let c = 0; c < C; c++) {
+    for (let oy = 0; oy < Ho; oy++) {
+      const gr = g + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
+      const tr = tmap + ((<usize>(c * nD + load<i32>(rowIdx + (<usize>oy << 2))) * <usize>Wo) << 2);
+      for (let ox = 0; ox < Wo; ox++) s += <f64>load<f32>(gr + (<usize>ox << 2)) * <f64>load<f32>(tr + (<usize>ox << 2));
+    }
+  }
+  return s;
 }
 
 /** sum[i] = sum_b x[b, i] over B blocks of n floats, b in order. */
@@ -70,11 +85,4 @@ export function add_row_sums(x: usize, R: i32, P: i32, scale: f32, out: usize): 
     const o = out + (<usize>r << 2);
     store<f32>(o, load<f32>(o) + scale * <f32>s);
   }
-}
-
-/** sum_i x[i] y[i] in f64, index order. */
-export function dot_f64(x: usize, y: usize, n: i32): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < n; i++) s += <f64>load<f32>(x + (<usize>i << 2)) * <f64>load<f32>(y + (<usize>i << 2));
-  return s;
 }

@@ -10,44 +10,60 @@
 //   tmap[o, y, x] = sum_{ky : y = iy s - pad + ky, 0 <= iy < H} sum_{kx : x = ix s - pad + kx, 0 <= ix < W} W_t[o, ky, kx]
 //   dL/dW_t[o, ky, kx] = t sum_{0 <= iy < H, 0 <= ix < W, output inside} g[o, iy s - pad + ky, ix s - pad + kx]
 
-import { copy_f32 } from "../linalg/copy";
 import { firstValid, endValid } from "./conv_geometry";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
-// Rows of a time map that sum the same kernel rows are equal (all interior rows are): a row is
-// computed once per set of valid ky (a bit mask, kernels up to 8 wide) and copied after that.
-const MAX_MASKED_K = 8;
-const ROW_OF_MASK = memory.data(4 << MAX_MASKED_K, 16); // mask -> output row that holds it, or -1
+// A time map is stored as its distinct rows: output rows whose sets of valid kernel rows ky are
+// equal have equal map rows (all interior rows do), so tmap holds Cout x nD rows of Wo floats and
+// rowIdx[oy] (i32, Ho entries) names the distinct row of output row oy (ids in order of first
+// appearance); the map functions return nD. Element (o, oy, ox) = tmap[(o nD + rowIdx[oy]) Wo + ox].
+const MAX_MASKED_K = 10;
+const ID_OF_MASK = memory.data(4 << MAX_MASKED_K, 16); // mask of valid ky -> distinct row id + 1 (0: none yet)
 
+/** Scratch floats of a time map: its rows (at most Cout Ho Wo), rowIdx (Ho) and the row sums (k). */
+export function timeFloats(Cout: i32, Ho: i32, Wo: i32, k: i32): i32 { return Cout * Ho * Wo + Ho + k; }
 
-@inline function resetRowCache(k: i32): void {
-  if (k <= MAX_MASKED_K) memory.fill(ROW_OF_MASK, 0xff, F(1 << k));
+/** rowIdx[oy] from the mask of valid ky of each output row (-1: a row of its own); returns nD. */
+@inline function classifyRow(k: i32, mask: i32, oy: i32, rowIdx: usize, nD: i32): i32 {
+  let id = nD;
+  if (mask >= 0 && k <= MAX_MASKED_K) {
+    const p = ID_OF_MASK + F(mask), seen = load<i32>(p);
+    if (seen) id = seen - 1;
+    else store<i32>(p, nD + 1);
+  }
+  store<i32>(rowIdx + F(oy), id);
+  return id == nD ? nD + 1 : nD;
 }
 
-/** The row already computed for `mask` (-1: none) and, if none, records `row` for it. */
-@inline function cachedRow(k: i32, mask: i32, row: i32): i32 {
-  if (k > MAX_MASKED_K) return -1;
-  const p = ROW_OF_MASK + F(mask);
-  const r = load<i32>(p);
-  if (r < 0) store<i32>(p, row);
-  return r;
+@inline function resetMasks(k: i32): void {
+  if (k <= MAX_MASKED_K) memory.fill(ID_OF_MASK, 0, F(1 << k));
+}
+
+/** The first output row whose distinct row is d. */
+@inline function firstRowOf(rowIdx: usize, d: i32): i32 {
+  let oy = 0;
+  while (load<i32>(rowIdx + F(oy)) != d) oy++;
+  return oy;
 }
 
 /**
- * conv: tmap [Cout, Ho, Wo]; W_t[o] at Wt + o * oStride floats (k x k, row-major); R: k floats of
- * scratch for the row sums R[kx] = sum_{valid ky} W_t[o, ky, kx] of one output row.
+ * conv: the distinct rows of tmap [Cout, Ho, Wo] (see above); W_t[o] at Wt + o * oStride floats
+ * (k x k, row-major); R: k floats of scratch for the row sums R[kx] = sum_{valid ky} W_t[o, ky, kx].
  */
 export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32,
-                              Ho: i32, Wo: i32, tmap: usize, R: usize): void {
-  for (let o = 0; o < Cout; o++) {
-    const w = Wt + F(o * oStride);
-    resetRowCache(k);
-    for (let oy = 0; oy < Ho; oy++) {
-      const ky0 = max(0, pad - oy * s), ky1 = min(k, H + pad - oy * s);
-      const row = tmap + F((o * Ho + oy) * Wo);
-      const same = ky1 > ky0 ? cachedRow(k, ((1 << ky1) - 1) & ~((1 << ky0) - 1), oy) : -1;
-      if (same >= 0) { copy_f32(row, tmap + F((o * Ho + same) * Wo), Wo); continue; }
+                              Ho: i32, Wo: i32, tmap: usize, rowIdx: usize, R: usize): i32 {
+  resetMasks(k);
+  let nD = 0;
+  for (let oy = 0; oy < Ho; oy++) {
+    const ky0 = max(0, pad - oy * s), ky1 = min(k, H + pad - oy * s);
+    nD = classifyRow(k, ky1 > ky0 ? ((1 << ky1) - 1) & ~((1 << ky0) - 1) : 0, oy, rowIdx, nD);
+  }
+  for (let d = 0; d < nD; d++) {
+    const oy = firstRowOf(rowIdx, d);
+    const ky0 = max(0, pad - oy * s), ky1 = min(k, H + pad - oy * s);
+    for (let o = 0; o < Cout; o++) {
+      const w = Wt + F(o * oStride), row = tmap + F((o * nD + d) * Wo);
       for (let kx = 0; kx < k; kx++) {
         let r: f32 = 0;
         for (let ky = ky0; ky < ky1; ky++) r += load<f32>(w + F(ky * k + kx));
@@ -70,6 +86,7 @@ export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i3
       }
     }
   }
+  return nD;
 }
 
 /** conv: dW_t[o, ky, kx] += t * sum of g over the outputs that (ky, kx) reaches inside the image. */
@@ -93,21 +110,26 @@ export function conv_time_grad(g: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: 
   }
 }
 
-/** transposed conv: tmap [Cout, Ho, Wo]; W_t[o] at Wt + o k^2 floats; R: k floats of scratch. */
+/** The mask of the ky that reach output row y of a transposed conv from an input row 0 <= iy < H. */
+@inline function convtMask(y: i32, H: i32, k: i32, s: i32, pad: i32): i32 {
+  let mask = 0;
+  for (let ky = (y + pad) % s; ky < k; ky += s) {
+    const iy = (y + pad - ky) / s;
+    if (iy >= 0 && iy < H) mask |= 1 << ky;
+  }
+  return mask;
+}
+
+/** transposed conv: the distinct rows of tmap [Cout, Ho, Wo] (see above); W_t[o] at Wt + o k^2 floats; R: k floats. */
 export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
-                               tmap: usize, R: usize): void {
-  for (let o = 0; o < Cout; o++) {
-    const w = Wt + F(o * k * k);
-    resetRowCache(k);
-    for (let y = 0; y < Ho; y++) {
-      const row = tmap + F((o * Ho + y) * Wo);
-      let mask = 0;
-      for (let ky = (y + pad) % s; ky < k; ky += s) {
-        const iy = (y + pad - ky) / s;
-        if (iy >= 0 && iy < H) mask |= 1 << ky;
-      }
-      const same = mask ? cachedRow(k, mask, y) : -1;
-      if (same >= 0) { copy_f32(row, tmap + F((o * Ho + same) * Wo), Wo); continue; }
+                               tmap: usize, rowIdx: usize, R: usize): i32 {
+  resetMasks(k);
+  let nD = 0;
+  for (let y = 0; y < Ho; y++) nD = classifyRow(k, k <= MAX_MASKED_K ? convtMask(y, H, k, s, pad) : -1, y, rowIdx, nD);
+  for (let d = 0; d < nD; d++) {
+    const y = firstRowOf(rowIdx, d);
+    for (let o = 0; o < Cout; o++) {
+      const w = Wt + F(o * k * k), row = tmap + F((o * nD + d) * Wo);
       // R[kx] = sum over the ky that reach output row y from an input row 0 <= iy < H
       for (let kx = 0; kx < k; kx++) store<f32>(R + F(kx), 0);
       for (let ky = (y + pad) % s; ky < k; ky += s) {
@@ -127,6 +149,7 @@ export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s:
       }
     }
   }
+  return nD;
 }
 
 /** transposed conv: dW_t[o, ky, kx] += t * sum of g over the outputs input pixels reach through (ky, kx). */
