@@ -60,7 +60,7 @@ export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
         else copy_f32(row, xq + F(rowBase + pad), Wd);
       } else if (s == 2) {
         if (into) splitRow2(row, xq + F(rowBase), plane, Wd, pad);
-        else mergeRow2(xq + F(rowBase), plane, row, Wd, pad);
+        else mergeRow2(xq + F(rowBase + (pad & 1) * plane + (pad >> 1)), xq + F(rowBase + ((pad + 1) & 1) * plane + ((pad + 1) >> 1)), row, Wd);
       } else {
         for (let b = 0; b < s; b++) {
           // the columns px = ix + pad with px mod s = b: ix = ix0, ix0 + s, ... -> j = px div s
@@ -92,9 +92,9 @@ export function fromPhases(xq: usize, xb: usize, C: i32, H: i32, Wd: i32, s: i32
   for (; ix < Wd; ix++) store<f32>((ix & 1 ? od : ev) + F(ix >> 1), load<f32>(src + F(ix)));
 }
 
-/** The inverse of splitRow2: row dst (W floats) from the even and odd columns in the phase planes. */
-@inline function mergeRow2(base: usize, plane: i32, dst: usize, Wd: i32, pad: i32): void {
-  const ev = base + F((pad & 1) * plane + (pad >> 1)), od = base + F(((pad + 1) & 1) * plane + ((pad + 1) >> 1));
+/** The inverse of splitRow2: row dst (W floats) from its even columns at ev and odd columns at od. */
+// @ts-ignore: decorator
+@inline export function mergeRow2(ev: usize, od: usize, dst: usize, Wd: i32): void {
   let ix = 0;
   for (; ix + 8 <= Wd; ix += 8) {
     const e = v128.load(ev + F(ix >> 1)), o = v128.load(od + F(ix >> 1));

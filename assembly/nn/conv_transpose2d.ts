@@ -2,12 +2,12 @@
 // size Ho x Wo = (H - 1) s - 2 pad + k + outputPadding). Weights W [T + Cin, Cout, k, k] (PyTorch's
 // ConvTranspose2d layout; the time channel first when T = 1), bias [Cout]. The t channel adds
 // t * tmap, tmap the border-aware sum of W_t over the input pixels reaching each output
-// (time_channel.ts). Forward: GEMM then col2im; backward: GEMMs over the implicit im2col of dL/dy
+// (time_channel.ts). Forward: one implicit GEMM per output phase; backward: GEMMs over the implicit im2col of dL/dy
 // (the stride-s convolution's phase planes, conv_phases.ts). Scratch (floats):
 // conv_transpose2d_forward_scratch(...), conv_transpose2d_backward_scratch(...)
-import { gemm, gemm_rows } from "../linalg/gemm";
-import { col2im } from "./im2col";
-import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, intoPaddedWidth, fromPaddedWidth } from "./conv_phases";
+import { gemm_rows } from "../linalg/gemm";
+import { copy_f32 } from "../linalg/copy";
+import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, intoPaddedWidth, fromPaddedWidth, mergeRow2 } from "./conv_phases";
 import { convt_time_map, convt_time_grad, timeFloats } from "./time_channel";
 import { add_bias_time, apply_activation, sum_blocks, add_row_sums, dot_time_map } from "./conv_common";
 
@@ -19,9 +19,14 @@ export function conv_transpose2d_forward(x: usize, W: usize, b: usize, y: usize,
   conv_transpose2d_forward_act(x, W, b, y, 0, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, T, scratch, 0);
 }
 
-/** Scratch floats of the forward: the columns W^T x (Cout k^2 H W), then [T] (Cout Ho Wo + k). */
+/**
+ * Scratch floats of the forward: the padded input (Cin Hx Wx), the row tables (Cin k^2) and
+ * weights (Cout Cin k^2) of the output phases, their products (s^2 Cout Nph), then [T] the time map.
+ */
 export function conv_transpose2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
-  return Cout * k * k * H * Wd + T * timeFloats(Cout, Ho, Wo, k);
+  const P = (k + s - 1) / s - 1, Iq = (Ho - 1 + pad) / s + 1, Jq = (Wo - 1 + pad) / s + 1;
+  const Hx = max(H, Iq) + P, Wx = max(Wd, Jq) + P;
+  return Cin * Hx * Wx + Cin * k * k + Cout * Cin * k * k + s * s * Cout * ((Iq - 1) * Wx + Jq) + T * timeFloats(Cout, Ho, Wo, k);
 }
 
 /**
@@ -33,26 +38,84 @@ export function conv_transpose2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cou
   return HWo * Cout + T * timeFloats(Cout, Ho, Wo, k) + phaseFloats(Cout, Ho, Wo, s, pad) + Cout * k * k + 2 * Cin * paddedWidthCols(H, Wd, Wo, s, pad);
 }
 
-/** Fused transposed conv + bias + time + activation (see conv2d_forward_act). */
+/**
+ * Fused transposed conv + bias + time + activation (see conv2d_forward_act), by output phases: the
+ * outputs (oy, ox) with (oy + pad, ox + pad) = (a, b) mod s form, on the grid i = (oy + pad) div s,
+ * j = (ox + pad) div s, the correlation
+ *   y[co, oy, ox] = sum_{ci, u, v} W[ci, co, a + u s, b + v s] x[ci, i - u, j - v]
+ * (x zero outside the image), one implicit GEMM per phase over the rows of the input padded by
+ * P = ceil(k / s) - 1 above and to the left; the phases are then interleaved into y.
+ */
 export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32,
                                              H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32,
                                              Wo: i32, t: f32, T: i32, scratch: usize, act: i32): void {
-  const R = Cout * k * k, HW = H * Wd, HWo = Ho * Wo;
-  const col = scratch;
+  const K2 = k * k, R = Cout * K2, HW = H * Wd, HWo = Ho * Wo;
+  const P = (k + s - 1) / s - 1, Iq = (Ho - 1 + pad) / s + 1, Jq = (Wo - 1 + pad) / s + 1;
+  const Hx = max(H, Iq) + P, Wx = max(Wd, Jq) + P, planeX = Hx * Wx, Nph = (Iq - 1) * Wx + Jq;
+  const xp = scratch, rows = xp + F(Cin * planeX), wph = rows + F(Cin * K2), yq = wph + F(Cout * Cin * K2);
+  const time = yq + F(s * s * Cout * Nph);
   let tmap: usize = 0, nD = 0;
-  const rowIdx = col + F(R * HW + Cout * HWo);
+  const rowIdx = time + F(Cout * HWo);
   if (T) {
-    tmap = col + F(R * HW);
+    tmap = time;
     nD = convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
   }
   const Wm = W + F(T * R);
+  // per phase (a, b): its taps' row table and weights [Cout x Cin nu nv], consecutive in rows / wph
+  memory.fill(xp, 0, F(Cin * planeX));
+  let r0 = 0;
+  for (let pa = 0; pa < s; pa++) {
+    for (let pb = 0; pb < s; pb++) {
+      const nu = pa < k ? (k - pa + s - 1) / s : 0, nv = pb < k ? (k - pb + s - 1) / s : 0, Kp = Cin * nu * nv;
+      for (let ci = 0; ci < Cin; ci++) {
+        for (let u = 0; u < nu; u++) {
+          for (let v = 0; v < nv; v++) {
+            const kk = (ci * nu + u) * nv + v;
+            store<u32>(rows + F(r0 + kk), <u32>(xp + F(ci * planeX + (P - u) * Wx + (P - v))));
+            for (let co = 0; co < Cout; co++) {
+              store<f32>(wph + F(r0 * Cout + co * Kp + kk), load<f32>(Wm + F((ci * Cout + co) * K2 + (pa + u * s) * k + pb + v * s)));
+            }
+          }
+        }
+      }
+      r0 += Kp;
+    }
+  }
   for (let n = 0; n < B; n++) {
     const xb = x + F(n * Cin * HW), yb = z + F(n * Cout * HWo);
-    gemm(1, 0, R, HW, Cin, 1, Wm, R, xb, HW, 0, col, HW);
-    memory.fill(yb, 0, F(Cout * HWo));
-    col2im(col, Cout, Ho, Wo, k, k, s, pad, H, Wd, yb);
+    for (let ci = 0; ci < Cin; ci++) {
+      for (let iy = 0; iy < H; iy++) copy_f32(xp + F(ci * planeX + (P + iy) * Wx + P), xb + F((ci * H + iy) * Wd), Wd);
+    }
+    r0 = 0;
+    for (let ph = 0; ph < s * s; ph++) {
+      const pa = ph / s, pb = ph % s;
+      const nu = pa < k ? (k - pa + s - 1) / s : 0, nv = pb < k ? (k - pb + s - 1) / s : 0, Kp = Cin * nu * nv;
+      gemm_rows(0, Cout, Nph, Kp, 1, wph + F(r0 * Cout), Kp, rows + F(r0), 0, yq + F(ph * Cout * Nph), Nph);
+      r0 += Kp;
+    }
+    interleavePhases(yq, Nph, Wx, yb, Cout, Ho, Wo, s, pad);
     add_bias_time(yb, b, tmap, rowIdx, nD, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
+  }
+}
+
+/** y[co, oy, ox] = phase (a, b) product [co, i Wx + j] with (oy + pad, ox + pad) = (i s + a, j s + b). */
+function interleavePhases(yq: usize, Nph: i32, Wx: i32, y: usize, Cout: i32, Ho: i32, Wo: i32, s: i32, pad: i32): void {
+  for (let co = 0; co < Cout; co++) {
+    for (let oy = 0; oy < Ho; oy++) {
+      const pa = (oy + pad) % s, i = (oy + pad) / s, dst = y + F((co * Ho + oy) * Wo);
+      const base = (pa * s * Cout + co) * Nph + i * Wx; // phase (pa, 0), channel co, row i
+      if (s == 2) {
+        // ox = 2m: b = pad & 1, j = m + (pad >> 1); ox = 2m + 1: b = (pad + 1) & 1, j = m + ((pad + 1) >> 1)
+        const ev = yq + F(base + (pad & 1) * Cout * Nph + (pad >> 1)), od = yq + F(base + ((pad + 1) & 1) * Cout * Nph + ((pad + 1) >> 1));
+        mergeRow2(ev, od, dst, Wo);
+        continue;
+      }
+      for (let ox = 0; ox < Wo; ox++) {
+        const pb = (ox + pad) % s, j = (ox + pad) / s;
+        store<f32>(dst + F(ox), load<f32>(yq + F(base + pb * Cout * Nph + j)));
+      }
+    }
   }
 }
 
