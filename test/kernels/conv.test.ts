@@ -83,6 +83,11 @@ const CASES: [string, Geo, boolean][] = [
   // the closed-form time map where no output column sees the whole kernel, and odd strides
   ["5x5 SAME on a 3x2 image, time channel (every column a border column)", { B: 1, Cin: 2, H: 3, W: 2, Cout: 2, k: 5, s: 1, pad: 2, T: 1 }, false],
   ["4x4 stride 3, padding 2, time channel", { B: 2, Cin: 1, H: 10, W: 8, Cout: 2, k: 4, s: 3, pad: 2, T: 1 }, false],
+  // stride 1 with pad > k - 1 (dx by row additions, not the flipped kernel); transposed kernels
+  // smaller than or equal to the stride (output phases with no taps, one tap each)
+  ["3x3 stride 1, padding 3 (pad > k - 1), time channel", { B: 1, Cin: 2, H: 4, W: 5, Cout: 3, k: 3, s: 1, pad: 3, T: 1 }, false],
+  ["transposed 1x1 stride 2, output padding 1 (phases without taps), time channel", { B: 2, Cin: 2, H: 3, W: 4, Cout: 3, k: 1, s: 2, pad: 0, outPad: 1, T: 1 }, true],
+  ["transposed 2x2 stride 2 (one tap per phase)", { B: 1, Cin: 3, H: 4, W: 3, Cout: 2, k: 2, s: 2, pad: 0, T: 0 }, true],
   ["transposed 5x5 stride 3, padding 2, output padding 2, time channel", { B: 1, Cin: 2, H: 3, W: 4, Cout: 2, k: 5, s: 3, pad: 2, outPad: 2, T: 1 }, true],
 ];
 
