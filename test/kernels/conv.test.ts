@@ -52,6 +52,9 @@ function run(rt: Runtime, g: Geo, transposed: boolean, x: number[], Wt: number[]
   const [Ho, Wo] = outSize(g, transposed);
   const X = rt.arena.f32From(x), Wb = rt.arena.f32From(Wt), Bb = rt.arena.f32From(b);
   const Y = rt.arena.f32(g.B * g.Cout * Ho * Wo), S = rt.arena.f32(scratchFloats(rt, g, transposed));
+  // the documented scratch is enough: a guard block right after it stays untouched
+  const GUARD = rt.arena.f32(256);
+  GUARD.view.fill(12345.5);
   // NaN garbage in the outputs and scratch must not leak
   Y.view.fill(NaN); S.view.fill(NaN);
   const args = [g.B, g.Cin, g.H, g.W, g.Cout, g.k, g.s, g.pad, Ho, Wo, t, g.T] as const;
@@ -60,6 +63,7 @@ function run(rt: Runtime, g: Geo, transposed: boolean, x: number[], Wt: number[]
   const DY = rt.arena.f32From(dy), DX = rt.arena.f32(x.length), DW = rt.arena.f32(Wt.length), DB = rt.arena.f32(b.length);
   DX.view.fill(NaN); S.view.fill(NaN);
   const dt = (transposed ? rt.wasm.conv_transpose2d_backward : rt.wasm.conv2d_backward)(X.ptr, Wb.ptr, DY.ptr, DX.ptr, DW.ptr, DB.ptr, ...args, S.ptr);
+  expect(GUARD.view.every((v) => v === 12345.5)).toBe(true);
   return { y, dx: Array.from(DX.view), dW: Array.from(DW.view), db: Array.from(DB.view), dt };
 }
 
