@@ -36,7 +36,7 @@ export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: us
   forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, rowIdx, nD, scratch, act);
 }
 
-/** Scratch floats conv2d_forward(_act) needs: the implicit-im2col working set, then [T] (Cout HWo + k). */
+/** Scratch floats conv2d_forward(_act) needs: the implicit-im2col working set, then [T] the time map (timeFloats). */
 export function conv2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
   return forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + T * timeFloats(Cout, Ho, Wo, k);
 }
@@ -88,7 +88,7 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
   return <f32>dt;
 }
 
-/** Scratch floats conv2d_backward needs: dL/dy summed over the batch, [T] (Cout HWo + k), the working set. */
+/** Scratch floats conv2d_backward needs: dL/dy summed over the batch, [T] the time map (timeFloats), the working set. */
 export function conv2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
   const HWo = Ho * Wo, K2 = k * k, Nq = paddedWidthCols(Ho, Wo, Wd, s, pad), P = phaseFloats(Cin, H, Wd, s, pad);
   const dxWork = flipped(s, pad, k) ? flippedFloats(Cin, H, Wd, Cout, k, pad, Ho, Wo) : Cin * K2 * Nq + P;

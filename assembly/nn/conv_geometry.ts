@@ -1,4 +1,4 @@
-// Output index ranges of a convolution's geometry, shared by im2col and the time channel: for a
+// Output index ranges of a convolution's geometry, used by the time channel: for a
 // kernel offset kk, the outputs i with 0 <= i s - pad + kk < size form one contiguous range.
 
 /** First index i >= 0 with i s - pad + kk >= 0, clamped to [0, n]. */

@@ -30,7 +30,7 @@ export function conv_transpose2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout
 }
 
 /**
- * Scratch floats of the backward: dL/dy summed over the batch (Cout Ho Wo), [T] (Cout Ho Wo + k),
+ * Scratch floats of the backward: dL/dy summed over the batch (Cout Ho Wo), [T] the time map (timeFloats),
  * the phase planes of dL/dy, their row table (Cout k^2), x and dx in padded width (2 Cin Nq).
  */
 export function conv_transpose2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
