@@ -13,7 +13,12 @@ import { exp_f32, exp_v, neg_abs_v } from "./exp";
 
 // @ts-ignore: decorator
 @inline export function sigmoid_v(x: v128): v128 {
-  const e = exp_v(neg_abs_v(x));
+  return sigmoid_from_e_v(x, exp_v(neg_abs_v(x)));
+}
+
+/** sigmoid_v given e = exp(-|x|) (shared with a softplus of the same x: the same bits). */
+// @ts-ignore: decorator
+@inline export function sigmoid_from_e_v(x: v128, e: v128): v128 {
   const d = f32x4.add(f32x4.splat(1), e);
   return v128.bitselect(f32x4.div(f32x4.splat(1), d), f32x4.div(e, d), f32x4.ge(x, f32x4.splat(0)));
 }

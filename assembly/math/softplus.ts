@@ -25,7 +25,12 @@ const A5: f32 = 1.0 / 11.0, A6: f32 = 1.0 / 13.0;
 
 // @ts-ignore: decorator
 @inline export function softplus_v(x: v128): v128 {
-  const t = exp_v(neg_abs_v(x));
+  return softplus_from_t_v(x, exp_v(neg_abs_v(x)));
+}
+
+/** softplus_v given t = exp(-|x|) (shared with a sigmoid of the same x: the same bits). */
+// @ts-ignore: decorator
+@inline export function softplus_from_t_v(x: v128, t: v128): v128 {
   const s2 = f32x4.div(f32x4.add(t, t), f32x4.add(f32x4.splat(2), t));
   const z = f32x4.mul(f32x4.mul(s2, s2), f32x4.splat(0.25));
   let q = f32x4.add(f32x4.mul(f32x4.splat(A6), z), f32x4.splat(A5));

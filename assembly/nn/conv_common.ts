@@ -1,12 +1,16 @@
 // Shared pieces of the convolution kernels (NCHW): bias + time-channel epilogue and reductions.
-import { softplus_forward, sigmoid_forward, tanh_forward, relu_forward } from "./activation";
+import { softplus_forward, softplus_forward_derivative, sigmoid_forward, tanh_forward, relu_forward } from "./activation";
 
-/** Activation codes of the fused epilogue (0: none). */
-export const ACT_NONE = 0, ACT_SOFTPLUS = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_RELU = 4;
+/**
+ * Activation codes of the fused epilogue (0: none). ACT_SOFTPLUS_DERIVATIVE: softplus, and z is
+ * overwritten by softplus'(z) for a backward pass that needs only the derivative.
+ */
+export const ACT_NONE = 0, ACT_SOFTPLUS = 1, ACT_SIGMOID = 2, ACT_TANH = 3, ACT_RELU = 4, ACT_SOFTPLUS_DERIVATIVE = 5;
 
 /** a[0..n) = act(z[0..n)): the same kernels as the separate activation layers (same bits). */
 export function apply_activation(act: i32, z: usize, a: usize, n: i32): void {
   if (act == ACT_SOFTPLUS) softplus_forward(z, a, n);
+  else if (act == ACT_SOFTPLUS_DERIVATIVE) softplus_forward_derivative(z, a, n);
   else if (act == ACT_SIGMOID) sigmoid_forward(z, a, n);
   else if (act == ACT_TANH) tanh_forward(z, a, n);
   else if (act == ACT_RELU) relu_forward(z, a, n);

@@ -46,8 +46,9 @@ export interface Layer {
   /**
    * Optional fused forward with the parameter-free activation that follows (convolutions): writes
    * this layer's output z and the activation's a = act(z), the same bits as the two forwards.
+   * With `derivative` (softplus only), z is overwritten by act'(z) for Activation.backwardFromDerivative.
    */
-  forwardActivation?(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void;
+  forwardActivation?(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName, derivative?: boolean): void;
 }
 
 export function slotSize(slot: ParamSlot): number {

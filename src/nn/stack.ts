@@ -18,6 +18,8 @@ export interface Tape {
   readonly p: Ptr;
   readonly ys: Ptr[];
   readonly caches: Ptr[];
+  /** derivatives[i]: ys[i] holds the derivative of activation i + 1 at its input, not the input. */
+  readonly derivatives?: readonly boolean[];
 }
 
 export interface FlatSlot {
@@ -72,22 +74,25 @@ export class Stack {
 
   /**
    * Runs the stack; the last layer writes into `out` when given. Layer outputs and caches come
-   * from `alloc` (default: the arena), scratch always from the arena.
+   * from `alloc` (default: the arena), scratch always from the arena. With `forBackward`, a fused
+   * convolution + softplus keeps softplus' in place of the pre-activation (the tape is then only
+   * for backward(): the pre-activation is gone), which saves the backward its exponentials.
    */
-  forward(ctx: LayerContext, x: Ptr, p: Ptr, out: Ptr = 0, alloc?: (bytes: number) => Ptr): Tape {
+  forward(ctx: LayerContext, x: Ptr, p: Ptr, out: Ptr = 0, alloc?: (bytes: number) => Ptr, forBackward = false): Tape {
     const { rt, rows } = ctx;
     const take = alloc ?? ((bytes: number) => rt.arena.alloc(bytes));
-    const ys: Ptr[] = [], caches: Ptr[] = [];
+    const ys: Ptr[] = [], caches: Ptr[] = [], derivatives: boolean[] = [];
     let cur = x;
     const n = this.layers.length;
     const output = (i: number, size: number) => (i === n - 1 && out ? out : take(rows * size * 4));
     for (let i = 0; i < n; i++) {
       const l = this.layers[i]!, next = this.layers[i + 1];
       if (this.fuse && l.forwardActivation && next instanceof Activation && l.cachePerRow === 0) {
-        const z = output(i, l.outSize), a = output(i + 1, next.outSize);
-        l.forwardActivation(ctx, cur, p + this.offsets[i]! * 4, z, a, next.name);
+        const z = output(i, l.outSize), a = output(i + 1, next.outSize), keep = forBackward && next.name === "softplus";
+        l.forwardActivation(ctx, cur, p + this.offsets[i]! * 4, z, a, next.name, keep);
         ys.push(z, a);
         caches.push(0, 0);
+        derivatives[i] = keep;
         cur = a;
         i++;
         continue;
@@ -99,7 +104,7 @@ export class Stack {
       caches.push(cache);
       cur = y;
     }
-    return { x, p, ys, caches };
+    return { x, p, ys, caches, derivatives };
   }
 
   /**
@@ -114,7 +119,8 @@ export class Stack {
       const l = this.layers[i]!;
       const input = i === 0 ? tape.x : tape.ys[i - 1]!;
       const dprev = i === 0 ? dx : rt.arena.alloc(rows * l.inSize * 4);
-      dt += l.backward(ctx, input, tape.p + this.offsets[i]! * 4, tape.ys[i]!, tape.caches[i]!, dcur, dprev, dp + this.offsets[i]! * 4);
+      if (i > 0 && tape.derivatives?.[i - 1] && l instanceof Activation) l.backwardFromDerivative(ctx, input, dcur, dprev);
+      else dt += l.backward(ctx, input, tape.p + this.offsets[i]! * 4, tape.ys[i]!, tape.caches[i]!, dcur, dprev, dp + this.offsets[i]! * 4);
       dcur = dprev;
     }
     return dt;

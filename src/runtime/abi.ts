@@ -41,6 +41,8 @@ export interface MathExports {
 export interface ActivationExports {
   softplus_forward(x: Ptr, y: Ptr, n: number): void;
   softplus_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
+  softplus_forward_derivative(x: Ptr, y: Ptr, n: number): void;
+  derivative_backward(d: Ptr, dy: Ptr, dx: Ptr, n: number): void;
   sigmoid_forward(x: Ptr, y: Ptr, n: number): void;
   sigmoid_backward(x: Ptr, dy: Ptr, dx: Ptr, n: number): void;
   tanh_forward(x: Ptr, y: Ptr, n: number): void;
@@ -121,7 +123,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "conv_transpose2d_forward_scratch", "conv_transpose2d_backward_scratch",
   "pad_channels", "pad_channels_backward", "space_to_depth", "corrupt_images",
   "math_map",
-  "softplus_forward", "softplus_backward", "sigmoid_forward", "sigmoid_backward",
+  "softplus_forward", "softplus_backward", "softplus_forward_derivative", "derivative_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
   "dense_forward", "dense_backward", "csl_forward", "csl_backward",
   "bayes_sample", "bayes_dense_forward", "bayes_dense_backward", "gaussian_kl", "gaussian_kl_backward",

@@ -6,7 +6,7 @@ import type { Stack } from "../nn/stack.js";
 import type { HiddenDrift, WeightDrift } from "./block_terms.js";
 
 /** A forward pass kept for the backward pass: its inputs (copies) and its layer outputs. */
-interface KeptTape { readonly t: number; readonly h: Ptr; readonly w: Ptr; readonly ys: Ptr[]; readonly caches: Ptr[] }
+interface KeptTape { readonly t: number; readonly h: Ptr; readonly w: Ptr; readonly ys: Ptr[]; readonly caches: Ptr[]; readonly derivatives?: readonly boolean[] }
 
 const align64 = (bytes: number) => (bytes + 63) & ~63;
 
@@ -54,9 +54,9 @@ export class StackHiddenDrift implements HiddenDrift {
       rt.wasm.sde_lincomb(hc, h, this.hiddenSize, 0, 0, 0, 0, 0, 0);
       rt.wasm.sde_lincomb(wc, w, this.weightSize, 0, 0, 0, 0, 0, 0);
       rt.arena.scoped(() => {
-        const tape = this.stack.forward(ctx, h, w, 0, take);
+        const tape = this.stack.forward(ctx, h, w, 0, take, true);
         rt.wasm.sde_lincomb(out, tape.ys[tape.ys.length - 1]!, this.hiddenSize, 0, 0, 0, 0, 0, 0);
-        this.kept.push({ t, h: hc, w: wc, ys: tape.ys, caches: tape.caches });
+        this.kept.push({ t, h: hc, w: wc, ys: tape.ys, caches: tape.caches, derivatives: tape.derivatives });
       });
       return;
     }
@@ -69,7 +69,7 @@ export class StackHiddenDrift implements HiddenDrift {
       rt.wasm.vec_equal_bits(e.w, w, this.weightSize) === 1);
     const hit = at >= 0 ? this.kept.splice(at, 1)[0]! : null; // used once: backward may consume caches
     rt.arena.scoped(() => {
-      const tape = hit ? { x: h, p: w, ys: hit.ys, caches: hit.caches } : this.stack.forward(ctx, h, w);
+      const tape = hit ? { x: h, p: w, ys: hit.ys, caches: hit.caches, derivatives: hit.derivatives } : this.stack.forward(ctx, h, w, 0, undefined, true);
       rt.wasm.sde_lincomb(outW, 0, this.weightSize, 0, 0, 0, 0, 0, 0);
       this.stack.backward(ctx, tape, v, outH, outW);
     });

@@ -111,5 +111,37 @@ describe("fused conv + bias + time + activation", () => {
     expect(spies.map((s) => s.mock.calls.length)).toEqual([1, 1, 1]); // the reference path does not fuse
     expect(a.ys.length).toBe(6);
     expect(a).toEqual(b);
+
+    // for a backward pass: the fused softplus keeps softplus' = sigmoid in place of its input and
+    // the backward multiplies by it; the same gradients to the bit, the tanh pair untouched
+    const tape = fused.forward(ctx, x.ptr, p.ptr, 0, undefined, true);
+    expect(tape.derivatives).toEqual([true, undefined, false, undefined, true]);
+    const read = (ptr: number, n: number) => Array.from(new Float32Array(rt.memory.buffer, ptr, n));
+    const sig = rt.arena.f32(ROWS * c1.outSize), zc1 = rt.arena.f32From(b.ys[0]!);
+    rt.wasm.sigmoid_forward(zc1.ptr, sig.ptr, ROWS * c1.outSize);
+    expect(read(tape.ys[0]!, ROWS * c1.outSize)).toEqual(Array.from(sig.view));
+    expect(read(tape.ys[2]!, ROWS * c2.outSize)).toEqual(b.ys[2]);
+    expect(read(tape.ys[5]!, ROWS * c3.outSize)).toEqual(b.ys[5]);
+    const dx = rt.arena.f32(ROWS * fused.inSize), dp = rt.arena.f32(fused.paramCount);
+    const dt = fused.backward(ctx, tape, dy.ptr, dx.ptr, dp.ptr);
+    expect({ dx: Array.from(dx.view), dp: Array.from(dp.view), dt }).toEqual({ dx: b.dx, dp: b.dp, dt: b.dt });
+  });
+
+  it("softplus_forward_derivative: softplus's bits out, sigmoid's bits in place; derivative_backward multiplies", async () => {
+    const rt = await freshRuntime();
+    const n = 37; // SIMD blocks of 16 and 4 and a scalar tail
+    const xs = uniform(n, 13).map((v) => v * 30);
+    xs[0] = 0; xs[1] = -0; xs[2] = -95; xs[3] = 95;
+    const x = rt.arena.f32From(xs), y = rt.arena.f32(n), ref = rt.arena.f32(n), sig = rt.arena.f32(n);
+    rt.wasm.softplus_forward(x.ptr, ref.ptr, n);
+    rt.wasm.sigmoid_forward(x.ptr, sig.ptr, n);
+    rt.wasm.softplus_forward_derivative(x.ptr, y.ptr, n);
+    expect(Array.from(y.view)).toEqual(Array.from(ref.view));
+    expect(Array.from(x.view)).toEqual(Array.from(sig.view));
+    const dy = rt.arena.f32From(uniform(n, 14)), dx = rt.arena.f32(n), dxRef = rt.arena.f32(n);
+    rt.wasm.derivative_backward(x.ptr, dy.ptr, dx.ptr, n);
+    const x0 = rt.arena.f32From(xs);
+    rt.wasm.softplus_backward(x0.ptr, dy.ptr, dxRef.ptr, n);
+    expect(Array.from(dx.view)).toEqual(Array.from(dxRef.view));
   });
 });

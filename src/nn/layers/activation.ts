@@ -25,6 +25,10 @@ export class Activation implements Layer {
     if (dx) (ctx.rt.wasm[this.bwd] as (x: Ptr, dy: Ptr, dx: Ptr, n: number) => void)(x, dy, dx, ctx.rows * this.inSize);
     return 0;
   }
+  /** The backward when the forward kept f'(x) in place of x (see Layer.forwardActivation): dx = dy f'. */
+  backwardFromDerivative(ctx: LayerContext, d: Ptr, dy: Ptr, dx: Ptr): void {
+    if (dx) ctx.rt.wasm.derivative_backward(d, dy, dx, ctx.rows * this.inSize);
+  }
 }
 
 /** swish(x) = x sigmoid(beta x) with a trainable beta per unit (init 0.5, SPEC section 3). */

@@ -3,8 +3,9 @@ import { ArgumentError } from "../../runtime/errors.js";
 import type { InitSpec, Layer, LayerContext, ParamSlot } from "../layer.js";
 import type { ActivationName } from "./activation.js";
 
-/** Codes of the fused activation epilogue (assembly/nn/conv_common.ts). */
+/** Codes of the fused activation epilogue (assembly/nn/conv_common.ts); 5: softplus keeping its derivative. */
 const ACT_CODE: Record<ActivationName, number> = { softplus: 1, sigmoid: 2, tanh: 3, relu: 4 };
+const ACT_SOFTPLUS_DERIVATIVE = 5;
 
 export interface ConvShape {
   inChannels: number;
@@ -52,8 +53,11 @@ abstract class ConvLayerBase {
    * output) and a = act(z) (the activation layer's output) in one pass over each image; the same
    * bits as forward() followed by the activation layer. Layer stacks use it (Stack, fuse option).
    */
-  abstract forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void;
-  protected actCode(act: ActivationName): number { return ACT_CODE[act]; }
+  abstract forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName, derivative?: boolean): void;
+  protected actCode(act: ActivationName, derivative = false): number {
+    if (derivative && act !== "softplus") throw new ArgumentError(`a fused ${act} cannot keep its derivative (softplus only)`);
+    return derivative ? ACT_SOFTPLUS_DERIVATIVE : ACT_CODE[act];
+  }
   /** The kernels' geometry arguments of their scratch-size functions. */
   protected geometry() {
     const { inChannels: Ci, outChannels: Co, height: H, width: W, kernel: k, stride: s, padding: p } = this.shape;
@@ -87,9 +91,9 @@ export class ConcatConv2d extends ConvLayerBase implements Layer {
     const bias = p + this.outSizeOfWeights() * 4;
     ctx.rt.arena.scoped(() => ctx.rt.wasm.conv2d_forward(x, p, bias, y, ...this.args(ctx), this.scratch(ctx, false)));
   }
-  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void {
+  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName, derivative = false): void {
     const bias = p + this.outSizeOfWeights() * 4;
-    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv2d_forward_act(x, p, bias, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act)));
+    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv2d_forward_act(x, p, bias, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act, derivative)));
   }
   backward(ctx: LayerContext, x: Ptr, p: Ptr, _y: Ptr, _c: Ptr, dy: Ptr, dx: Ptr, dp: Ptr): number {
     const off = this.outSizeOfWeights() * 4;
@@ -128,8 +132,8 @@ export class ConcatConvTranspose2d extends ConvLayerBase implements Layer {
   forward(ctx: LayerContext, x: Ptr, p: Ptr, y: Ptr): void {
     ctx.rt.arena.scoped(() => ctx.rt.wasm.conv_transpose2d_forward(x, p, p + this.weights() * 4, y, ...this.args(ctx), this.scratch(ctx, false)));
   }
-  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName): void {
-    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv_transpose2d_forward_act(x, p, p + this.weights() * 4, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act)));
+  forwardActivation(ctx: LayerContext, x: Ptr, p: Ptr, z: Ptr, a: Ptr, act: ActivationName, derivative = false): void {
+    ctx.rt.arena.scoped(() => ctx.rt.wasm.conv_transpose2d_forward_act(x, p, p + this.weights() * 4, z, a, ...this.args(ctx), this.scratch(ctx, false), this.actCode(act, derivative)));
   }
   backward(ctx: LayerContext, x: Ptr, p: Ptr, _y: Ptr, _c: Ptr, dy: Ptr, dx: Ptr, dp: Ptr): number {
     const off = this.weights() * 4;
