@@ -10,19 +10,62 @@ import { exp_v, neg_abs_v } from "../math/exp";
 // @ts-ignore: decorator
 @inline function P(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
-export function softplus_forward(x: usize, y: usize, n: i32): void {
+// The op codes of the shared loops below; each exported kernel passes a literal, so after
+// inlining the optimiser keeps only that op's branch (one branch-free loop per kernel).
+const SOFTPLUS = 0, SIGMOID = 1, TANH = 2;
+
+// @ts-ignore: decorator
+@inline function fv(op: i32, x: v128): v128 { return op == SOFTPLUS ? softplus_v(x) : op == SIGMOID ? sigmoid_v(x) : tanh_v(x); }
+// @ts-ignore: decorator
+@inline function fs(op: i32, x: f32): f32 { return op == SOFTPLUS ? softplus_f32(x) : op == SIGMOID ? sigmoid_f32(x) : tanh_f32(x); }
+/** f'(x): softplus' = sigmoid. */
+// @ts-ignore: decorator
+@inline function dv(op: i32, x: v128): v128 { return op == SOFTPLUS ? sigmoid_v(x) : op == SIGMOID ? dsigmoid_v(x) : dtanh_v(x); }
+// @ts-ignore: decorator
+@inline function ds(op: i32, x: f32): f32 { return op == SOFTPLUS ? sigmoid_f32(x) : op == SIGMOID ? dsigmoid_f32(x) : dtanh_f32(x); }
+
+/** y = f(x): eight independent vectors per iteration (the polynomial chains are latency-bound). */
+// @ts-ignore: decorator
+@inline function forwardLoop(op: i32, x: usize, y: usize, n: i32): void {
   let i = 0;
-  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
-    const a = softplus_v(v128.load(P(x, i))), b = softplus_v(v128.load(P(x, i + 4)));
-    const c = softplus_v(v128.load(P(x, i + 8))), d = softplus_v(v128.load(P(x, i + 12)));
-    const e = softplus_v(v128.load(P(x, i + 16))), f = softplus_v(v128.load(P(x, i + 20)));
-    const g = softplus_v(v128.load(P(x, i + 24))), h = softplus_v(v128.load(P(x, i + 28)));
+  for (; i + 32 <= n; i += 32) {
+    const a = fv(op, v128.load(P(x, i))), b = fv(op, v128.load(P(x, i + 4)));
+    const c = fv(op, v128.load(P(x, i + 8))), d = fv(op, v128.load(P(x, i + 12)));
+    const e = fv(op, v128.load(P(x, i + 16))), f = fv(op, v128.load(P(x, i + 20)));
+    const g = fv(op, v128.load(P(x, i + 24))), h = fv(op, v128.load(P(x, i + 28)));
     v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
     v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
   }
-  for (; i + 4 <= n; i += 4) v128.store(P(y, i), softplus_v(v128.load(P(x, i))));
-  for (; i < n; i++) store<f32>(P(y, i), softplus_f32(load<f32>(P(x, i))));
+  for (; i + 4 <= n; i += 4) v128.store(P(y, i), fv(op, v128.load(P(x, i))));
+  for (; i < n; i++) store<f32>(P(y, i), fs(op, load<f32>(P(x, i))));
 }
+
+/** dx = dy f'(x), eight vectors per iteration. */
+// @ts-ignore: decorator
+@inline function backwardLoop(op: i32, x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const a = f32x4.mul(v128.load(P(dy, i)), dv(op, v128.load(P(x, i))));
+    const b = f32x4.mul(v128.load(P(dy, i + 4)), dv(op, v128.load(P(x, i + 4))));
+    const c = f32x4.mul(v128.load(P(dy, i + 8)), dv(op, v128.load(P(x, i + 8))));
+    const d = f32x4.mul(v128.load(P(dy, i + 12)), dv(op, v128.load(P(x, i + 12))));
+    const e = f32x4.mul(v128.load(P(dy, i + 16)), dv(op, v128.load(P(x, i + 16))));
+    const f = f32x4.mul(v128.load(P(dy, i + 20)), dv(op, v128.load(P(x, i + 20))));
+    const g = f32x4.mul(v128.load(P(dy, i + 24)), dv(op, v128.load(P(x, i + 24))));
+    const h = f32x4.mul(v128.load(P(dy, i + 28)), dv(op, v128.load(P(x, i + 28))));
+    v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
+    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
+  }
+  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dv(op, v128.load(P(x, i)))));
+  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * ds(op, load<f32>(P(x, i))));
+}
+
+export function softplus_forward(x: usize, y: usize, n: i32): void { forwardLoop(SOFTPLUS, x, y, n); }
+export function softplus_backward(x: usize, dy: usize, dx: usize, n: i32): void { backwardLoop(SOFTPLUS, x, dy, dx, n); }
+export function sigmoid_forward(x: usize, y: usize, n: i32): void { forwardLoop(SIGMOID, x, y, n); }
+export function sigmoid_backward(x: usize, dy: usize, dx: usize, n: i32): void { backwardLoop(SIGMOID, x, dy, dx, n); }
+export function tanh_forward(x: usize, y: usize, n: i32): void { forwardLoop(TANH, x, y, n); }
+export function tanh_backward(x: usize, dy: usize, dx: usize, n: i32): void { backwardLoop(TANH, x, dy, dx, n); }
 
 /**
  * y = softplus(x) and, in place of x, softplus'(x) = sigmoid(x), from one exponential: the forward
@@ -56,89 +99,6 @@ export function derivative_backward(d: usize, dy: usize, dx: usize, n: i32): voi
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), v128.load(P(d, i))));
   for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * load<f32>(P(d, i)));
-}
-
-/** softplus' = sigmoid */
-export function softplus_backward(x: usize, dy: usize, dx: usize, n: i32): void {
-  let i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const a = f32x4.mul(v128.load(P(dy, i)), sigmoid_v(v128.load(P(x, i))));
-    const b = f32x4.mul(v128.load(P(dy, i + 4)), sigmoid_v(v128.load(P(x, i + 4))));
-    const c = f32x4.mul(v128.load(P(dy, i + 8)), sigmoid_v(v128.load(P(x, i + 8))));
-    const d = f32x4.mul(v128.load(P(dy, i + 12)), sigmoid_v(v128.load(P(x, i + 12))));
-    const e = f32x4.mul(v128.load(P(dy, i + 16)), sigmoid_v(v128.load(P(x, i + 16))));
-    const f = f32x4.mul(v128.load(P(dy, i + 20)), sigmoid_v(v128.load(P(x, i + 20))));
-    const g = f32x4.mul(v128.load(P(dy, i + 24)), sigmoid_v(v128.load(P(x, i + 24))));
-    const h = f32x4.mul(v128.load(P(dy, i + 28)), sigmoid_v(v128.load(P(x, i + 28))));
-    v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
-    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), sigmoid_v(v128.load(P(x, i)))));
-  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * sigmoid_f32(load<f32>(P(x, i))));
-}
-
-export function sigmoid_forward(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
-    const a = sigmoid_v(v128.load(P(x, i))), b = sigmoid_v(v128.load(P(x, i + 4)));
-    const c = sigmoid_v(v128.load(P(x, i + 8))), d = sigmoid_v(v128.load(P(x, i + 12)));
-    const e = sigmoid_v(v128.load(P(x, i + 16))), f = sigmoid_v(v128.load(P(x, i + 20)));
-    const g = sigmoid_v(v128.load(P(x, i + 24))), h = sigmoid_v(v128.load(P(x, i + 28)));
-    v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
-    v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(P(y, i), sigmoid_v(v128.load(P(x, i))));
-  for (; i < n; i++) store<f32>(P(y, i), sigmoid_f32(load<f32>(P(x, i))));
-}
-
-export function sigmoid_backward(x: usize, dy: usize, dx: usize, n: i32): void {
-  let i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const a = f32x4.mul(v128.load(P(dy, i)), dsigmoid_v(v128.load(P(x, i))));
-    const b = f32x4.mul(v128.load(P(dy, i + 4)), dsigmoid_v(v128.load(P(x, i + 4))));
-    const c = f32x4.mul(v128.load(P(dy, i + 8)), dsigmoid_v(v128.load(P(x, i + 8))));
-    const d = f32x4.mul(v128.load(P(dy, i + 12)), dsigmoid_v(v128.load(P(x, i + 12))));
-    const e = f32x4.mul(v128.load(P(dy, i + 16)), dsigmoid_v(v128.load(P(x, i + 16))));
-    const f = f32x4.mul(v128.load(P(dy, i + 20)), dsigmoid_v(v128.load(P(x, i + 20))));
-    const g = f32x4.mul(v128.load(P(dy, i + 24)), dsigmoid_v(v128.load(P(x, i + 24))));
-    const h = f32x4.mul(v128.load(P(dy, i + 28)), dsigmoid_v(v128.load(P(x, i + 28))));
-    v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
-    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dsigmoid_v(v128.load(P(x, i)))));
-  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dsigmoid_f32(load<f32>(P(x, i))));
-}
-
-export function tanh_forward(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 32 <= n; i += 32) { // eight independent vectors per iteration: the polynomial chains are latency-bound
-    const a = tanh_v(v128.load(P(x, i))), b = tanh_v(v128.load(P(x, i + 4)));
-    const c = tanh_v(v128.load(P(x, i + 8))), d = tanh_v(v128.load(P(x, i + 12)));
-    const e = tanh_v(v128.load(P(x, i + 16))), f = tanh_v(v128.load(P(x, i + 20)));
-    const g = tanh_v(v128.load(P(x, i + 24))), h = tanh_v(v128.load(P(x, i + 28)));
-    v128.store(P(y, i), a); v128.store(P(y, i + 4), b); v128.store(P(y, i + 8), c); v128.store(P(y, i + 12), d);
-    v128.store(P(y, i + 16), e); v128.store(P(y, i + 20), f); v128.store(P(y, i + 24), g); v128.store(P(y, i + 28), h);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(P(y, i), tanh_v(v128.load(P(x, i))));
-  for (; i < n; i++) store<f32>(P(y, i), tanh_f32(load<f32>(P(x, i))));
-}
-
-export function tanh_backward(x: usize, dy: usize, dx: usize, n: i32): void {
-  let i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const a = f32x4.mul(v128.load(P(dy, i)), dtanh_v(v128.load(P(x, i))));
-    const b = f32x4.mul(v128.load(P(dy, i + 4)), dtanh_v(v128.load(P(x, i + 4))));
-    const c = f32x4.mul(v128.load(P(dy, i + 8)), dtanh_v(v128.load(P(x, i + 8))));
-    const d = f32x4.mul(v128.load(P(dy, i + 12)), dtanh_v(v128.load(P(x, i + 12))));
-    const e = f32x4.mul(v128.load(P(dy, i + 16)), dtanh_v(v128.load(P(x, i + 16))));
-    const f = f32x4.mul(v128.load(P(dy, i + 20)), dtanh_v(v128.load(P(x, i + 20))));
-    const g = f32x4.mul(v128.load(P(dy, i + 24)), dtanh_v(v128.load(P(x, i + 24))));
-    const h = f32x4.mul(v128.load(P(dy, i + 28)), dtanh_v(v128.load(P(x, i + 28))));
-    v128.store(P(dx, i), a); v128.store(P(dx, i + 4), b); v128.store(P(dx, i + 8), c); v128.store(P(dx, i + 12), d);
-    v128.store(P(dx, i + 16), e); v128.store(P(dx, i + 20), f); v128.store(P(dx, i + 24), g); v128.store(P(dx, i + 28), h);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(P(dx, i), f32x4.mul(v128.load(P(dy, i)), dtanh_v(v128.load(P(x, i)))));
-  for (; i < n; i++) store<f32>(P(dx, i), load<f32>(P(dy, i)) * dtanh_f32(load<f32>(P(x, i))));
 }
 
 export function relu_forward(x: usize, y: usize, n: i32): void {
