@@ -26,14 +26,13 @@ export function conv2d_forward(x: usize, W: usize, b: usize, y: usize, B: i32, C
 export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: usize, B: i32, Cin: i32, H: i32,
                                    Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32,
                                    T: i32, scratch: usize, act: i32): void {
-  const K2 = k * k, HWo = Ho * Wo, rowLen = (T + Cin) * K2;
+  const K2 = k * k, rowLen = (T + Cin) * K2;
   let tmap: usize = 0, nD = 0;
-  const rowIdx = scratch + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo) + Cout * HWo);
   if (T) {
     tmap = scratch + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo));
-    nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
+    nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap);
   }
-  forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, rowIdx, nD, scratch, act);
+  forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, nD, scratch, act);
 }
 
 /** Scratch floats conv2d_forward(_act) needs: the implicit-im2col working set, then [T] the time map (timeFloats). */
@@ -52,7 +51,7 @@ function forwardWork(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: 
  * sums the same products in the same order as im2col + gemm: the same bits.
  */
 function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a: usize, B: i32, Cin: i32, H: i32,
-                         Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, tmap: usize, rowIdx: usize, nD: i32,
+                         Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, t: f32, tmap: usize, nD: i32,
                          scratch: usize, act: i32): void {
   const K2 = k * k, HWo = Ho * Wo, Wq = phaseWidth(Wd, s, pad), Nq = paddedWidthCols(Ho, Wo, Wd, s, pad);
   const xq = scratch, rows = xq + F(phaseFloats(Cin, H, Wd, s, pad)), yq = rows + F(Cin * K2);
@@ -61,7 +60,7 @@ function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a
     const xb = x + F(n * Cin * H * Wd), yb = y + F(n * Cout * HWo);
     intoPhases(xq, xb, Cin, H, Wd, s, pad);
     gemm_rows(0, Cout, Nq, Cin * K2, 1, Wm, rowLen, rows, 0, yq, Nq);
-    compact_bias_time(yq, Wq, Nq, yb, b, tmap, rowIdx, nD, t, Cout, Ho, Wo);
+    compact_bias_time(yq, Wq, Nq, yb, b, tmap, nD, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
@@ -79,9 +78,9 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
   if (db) add_row_sums(dySum, Cout, HWo, 1, db);
   let dt: f64 = 0;
   if (T) {
-    const tmap = dySum + F(Cout * HWo), rowIdx = tmap + F(Cout * HWo);
-    const nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
-    dt = dot_time_map(dySum, tmap, rowIdx, nD, Cout, Ho, Wo);
+    const tmap = dySum + F(Cout * HWo);
+    const nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap);
+    dt = dot_time_map(dySum, tmap, nD, Cout, Ho, Wo);
     conv_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW, rowLen);
   }
   backwardImplicit(x, W + F(T * K2), rowLen, dy, dx, dW + F(T * K2), B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, work);

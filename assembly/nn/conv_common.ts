@@ -1,4 +1,5 @@
 // Shared pieces of the convolution kernels (NCHW): bias + time-channel epilogue and reductions.
+import { timeMapRow } from "./time_channel";
 import { softplus_forward, softplus_forward_derivative, sigmoid_forward, tanh_forward, relu_forward } from "./activation";
 
 /**
@@ -16,17 +17,17 @@ export function apply_activation(act: i32, z: usize, a: usize, n: i32): void {
   else if (act == ACT_RELU) relu_forward(z, a, n);
 }
 
-/** y[c, oy, ox] += b[c] + t * tmap (distinct rows, see time_channel.ts) in place (b or tmap may be 0). */
-export function add_bias_time(y: usize, b: usize, tmap: usize, rowIdx: usize, nD: i32, t: f32, C: i32, Ho: i32, Wo: i32): void {
-  compact_bias_time(y, Wo, Ho * Wo, y, b, tmap, rowIdx, nD, t, C, Ho, Wo);
+/** y[c, oy, ox] += b[c] + t * tmap (nD distinct rows, see time_channel.ts) in place (b or tmap may be 0). */
+export function add_bias_time(y: usize, b: usize, tmap: usize, nD: i32, t: f32, C: i32, Ho: i32, Wo: i32): void {
+  compact_bias_time(y, Wo, Ho * Wo, y, b, tmap, nD, t, C, Ho, Wo);
 }
 
 /**
  * y[c, oy, ox] = src[c, oy Wp + ox] + b[c] + t * tmap[c, oy, ox] (src rows of stride Wp, `Nq`
- * floats per channel; tmap as distinct rows: row (c nD + rowIdx[oy]) of Wo floats): compacts a
+ * floats per channel; tmap a time map with nD distinct rows, see time_channel.ts): compacts a
  * padded-width product; src may be y itself when Wp == Wo and Nq == Ho Wo.
  */
-export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, rowIdx: usize, nD: i32,
+export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usize, tmap: usize, nD: i32,
                                   t: f32, C: i32, Ho: i32, Wo: i32): void {
   const tv = f32x4.splat(t);
   for (let c = 0; c < C; c++) {
@@ -35,7 +36,7 @@ export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usi
     for (let oy = 0; oy < Ho; oy++) {
       const from = src + ((<usize>c * <usize>Nq + <usize>oy * <usize>Wp) << 2);
       const row = y + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
-      const trow = tmap ? tmap + ((<usize>(c * nD + load<i32>(rowIdx + (<usize>oy << 2))) * <usize>Wo) << 2) : 0;
+      const trow = tmap ? timeMapRow(tmap, nD, c, oy, C, Ho, Wo) : 0;
       let ox = 0;
       for (; ox + 4 <= Wo; ox += 4) {
         const o = <usize>ox << 2;
@@ -53,13 +54,13 @@ export function compact_bias_time(src: usize, Wp: i32, Nq: i32, y: usize, b: usi
   }
 }
 
-/** sum over (c, oy, ox) in index order of g[c, oy, ox] tmap[c, oy, ox] (distinct rows), in f64. */
-export function dot_time_map(g: usize, tmap: usize, rowIdx: usize, nD: i32, C: i32, Ho: i32, Wo: i32): f64 {
+/** sum over (c, oy, ox) in index order of g[c, oy, ox] tmap[c, oy, ox] (nD distinct rows), in f64. */
+export function dot_time_map(g: usize, tmap: usize, nD: i32, C: i32, Ho: i32, Wo: i32): f64 {
   let s: f64 = 0;
   for (let c = 0; c < C; c++) {
     for (let oy = 0; oy < Ho; oy++) {
       const gr = g + ((<usize>(c * Ho + oy) * <usize>Wo) << 2);
-      const tr = tmap + ((<usize>(c * nD + load<i32>(rowIdx + (<usize>oy << 2))) * <usize>Wo) << 2);
+      const tr = timeMapRow(tmap, nD, c, oy, C, Ho, Wo);
       for (let ox = 0; ox < Wo; ox++) s += <f64>load<f32>(gr + (<usize>ox << 2)) * <f64>load<f32>(tr + (<usize>ox << 2));
     }
   }

@@ -53,13 +53,8 @@ export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: us
   const P = (k + s - 1) / s - 1, Iq = (Ho - 1 + pad) / s + 1, Jq = (Wo - 1 + pad) / s + 1;
   const Hx = max(H, Iq) + P, Wx = max(Wd, Jq) + P, planeX = Hx * Wx, Nph = (Iq - 1) * Wx + Jq;
   const xp = scratch, rows = xp + F(Cin * planeX), wph = rows + F(Cin * K2), yq = wph + F(Cout * Cin * K2);
-  const time = yq + F(s * s * Cout * Nph);
-  let tmap: usize = 0, nD = 0;
-  const rowIdx = time + F(Cout * HWo);
-  if (T) {
-    tmap = time;
-    nD = convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
-  }
+  const tmap = T ? yq + F(s * s * Cout * Nph) : 0; // the time map, after the phase products
+  const nD = T ? convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap) : 0;
   const Wm = W + F(T * R);
   // per phase (a, b): its taps' row table and weights [Cout x Cin nu nv], consecutive in rows / wph
   memory.fill(xp, 0, F(Cin * planeX));
@@ -94,7 +89,7 @@ export function conv_transpose2d_forward_act(x: usize, W: usize, b: usize, z: us
       r0 += Kp;
     }
     interleavePhases(yq, Nph, Wx, yb, Cout, Ho, Wo, s, pad);
-    add_bias_time(yb, b, tmap, rowIdx, nD, t, Cout, Ho, Wo);
+    add_bias_time(yb, b, tmap, nD, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
@@ -129,9 +124,9 @@ export function conv_transpose2d_backward(x: usize, W: usize, dy: usize, dx: usi
   if (db) add_row_sums(dySum, Cout, HWo, 1, db);
   let dt: f64 = 0;
   if (T) {
-    const tmap = dySum + F(Cout * HWo), rowIdx = tmap + F(Cout * HWo);
-    const nD = convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap, rowIdx, rowIdx + F(Ho));
-    dt = dot_time_map(dySum, tmap, rowIdx, nD, Cout, Ho, Wo);
+    const tmap = dySum + F(Cout * HWo);
+    const nD = convt_time_map(W, Cout, H, Wd, k, s, pad, Ho, Wo, tmap);
+    dt = dot_time_map(dySum, tmap, nD, Cout, Ho, Wo);
     convt_time_grad(dySum, Cout, H, Wd, k, s, pad, Ho, Wo, t, dW);
   }
   const Wm = W + F(T * R), dWm = dW + F(T * R);

@@ -16,13 +16,21 @@ import { firstValid, endValid } from "./conv_geometry";
 
 // A time map is stored as its distinct rows: output rows whose sets of valid kernel rows ky are
 // equal have equal map rows (all interior rows do), so tmap holds Cout x nD rows of Wo floats and
-// rowIdx[oy] (i32, Ho entries) names the distinct row of output row oy (ids in order of first
-// appearance); the map functions return nD. Element (o, oy, ox) = tmap[(o nD + rowIdx[oy]) Wo + ox].
+// rowIdx[oy] (i32, Ho entries, right after Cout Ho Wo floats of room for the rows) names the
+// distinct row of output row oy (ids in order of first appearance), followed by k floats of row
+// sums; the map functions return nD. Element (o, oy, ox) = tmap[(o nD + rowIdx[oy]) Wo + ox].
 const MAX_MASKED_K = 10;
 const ID_OF_MASK = memory.data(4 << MAX_MASKED_K, 16); // mask of valid ky -> distinct row id + 1 (0: none yet)
 
 /** Scratch floats of a time map: its rows (at most Cout Ho Wo), rowIdx (Ho) and the row sums (k). */
 export function timeFloats(Cout: i32, Ho: i32, Wo: i32, k: i32): i32 { return Cout * Ho * Wo + Ho + k; }
+
+/** The address of output row (o, oy) of a time map at tmap with nD distinct rows. */
+// @ts-ignore: decorator
+@inline export function timeMapRow(tmap: usize, nD: i32, o: i32, oy: i32, Cout: i32, Ho: i32, Wo: i32): usize {
+  const rowIdx = tmap + F(Cout * Ho * Wo);
+  return tmap + F((o * nD + load<i32>(rowIdx + F(oy))) * Wo);
+}
 
 /** rowIdx[oy] from the mask of valid ky of each output row (-1: a row of its own); returns nD. */
 @inline function classifyRow(k: i32, mask: i32, oy: i32, rowIdx: usize, nD: i32): i32 {
@@ -48,11 +56,12 @@ export function timeFloats(Cout: i32, Ho: i32, Wo: i32, k: i32): i32 { return Co
 }
 
 /**
- * conv: the distinct rows of tmap [Cout, Ho, Wo] (see above); W_t[o] at Wt + o * oStride floats
- * (k x k, row-major); R: k floats of scratch for the row sums R[kx] = sum_{valid ky} W_t[o, ky, kx].
+ * conv: the time map of tmap [Cout, Ho, Wo] at tmap (timeFloats, see above); W_t[o] at Wt + o * oStride
+ * floats (k x k, row-major); the row sums R[kx] = sum_{valid ky} W_t[o, ky, kx] of one row.
  */
 export function conv_time_map(Wt: usize, oStride: i32, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32,
-                              Ho: i32, Wo: i32, tmap: usize, rowIdx: usize, R: usize): i32 {
+                              Ho: i32, Wo: i32, tmap: usize): i32 {
+  const rowIdx = tmap + F(Cout * Ho * Wo), R = rowIdx + F(Ho);
   resetMasks(k);
   let nD = 0;
   for (let oy = 0; oy < Ho; oy++) {
@@ -120,9 +129,10 @@ export function conv_time_grad(g: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: 
   return mask;
 }
 
-/** transposed conv: the distinct rows of tmap [Cout, Ho, Wo] (see above); W_t[o] at Wt + o k^2 floats; R: k floats. */
+/** transposed conv: the time map of tmap [Cout, Ho, Wo] at tmap (timeFloats, see above); W_t[o] at Wt + o k^2 floats. */
 export function convt_time_map(Wt: usize, Cout: i32, H: i32, Wd: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32,
-                               tmap: usize, rowIdx: usize, R: usize): i32 {
+                               tmap: usize): i32 {
+  const rowIdx = tmap + F(Cout * Ho * Wo), R = rowIdx + F(Ho);
   resetMasks(k);
   let nD = 0;
   for (let y = 0; y < Ho; y++) nD = classifyRow(k, k <= MAX_MASKED_K ? convtMask(y, H, k, s, pad) : -1, y, rowIdx, nD);
