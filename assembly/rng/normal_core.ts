@@ -94,13 +94,16 @@ const GROUP = memory.data(64, 16);
 @inline export function normals4x4(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32,
                                    scale: f32, dst: usize, acc: bool): void {
   philox4x4(c0, c1, c2, c3, k0, k1, WORDS);
-  boxMuller4(v128.load(WORDS), v128.load(WORDS, 16), NORMALS);
-  boxMuller4(v128.load(WORDS, 32), v128.load(WORDS, 48), NORMALS + 32);
-  groupOut(NORMALS, scale, dst, acc);
+  groupOut(WORDS, NORMALS, scale, dst, acc);
 }
 
-/** The 16 normals at src (word-major, as boxMuller4 stores them) to dst lane-major, times scale (+= with acc). */
-@inline function groupOut(src: usize, scale: f32, dst: usize, acc: bool): void {
+/**
+ * The 16 normals of one philox4x4 output (its words at words): Box-Muller into src (word-major),
+ * then to dst lane-major, times scale (+= with acc).
+ */
+@inline function groupOut(words: usize, src: usize, scale: f32, dst: usize, acc: bool): void {
+  boxMuller4(v128.load(words), v128.load(words, 16), src);
+  boxMuller4(v128.load(words, 32), v128.load(words, 48), src + 32);
   storeTransposed(GROUP, v128.load(src), v128.load(src, 16), v128.load(src, 32), v128.load(src, 48));
   const vs = f32x4.splat(scale);
   if (acc) {
@@ -119,12 +122,8 @@ const GROUP = memory.data(64, 16);
 /** normals4x4 of counters c0 and c0 + 4 (32 normals: two consecutive groups at dst, dst + 64). */
 @inline function normals8x4(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32, scale: f32, dst: usize, acc: bool): void {
   philox4x4x2(c0, i32x4.add(c0, i32x4.splat(4)), c1, c2, c3, k0, k1, WORDS);
-  boxMuller4(v128.load(WORDS), v128.load(WORDS, 16), NORMALS);
-  boxMuller4(v128.load(WORDS, 32), v128.load(WORDS, 48), NORMALS + 32);
-  boxMuller4(v128.load(WORDS, 64), v128.load(WORDS, 80), NORMALS + 64);
-  boxMuller4(v128.load(WORDS, 96), v128.load(WORDS, 112), NORMALS + 96);
-  groupOut(NORMALS, scale, dst, acc);
-  groupOut(NORMALS + 64, scale, dst + 64, acc);
+  groupOut(WORDS, NORMALS, scale, dst, acc);
+  groupOut(WORDS + 64, NORMALS + 64, scale, dst + 64, acc);
 }
 
 const PARTIAL = memory.data(64, 16);
