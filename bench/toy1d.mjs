@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
+import { median } from "./lib/measure.mjs";
 
 const args = process.argv.slice(2);
 if (args[0] === "--child") {
@@ -36,7 +37,6 @@ function child(seed) {
 const queue = Array.from({ length: SEEDS }, (_, i) => i), runs = [];
 await Promise.all(Array.from({ length: JOBS }, async () => { while (queue.length) runs.push(await child(queue.shift())); }));
 runs.sort((a, b) => a.seed - b.seed);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const f = (x, d = 3) => x.toFixed(d);
 const cfg = runs[0].config;
 console.log(`toy1d: ${cfg.train.updates} updates, lr ${cfg.train.lr}, sigma ${cfg.model.sigma}, ${cfg.train.likelihood} likelihood (scale ${cfg.train.likelihoodScale}), ` +
