@@ -231,7 +231,9 @@ function materialise(entries: Entry[], payload: Uint8Array): Map<string, Tensor>
   const tensors = new Map<string, Tensor>();
   for (const e of entries) {
     const ctor = DTYPES[e.dtype];
-    const raw = payload.slice(e.begin, e.end);
+    // a fresh copy: `payload` may be a view into a larger buffer (a Node Buffer's `slice` is a view, not a copy)
+    const raw = new Uint8Array(e.end - e.begin);
+    raw.set(payload.subarray(e.begin, e.end));
     if (!LITTLE_ENDIAN) swapInPlace(raw, ctor.BYTES_PER_ELEMENT);
     tensors.set(e.name, { dtype: e.dtype, shape: [...e.shape], data: new ctor(raw.buffer as ArrayBuffer) });
   }

@@ -71,7 +71,7 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
     throw new DataError(`${name}: IDX payload ${what} at byte offset ${headerBytes}: dims [${dims.join(", ")}] declare ` +
       `${declared === Number.MAX_SAFE_INTEGER ? "more than 2^53" : declared} bytes, got ${payload}`);
   }
-  return { dims, data: bytes.slice(headerBytes) };
+  return { dims, data: Uint8Array.prototype.slice.call(bytes, headerBytes) };
 }
 
 /** Parses an IDX image file (magic 0x00000803): [N, rows, cols] unsigned bytes. */

@@ -276,3 +276,47 @@ print(json.dumps(out))`;
     expect(got.sha_ok).toBe(true);
   });
 });
+
+// Node's fs.readFileSync returns a Buffer, often a view into a larger pooled ArrayBuffer, and a
+// Buffer's `slice` is a view too: every reader must honour byteOffset/byteLength.
+describe("byte inputs that are views into larger buffers", () => {
+  /** `bytes` copied into the middle of a larger buffer filled with junk, at an odd offset. */
+  function embedded(bytes: Uint8Array, offset: number, asBuffer: boolean): Uint8Array {
+    const big = new Uint8Array(offset + bytes.length + 37).fill(0xa5);
+    big.set(bytes, offset);
+    return asBuffer ? Buffer.from(big.buffer, offset, bytes.length) : big.subarray(offset, offset + bytes.length);
+  }
+  const same = (a: Tensor["data"], b: Tensor["data"]) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+  for (const asBuffer of [true, false]) {
+    for (const offset of [1, 3, 8, 4093]) {
+      it(`decodeSafetensors and decodeCheckpoint read a ${asBuffer ? "Buffer" : "subarray"} at byte offset ${offset}`, async () => {
+        const plain = encodeSafetensors(tensors(), { note: "x" });
+        const f = decodeSafetensors(embedded(plain, offset, asBuffer));
+        for (const [name, t] of tensors()) {
+          const got = f.tensors.get(name)!;
+          expect(got.data.length).toBe(t.data.length);
+          expect(same(got.data, t.data)).toBe(true);
+        }
+        const ck = await encodeCheckpoint(tensors(), { config: { a: 1 }, seed: 1, step: 2 });
+        const c = await decodeCheckpoint(embedded(ck, offset, asBuffer));
+        for (const [name, t] of tensors()) expect(same(c.tensors.get(name)!.data, t.data)).toBe(true);
+        expect(c.step).toBe(2);
+      });
+    }
+  }
+
+  it("a 48,000-float tensor inside a pooled-size file comes back with 48,000 elements", async () => {
+    const w = Float32Array.from({ length: 48000 }, (_, i) => Math.fround(Math.sin(i)));
+    const ck = await encodeCheckpoint({ w: { dtype: "F32", shape: [48000], data: w } }, { config: {}, seed: 0, step: 0 });
+    const dir = mkdtempSync(join(tmpdir(), "sdebnn-st-"));
+    const path = join(dir, "c.safetensors");
+    writeFileSync(path, Buffer.concat([Buffer.alloc(5, 7), ck, Buffer.alloc(11, 9)]));
+    const whole = (await import("node:fs")).readFileSync(path);
+    const got = (await decodeCheckpoint(whole.subarray(5, 5 + ck.length))).tensors.get("w")!;
+    expect(got.data.length).toBe(48000);
+    expect(same(got.data, w)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -48,6 +48,15 @@ describe("loadClassifier / predict", () => {
     expect(Array.from(clf.predict(unit, 6).probs)).toEqual(Array.from(p.probs));
   });
 
+  it("loads from a Node Buffer that is a view into a larger buffer (odd byte offset)", async () => {
+    const big = Buffer.alloc(bytes.length + 10, 0xee);
+    big.set(bytes, 3);
+    const view = big.subarray(3, 3 + bytes.length);
+    const other = await loadClassifier(await freshRuntime(), view);
+    const x = test.pixels.subarray(0, 4 * 64);
+    expect(Buffer.from(other.predict(x, 3).probs.buffer).equals(Buffer.from(clf.predict(x, 3).probs.buffer))).toBe(true);
+  });
+
   it("averaged probabilities, entropy and MI match an f64 summary of the per-sample probabilities", () => {
     const n = 5, S = 7, K = 4;
     const p = clf.predict(test.pixels.subarray(0, n * 64), S);
