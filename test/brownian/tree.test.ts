@@ -197,3 +197,85 @@ describe("VirtualBrownianTree", () => {
     for (let k = 0; k < 4; k++) expect(inc.subarray(3 * k, 3 * k + 3)).toEqual(query(tree, times[k]!, times[k + 1]!).w);
   });
 });
+
+describe("VirtualBrownianTree: Levy area of tiny intervals at depth 30", () => {
+  /** (W, H) of finest cell j (f64, the documented splits) for every element, from the root down. */
+  function cellValues(seed: number, D: number, depth: number, L: number) {
+    const z = (i: number, code: number): Float32Array => rt.arena.scoped(() => {
+      const b = rt.arena.f32(D, false);
+      rt.wasm.rng_normal(seed, 0, i, code, DOMAIN_TREE, 0, D, 1, b.ptr);
+      return b.toArray();
+    });
+    return (j: number): { W: Float64Array; H: Float64Array } => {
+      const r0 = z(0, 0), r1 = z(0, 1);
+      const W = Float64Array.from(r0, (v) => Math.sqrt(L) * v), H = Float64Array.from(r1, (v) => Math.sqrt(L / 12) * v);
+      let h = L;
+      for (let d = 0; d < depth; d++) {
+        const i = Math.floor(j / 2 ** (depth - d));
+        const z1 = z(i, 2 + 2 * d), z2 = z(i, 3 + 2 * d);
+        const right = Math.floor(j / 2 ** (depth - 1 - d)) % 2 === 1;
+        for (let e = 0; e < D; e++) {
+          const dd = 3 * H[e]! + Math.sqrt(h) / 2 * z1[e]!;
+          const hs = 2 * H[e]! - dd / 2, hd = Math.sqrt(h / 12) * z2[e]!;
+          W[e] = right ? (W[e]! - dd) / 2 : (W[e]! + dd) / 2;
+          H[e] = right ? (hs - hd) / 2 : (hs + hd) / 2;
+        }
+        h /= 2;
+      }
+      return { W, H };
+    };
+  }
+
+  /**
+   * Exact recombination in f64, relative to s: the pieces of the finest cells covering [s, t]
+   * (each the conditional-mean quadratic of its cell) joined by Chen's relation
+   * I10(a, c) = I10(a, b) + I10(b, c) + (c - b) W(a, b).
+   */
+  function recombined(seed: number, D: number, s: number, t: number) {
+    const depth = 30, L = 1, cells = 2 ** depth, hb = L / cells;
+    const cell = cellValues(seed, D, depth, L);
+    const ps = s * cells, pt = t * cells;
+    const js = Math.floor(ps), jt = Math.min(Math.floor(pt), cells - 1);
+    const w = (v: number, W: number, H: number) => v * W + 6 * v * (1 - v) * H;
+    const A = (v: number, W: number, H: number) => W * v * v / 2 + H * (3 * v * v - 2 * v * v * v);
+    const Wacc = new Float64Array(D), Iacc = new Float64Array(D);
+    for (let j = js; j <= jt; j++) {
+      const u1 = j === js ? ps - js : 0, u2 = j === jt ? pt - jt : 1;
+      if (!(u2 > u1)) continue;
+      const { W, H } = cell(j);
+      for (let e = 0; e < D; e++) {
+        const dw = w(u2, W[e]!, H[e]!) - w(u1, W[e]!, H[e]!);
+        const di = hb * (A(u2, W[e]!, H[e]!) - A(u1, W[e]!, H[e]!) - (u2 - u1) * w(u1, W[e]!, H[e]!));
+        Iacc[e] += di + (u2 - u1) * hb * Wacc[e]!;
+        Wacc[e] += dw;
+      }
+    }
+    const h = (pt - ps) * hb;
+    return { w: Wacc, h: Float64Array.from(Iacc, (v, e) => v / h - Wacc[e]! / 2) };
+  }
+
+  const D = 16;
+  const cases: [string, number, number][] = [
+    ["h = 1e-8 across 0.5", 0.5 - 3e-9, 0.5 + 7e-9],
+    ["h = 1e-9 across 0.5", 0.5 - 4e-10, 0.5 + 6e-10],
+    ["h = 1e-8 ending at t1", 1 - 1e-8, 1],
+    ["h = 1e-9 ending at t1", 1 - 1e-9, 1],
+    ["h = 1e-8 across 0.25 + 2^-20", 0.25 + 2 ** -20 - 5e-9, 0.25 + 2 ** -20 + 5e-9],
+    ["h = 1e-8 inside one half", 0.3, 0.3 + 1e-8],
+  ];
+  for (const [name, s, t] of cases) {
+    it(`${name}: W and H within 1e-5 sd of the exact recombination`, () => {
+      const tree = new VirtualBrownianTree(rt, { seed: 31, dim: D, depth: 30 });
+      const got = query(tree, s, t), ref = recombined(31, D, s, t);
+      const sdW = Math.sqrt(t - s), sdH = Math.sqrt((t - s) / 12);
+      let errW = 0, errH = 0;
+      for (let e = 0; e < D; e++) {
+        errW = Math.max(errW, Math.abs(got.w[e]! - ref.w[e]!) / sdW);
+        errH = Math.max(errH, Math.abs(got.h[e]! - ref.h[e]!) / sdH);
+      }
+      console.log(`${name}: max |error| / sd: W ${errW.toExponential(2)}, H ${errH.toExponential(2)}`);
+      expect(errW).toBeLessThan(1e-5);
+      expect(errH).toBeLessThan(1e-5);
+    });
+  }
+});
