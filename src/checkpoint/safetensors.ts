@@ -4,6 +4,10 @@
 // with offsets relative to the payload start, covering it contiguously without overlap.
 // The reader checks every size against the bytes present before it allocates anything.
 import { CheckpointError } from "../runtime/errors.js";
+import { MAX_CONFIG_DEPTH, parseJsonStrict } from "../config/strict_json.js";
+import { checkpointDigest, sha256Hex } from "./digest.js";
+
+export { sha256Hex };
 
 export type Dtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "U64" | "I32" | "U32" | "I16" | "U16" | "I8" | "U8" | "BOOL";
 
@@ -27,6 +31,8 @@ const DTYPES: Record<Dtype, Ctor> = {
 /** The safetensors reference reader refuses headers above 100 MB; so do we. */
 export const MAX_HEADER_BYTES = 100_000_000;
 const MAX_RANK = 64;
+/** The header nests {name: {shape: [...]}}: 3 levels; a little slack for foreign writers' extensions. */
+const HEADER_DEPTH = 8;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -124,7 +130,7 @@ export interface SafetensorsFile {
   payload: Uint8Array;
 }
 
-interface Entry { name: string; dtype: Dtype; shape: number[]; begin: number; end: number }
+export interface Entry { name: string; dtype: Dtype; shape: number[]; begin: number; end: number }
 
 /** Validates the framing and header of a safetensors file; allocates nothing proportional to declared sizes. */
 export function readSafetensorsHeader(bytes: Uint8Array, file = "<safetensors>"):
@@ -152,12 +158,9 @@ export function readSafetensorsHeader(bytes: Uint8Array, file = "<safetensors>")
   if (text[0] !== "{") {
     throw new CheckpointError(`${file}: header at byte offset 8 must be a JSON object starting with '{', got ${show(text.slice(0, 20))}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new CheckpointError(`${file}: header at byte offset 8 is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  // duplicate keys refused (JSON.parse would keep the last silently); a valid header nests 3 deep
+  const json = parseJsonStrict(text, { where: `${file}: header at byte offset 8`, maxDepth: HEADER_DEPTH,
+    error: (m) => new CheckpointError(m) });
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new CheckpointError(`${file}: header must be a JSON object, got ${Array.isArray(json) ? "an array" : show(json)}`);
   }
@@ -249,7 +252,12 @@ export function decodeSafetensors(bytes: Uint8Array, file = "<safetensors>"): Sa
 // ---- sdebnn checkpoints: safetensors plus required metadata ----------------------------------
 
 export const CHECKPOINT_FORMAT = "sdebnn";
-export const CHECKPOINT_VERSION = 1;
+/**
+ * 2: the "sha256" metadata covers the whole header (config, seed, step, every other metadata field,
+ * tensor names, dtypes, shapes, offsets) and the payload (see digest.ts). 1: the payload only;
+ * read only when asked for explicitly (`allowVersion1`), since a flipped header bit went unnoticed.
+ */
+export const CHECKPOINT_VERSION = 2;
 
 export interface CheckpointInfo {
   /** The model/training configuration (any JSON value; stored as a JSON string). */
@@ -268,20 +276,22 @@ export interface Checkpoint extends SafetensorsFile {
   sha256: string;
 }
 
-const RESERVED = ["format", "format_version", "config", "seed", "step", "sha256"];
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new CheckpointError("SHA-256 needs crypto.subtle, which this runtime lacks (browsers expose it only in secure contexts)");
-  const digest = await subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export interface DecodeCheckpointOptions {
+  /**
+   * Accept format version 1 files, whose checksum covers the tensor payload only (a corrupted
+   * header - config, step, names - is then not detected). Default false: they are refused.
+   */
+  allowVersion1?: boolean;
 }
+
+const RESERVED = ["format", "format_version", "config", "seed", "step", "sha256"];
+const PLACEHOLDER = "0".repeat(64);
 
 function checkCount(v: number, what: string): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new CheckpointError(`checkpoint ${what} must be a non-negative safe integer, got ${v}`);
 }
 
-/** Serialises a checkpoint: tensors + metadata {format, format_version, config, seed, step, sha256}. */
+/** Serialises a checkpoint: tensors + metadata {format, format_version, config, seed, step, sha256, ...extra}. */
 export async function encodeCheckpoint(tensors: Iterable<[string, Tensor]> | Record<string, Tensor>,
                                        info: CheckpointInfo): Promise<Uint8Array> {
   checkCount(info.seed, "seed");
@@ -291,14 +301,17 @@ export async function encodeCheckpoint(tensors: Iterable<[string, Tensor]> | Rec
   for (const k of Object.keys(info.extra ?? {})) {
     if (RESERVED.includes(k)) throw new CheckpointError(`checkpoint extra metadata key '${k}' is reserved`);
   }
-  // Two passes: the checksum covers the payload, which does not depend on the metadata.
-  const draft = encodeSafetensors(tensors);
-  const { payload } = readSafetensorsHeader(draft);
+  const list = Symbol.iterator in Object(tensors) ? [...(tensors as Iterable<[string, Tensor]>)]
+    : Object.entries(tensors as Record<string, Tensor>);
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT, format_version: String(CHECKPOINT_VERSION), config,
-    seed: String(info.seed), step: String(info.step), sha256: await sha256Hex(payload), ...info.extra,
+    seed: String(info.seed), step: String(info.step), sha256: PLACEHOLDER, ...info.extra,
   };
-  return encodeSafetensors(tensors, metadata);
+  // Two passes: the digest covers the header as read back, then the placeholder gets the digest
+  // (same length, so no offset moves).
+  const draft = readSafetensorsHeader(encodeSafetensors(list, metadata));
+  metadata.sha256 = await checkpointDigest(draft.metadata, draft.entries, draft.payload);
+  return encodeSafetensors(list, metadata);
 }
 
 function metaInt(meta: Record<string, string>, key: string, file: string): number {
@@ -311,41 +324,56 @@ function metaInt(meta: Record<string, string>, key: string, file: string): numbe
 }
 
 /**
- * Reads and fully validates an sdebnn checkpoint: framing, header, format and version, the
- * SHA-256 of the payload, the config JSON, seed and step. Nothing is allocated for the tensors
- * until all of that has passed.
+ * Reads and fully validates an sdebnn checkpoint: framing, header (no duplicate keys), format and
+ * version, the SHA-256 over header and payload, the config JSON (depth-bounded), seed and step.
+ * Nothing is allocated for the tensors until all of that has passed.
  */
-export async function decodeCheckpoint(bytes: Uint8Array, file = "<checkpoint>"): Promise<Checkpoint> {
+export async function decodeCheckpoint(bytes: Uint8Array, file = "<checkpoint>", options: DecodeCheckpointOptions = {}): Promise<Checkpoint> {
   const h = readSafetensorsHeader(bytes, file);
   const meta = h.metadata;
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(`${file}: metadata field 'format': expected '${CHECKPOINT_FORMAT}', got ${show(meta.format ?? null)} (not an sdebnn checkpoint)`);
   }
   const version = metaInt(meta, "format_version", file);
-  if (version !== CHECKPOINT_VERSION) {
+  if (version === 1 && !options.allowVersion1) {
+    throw new CheckpointError(`${file}: format_version 1 (written by sdebnn before the header checksum): its checksum covers the ` +
+      "tensors only, so a corrupted config, step or tensor name would go unnoticed; retrain to write a version 2 checkpoint, " +
+      "or, if you know the file is intact, rewrite it as version 2 with upgradeCheckpoint(bytes) " +
+      "(or read it with decodeCheckpoint(bytes, name, { allowVersion1: true }))");
+  }
+  if (version !== CHECKPOINT_VERSION && version !== 1) {
     throw new CheckpointError(`${file}: metadata field 'format_version': expected ${CHECKPOINT_VERSION}, got ${version}` +
       (version > CHECKPOINT_VERSION ? " (written by a newer sdebnn; upgrade to read it)" : ""));
   }
-  const seed = metaInt(meta, "seed", file);
-  const step = metaInt(meta, "step", file);
   const want = meta.sha256;
   if (want === undefined || !/^[0-9a-f]{64}$/.test(want)) {
     throw new CheckpointError(`${file}: metadata field 'sha256': expected 64 lowercase hex digits, got ${show(want ?? null)}`);
   }
-  if (meta.config === undefined) throw new CheckpointError(`${file}: metadata field 'config' is missing`);
-  let config: unknown;
-  try {
-    config = JSON.parse(meta.config);
-  } catch (e) {
-    throw new CheckpointError(`${file}: metadata field 'config' is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const got = await sha256Hex(h.payload);
+  // the checksum first: every later message is then about a file as it was written
+  const got = version === 1 ? await sha256Hex(h.payload) : await checkpointDigest(meta, h.entries, h.payload);
   if (got !== want) {
-    throw new CheckpointError(`${file}: checksum mismatch over the ${h.payload.length}-byte payload at byte offset ${h.payloadOffset}: ` +
-      `expected sha256 ${want}, got ${got} (the file is corrupt)`);
+    throw new CheckpointError(`${file}: checksum mismatch over the ${version === 1 ? "" : `header (bytes 0..${h.payloadOffset}) and the `}` +
+      `${h.payload.length}-byte payload at byte offset ${h.payloadOffset}: expected sha256 ${want}, got ${got} (the file is corrupt)`);
   }
+  const seed = metaInt(meta, "seed", file);
+  const step = metaInt(meta, "step", file);
+  if (meta.config === undefined) throw new CheckpointError(`${file}: metadata field 'config' is missing`);
+  const config = parseJsonStrict(meta.config, { where: `${file}: metadata field 'config'`, maxDepth: MAX_CONFIG_DEPTH,
+    error: (m) => new CheckpointError(m) });
   return { tensors: materialise(h.entries, h.payload), metadata: meta, payloadOffset: h.payloadOffset, payload: h.payload,
     config, seed, step, formatVersion: version, sha256: got };
+}
+
+/**
+ * Rewrites a version 1 checkpoint as version 2 (same tensors, config, seed, step and other
+ * metadata; the new checksum covers the header). Its payload checksum is verified first; the header
+ * itself cannot be verified, so upgrade only files you know to be intact.
+ */
+export async function upgradeCheckpoint(bytes: Uint8Array, file = "<checkpoint>"): Promise<Uint8Array> {
+  const ck = await decodeCheckpoint(bytes, file, { allowVersion1: true });
+  if (ck.formatVersion === CHECKPOINT_VERSION) return bytes;
+  const extra = Object.fromEntries(Object.entries(ck.metadata).filter(([k]) => !RESERVED.includes(k)));
+  return encodeCheckpoint(ck.tensors.entries(), { config: ck.config, seed: ck.seed, step: ck.step, extra });
 }
 
 /** Returns tensor `name` after checking its dtype and shape (CheckpointError naming what differs). */

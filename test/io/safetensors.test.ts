@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  encodeSafetensors, decodeSafetensors, encodeCheckpoint, decodeCheckpoint, expectTensor, sha256Hex,
+  encodeSafetensors, decodeSafetensors, encodeCheckpoint, decodeCheckpoint, expectTensor, sha256Hex, upgradeCheckpoint,
   CHECKPOINT_VERSION, type Tensor,
 } from "../../src/checkpoint/safetensors.js";
 import { CheckpointError } from "../../src/runtime/errors.js";
@@ -57,6 +57,20 @@ const tensors = (): [string, Tensor][] => [
   ["scalar", { dtype: "F64", shape: [], data: Float64Array.from([Math.PI]) }],
   ["empty", { dtype: "F32", shape: [0, 4], data: new Float32Array(0) }],
 ];
+
+/**
+ * The version-2 checksum computed here from its definition (docs/reliability.md): SHA-256 of
+ * JSON {metadata: sorted [key, value] pairs without sha256, tensors: [name, dtype, shape, begin, end]
+ * by offset}, a newline, then the payload.
+ */
+function referenceDigest(header: Record<string, any>, payload: Uint8Array): string {
+  const meta = header.__metadata__ as Record<string, string>;
+  const pairs = Object.keys(meta).filter((k) => k !== "sha256").sort().map((k) => [k, meta[k]]);
+  const ts = Object.entries(header).filter(([k]) => k !== "__metadata__")
+    .map(([k, v]) => [k, v.dtype, v.shape, v.data_offsets[0], v.data_offsets[1]] as const)
+    .sort((a, b) => a[3] - b[3] || a[4] - b[4]);
+  return createHash("sha256").update(JSON.stringify({ metadata: pairs, tensors: ts }) + "\n").update(payload).digest("hex");
+}
 
 function cerr(fn: () => unknown): string {
   try { fn(); } catch (e) { expect(e).toBeInstanceOf(CheckpointError); return (e as Error).message; }
@@ -123,7 +137,7 @@ describe("safetensors", () => {
 describe("sdebnn checkpoints", () => {
   const config = { model: { width: 16, sigma: 0.2 }, preset: "mnist" };
 
-  it("metadata carries format, version, config, seed, step and the payload's SHA-256", async () => {
+  it("metadata carries format, version, config, seed, step and the SHA-256 of the canonical header and the payload", async () => {
     const bytes = await encodeCheckpoint(tensors(), { config, seed: 42, step: 1000, extra: { optimizer: "adam" } });
     const r = independentRead(bytes);
     const m = r.header.__metadata__;
@@ -134,12 +148,29 @@ describe("sdebnn checkpoints", () => {
     expect(m.step).toBe("1000");
     expect(m.optimizer).toBe("adam");
     const n = Number(Buffer.from(bytes.buffer).readBigUInt64LE(0));
-    expect(m.sha256).toBe(createHash("sha256").update(bytes.subarray(8 + n)).digest("hex"));
+    expect(m.sha256).toBe(referenceDigest(r.header, bytes.subarray(8 + n)));
     const ck = await decodeCheckpoint(bytes, "ck.safetensors");
-    expect([ck.seed, ck.step, ck.formatVersion]).toEqual([42, 1000, 1]);
+    expect([ck.seed, ck.step, ck.formatVersion]).toEqual([42, 1000, 2]);
     expect(ck.config).toEqual(config);
     expect(Array.from(expectTensor(ck, "w0", "F32", [2, 3]).data as Float32Array)).toEqual([1.5, -2, 3.25, 0, -0, Math.fround(1e-30)]);
     expect(await sha256Hex(new TextEncoder().encode("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"); // FIPS 180-2
+  });
+
+  it("upgradeCheckpoint rewrites a version 1 file as version 2: same tensors, config, seed, step and extra metadata", async () => {
+    const payloadOf = (b: Uint8Array) => b.subarray(8 + Number(Buffer.from(b.buffer, b.byteOffset).readBigUInt64LE(0)));
+    const draft = encodeSafetensors(tensors(), {});
+    const meta = { format: "sdebnn", format_version: "1", config: JSON.stringify(config), seed: "4", step: "9", epoch_sums: "{}",
+      sha256: createHash("sha256").update(payloadOf(draft)).digest("hex") };
+    const v1 = encodeSafetensors(tensors(), meta);
+    const v2 = await upgradeCheckpoint(v1, "old.st");
+    const ck = await decodeCheckpoint(v2, "new.st");
+    expect([ck.formatVersion, ck.seed, ck.step, ck.metadata.epoch_sums]).toEqual([2, 4, 9, "{}"]);
+    expect(ck.config).toEqual(config);
+    expect(Buffer.compare(payloadOf(v2), payloadOf(v1))).toBe(0);
+    expect(await upgradeCheckpoint(v2)).toBe(v2);
+    const broken = v1.slice();
+    broken[broken.length - 1]! ^= 1;
+    expect(await acerr(upgradeCheckpoint(broken))).toMatch(/checksum mismatch over the \d+-byte payload/);
   });
 
   it("same inputs give the same checkpoint bytes", async () => {
@@ -185,7 +216,7 @@ describe("every reader validation names the problem", () => {
     expect(dec(handWritten([1] as unknown as object, []))).toMatch(/must be a JSON object starting with '\{', got "\[1\]"/);
     const bad = handWritten(good, payload);
     bad[8 + 5] = 0x7d; // '}' in the middle
-    expect(dec(bad)).toMatch(/header at byte offset 8 is not valid JSON: /);
+    expect(dec(bad)).toMatch(/header at byte offset 8: not valid JSON: /);
   });
   it("metadata not a string map", () => {
     expect(dec(handWritten({ __metadata__: { seed: 1 }, ...good }, payload))).toMatch(/metadata field 'seed' must be a string, got 1/);
@@ -216,21 +247,50 @@ describe("every reader validation names the problem", () => {
   });
 
   it("checkpoint: format, version, seed/step, sha256, config and checksum mismatch", async () => {
-    const ck = (meta: Record<string, string>) => decodeCheckpoint(handWritten({ __metadata__: meta, ...good }, payload), "c.st");
-    const sha = createHash("sha256").update(Buffer.from(payload)).digest("hex");
-    const ok = { format: "sdebnn", format_version: "1", config: "{}", seed: "1", step: "2", sha256: sha };
+    const withDigest = (meta: Record<string, string>) => {
+      const header = { __metadata__: { ...meta, sha256: "0".repeat(64) }, ...good };
+      header.__metadata__.sha256 = meta.sha256 ?? referenceDigest(header, Uint8Array.from(payload));
+      return handWritten(header, payload);
+    };
+    const ck = (meta: Record<string, string>, opts?: { allowVersion1?: boolean }) => decodeCheckpoint(withDigest(meta), "c.st", opts);
+    const ok = { format: "sdebnn", format_version: "2", config: "{}", seed: "1", step: "2" };
     expect((await ck(ok)).step).toBe(2);
     expect(await acerr(ck({ ...ok, format: "other" }))).toMatch(/c\.st: metadata field 'format': expected 'sdebnn', got "other" \(not an sdebnn checkpoint\)/);
     expect(await acerr(decodeCheckpoint(handWritten(good, payload), "c.st"))).toMatch(/expected 'sdebnn', got null/);
-    expect(await acerr(ck({ ...ok, format_version: "2" }))).toMatch(/'format_version': expected 1, got 2 \(written by a newer sdebnn; upgrade to read it\)/);
+    expect(await acerr(ck({ ...ok, format_version: "3" }))).toMatch(/'format_version': expected 2, got 3 \(written by a newer sdebnn; upgrade to read it\)/);
     expect(await acerr(ck({ ...ok, format_version: "v1" }))).toMatch(/'format_version': expected a non-negative decimal integer, got "v1"/);
     expect(await acerr(ck({ ...ok, seed: "01" }))).toMatch(/'seed': expected a non-negative decimal integer, got "01"/);
     const { step: _s, ...noStep } = ok;
     expect(await acerr(ck(noStep))).toMatch(/metadata field 'step' is missing/);
     expect(await acerr(ck({ ...ok, sha256: "abc" }))).toMatch(/'sha256': expected 64 lowercase hex digits, got "abc"/);
-    expect(await acerr(ck({ ...ok, config: "{bad" }))).toMatch(/metadata field 'config' is not valid JSON/);
+    expect(await acerr(ck({ ...ok, config: "{bad" }))).toMatch(/metadata field 'config': not valid JSON/);
+    expect(await acerr(ck({ ...ok, config: '{"a":1,"a":2}' }))).toMatch(/metadata field 'config': key "a" appears twice in one object at line 1, column 8/);
+    expect(await acerr(ck({ ...ok, config: "[".repeat(65) + "]".repeat(65) }))).toMatch(/metadata field 'config': nesting deeper than 64 levels at line 1, column 65/);
     const wrong = "0".repeat(64);
-    expect(await acerr(ck({ ...ok, sha256: wrong }))).toMatch(new RegExp(`checksum mismatch over the 8-byte payload at byte offset \\d+: expected sha256 ${wrong}, got ${sha}`));
+    const right = referenceDigest({ __metadata__: ok, ...good }, Uint8Array.from(payload));
+    expect(await acerr(ck({ ...ok, sha256: wrong }))).toMatch(new RegExp(`checksum mismatch over the header \\(bytes 0\\.\\.\\d+\\) and the 8-byte payload at byte offset \\d+: expected sha256 ${wrong}, got ${right}`));
+    // version 1: the payload's SHA-256 only; refused unless asked for
+    const v1 = { ...ok, format_version: "1", sha256: createHash("sha256").update(Buffer.from(payload)).digest("hex") };
+    expect(await acerr(ck(v1))).toMatch(/c\.st: format_version 1 .*checksum covers the tensors only.*allowVersion1: true/);
+    expect((await ck(v1, { allowVersion1: true })).formatVersion).toBe(1);
+    expect(await acerr(ck({ ...v1, sha256: wrong }, { allowVersion1: true }))).toMatch(/checksum mismatch over the 8-byte payload/);
+  });
+
+  it("duplicate keys anywhere in the header are refused", () => {
+    const text = (h: string) => {
+      const b = Buffer.from(h, "utf8");
+      const out = Buffer.alloc(8 + b.length + 8);
+      out.writeBigUInt64LE(BigInt(b.length), 0);
+      b.copy(out, 8);
+      return new Uint8Array(out);
+    };
+    const a = '"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}';
+    expect(dec(text(`{${a},${a}}`))).toMatch(/m\.st: header at byte offset 8: key "a" appears twice in one object at line 1, column \d+/);
+    expect(dec(text(`{"a":{"dtype":"F32","shape":[2],"dtype":"F32","data_offsets":[0,8]}}`))).toMatch(/key "dtype" appears twice/);
+    expect(dec(text(`{"__metadata__":{"step":"1","st\\u0065p":"2"},${a}}`))).toMatch(/key "step" appears twice/);
+    expect(dec(text(`{"__metadata__":{"k":"1"},"__metadata__":{"k":"2"},${a}}`))).toMatch(/key "__metadata__" appears twice/);
+    // the same key in different objects, and a key-like string as a value, are fine
+    expect(decodeSafetensors(text(`{"__metadata__":{"a":"\\"a\\":1,"},${a}}`)).metadata.a).toBe('"a":1,');
   });
 
   it("a flipped payload bit is caught by the checksum", async () => {
@@ -246,7 +306,7 @@ const dir = mkdtempSync(join(tmpdir(), "sdebnn-st-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("numpy interoperability", () => {
-  it.runIf(hasNumpy)("numpy.frombuffer reads our checkpoint and sees the same values (python3 + numpy present)", async () => {
+  it.runIf(hasNumpy)("numpy.frombuffer reads our checkpoint and sees the same values; Python recomputes the header+payload checksum (python3 + numpy present)", async () => {
     const w = Float32Array.from({ length: 12 }, (_, i) => (i - 5) / 8);
     const bytes = await encodeCheckpoint([["w", { dtype: "F32", shape: [3, 4], data: w }],
       ["n", { dtype: "I64", shape: [2], data: BigInt64Array.from([7n, -9n]) }]], { config: { a: 1 }, seed: 3, step: 4 });
@@ -265,7 +325,11 @@ for k, v in h.items():
     s, e = v["data_offsets"]
     out[k] = np.frombuffer(b[base+s:base+e], dtype=dt[v["dtype"]]).reshape(v["shape"]).tolist()
 out["meta"] = h["__metadata__"]
-out["sha_ok"] = hashlib.sha256(b[base:]).hexdigest() == h["__metadata__"]["sha256"]
+m = h["__metadata__"]
+canon = {"metadata": [[k, m[k]] for k in sorted(m) if k != "sha256"],
+         "tensors": sorted([[k, v["dtype"], v["shape"], *v["data_offsets"]] for k, v in h.items() if k != "__metadata__"], key=lambda e: (e[3], e[4]))}
+text = json.dumps(canon, separators=(",", ":"), ensure_ascii=False) + "\\n"
+out["sha_ok"] = hashlib.sha256(text.encode("utf-8") + b[base:]).hexdigest() == m["sha256"]
 print(json.dumps(out))`;
     const r = spawnSync("python3", ["-c", py, p], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
