@@ -296,7 +296,12 @@ export async function encodeCheckpoint(tensors: Iterable<[string, Tensor]> | Rec
                                        info: CheckpointInfo): Promise<Uint8Array> {
   checkCount(info.seed, "seed");
   checkCount(info.step, "step");
-  const config = JSON.stringify(info.config);
+  let config: string | undefined;
+  try {
+    config = JSON.stringify(info.config);
+  } catch (e) { // cycles, BigInt, nesting deep enough to overflow the stack
+    throw new CheckpointError(`checkpoint config must be JSON-serialisable: ${(e as Error).name}: ${(e as Error).message}`);
+  }
   if (config === undefined) throw new CheckpointError("checkpoint config must be JSON-serialisable, got undefined");
   for (const k of Object.keys(info.extra ?? {})) {
     if (RESERVED.includes(k)) throw new CheckpointError(`checkpoint extra metadata key '${k}' is reserved`);

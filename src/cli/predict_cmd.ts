@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
 import { DataError } from "../runtime/errors.js";
+import { parseJsonStrict } from "../config/strict_json.js";
 import { decodeCheckpoint } from "../checkpoint/safetensors.js";
 import { loadImageModel } from "../models/image_checkpoint.js";
 import { predictImageSet } from "../models/image_predict.js";
@@ -44,8 +45,8 @@ async function readImages(path: string, s: Shape): Promise<Uint8Array> {
     return img.pixels;
   }
   if (path.endsWith(".json")) {
-    let v: unknown;
-    try { v = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { throw new DataError(`${path}: not valid JSON: ${(e as Error).message}`); }
+    // [images][rows][values]: 3 levels
+    const v = parseJsonStrict(new TextDecoder().decode(bytes), { where: path, maxDepth: 3, error: (m) => new DataError(m) });
     return imagesFromJson(v, s, path);
   }
   const imgs = parseMnistImages(maybeGunzipSync(bytes, { name: path }), path);

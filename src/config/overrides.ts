@@ -4,6 +4,7 @@ import { ConfigError } from "../runtime/errors.js";
 import {
   FORBIDDEN_KEYS, checkKey, cloneJson, describe, joinPath, validate, type Infer, type Schema,
 } from "./schema.js";
+import { MAX_CONFIG_DEPTH, parseJsonStrict } from "./strict_json.js";
 
 export interface SetArg { path: string[]; raw: string; text: string }
 
@@ -22,6 +23,11 @@ export function parseSetArg(text: string): SetArg {
 }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A JSON --set value: depth-bounded, duplicate keys refused. */
+function jsonValue(text: string, where: string): unknown {
+  return parseJsonStrict(text, { where, maxDepth: MAX_CONFIG_DEPTH, error: (m) => new ConfigError(m) });
+}
 
 /** Converts the text of a --set value to the type `schema` wants. */
 export function coerce(schema: Schema, raw: string, where: string): unknown {
@@ -45,16 +51,14 @@ export function coerce(schema: Schema, raw: string, where: string): unknown {
       return raw;
     case "array": {
       const t = raw.trim();
-      if (t.startsWith("[")) {
-        try { return JSON.parse(t) as unknown; } catch (e) { return bad(` (invalid JSON: ${(e as Error).message})`); }
-      }
+      if (t.startsWith("[")) return jsonValue(t, where);
       if (t === "") return [];
       return t.split(",").map((part) => coerce(schema.items, part.trim(), where));
     }
     case "object": {
       const t = raw.trim();
       if (!t.startsWith("{")) bad(" (give a JSON object)");
-      try { return JSON.parse(t) as unknown; } catch (e) { return bad(` (invalid JSON: ${(e as Error).message})`); }
+      return jsonValue(t, where);
     }
   }
 }
@@ -116,11 +120,10 @@ export function resolveConfig<S extends Schema>(schema: S, base?: unknown, sets:
   return validate(schema, tree);
 }
 
-/** Parses config text (JSON) into a raw tree; ConfigError on syntax errors, naming the file. */
+/**
+ * Parses config text (JSON) into a raw tree; ConfigError on syntax errors, duplicate keys and
+ * nesting deeper than MAX_CONFIG_DEPTH, naming the file (and line, column).
+ */
 export function parseConfigJson(text: string, name = "config"): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new ConfigError(`${name}: not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJsonStrict(text, { where: name, maxDepth: MAX_CONFIG_DEPTH, error: (m) => new ConfigError(m) });
 }

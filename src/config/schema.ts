@@ -3,6 +3,7 @@
 // defaults filled in; every error is a ConfigError naming the full field path, expected and got.
 import { ConfigError } from "../runtime/errors.js";
 import { closest } from "./suggest.js";
+import { MAX_CONFIG_DEPTH } from "./strict_json.js";
 
 interface Base<T> {
   /** Used when the field is absent. */
@@ -185,6 +186,10 @@ function check(schema: Schema, value: unknown, path: readonly (string | number)[
  * through unchanged for `validate` to judge.
  */
 export function cloneJson(value: unknown, path: readonly (string | number)[] = []): unknown {
+  if (path.length > MAX_CONFIG_DEPTH) {
+    throw new ConfigError(`config field '${joinPath(path.slice(0, 4))}...': nested deeper than ${MAX_CONFIG_DEPTH} levels ` +
+      `(expected at most ${MAX_CONFIG_DEPTH} nested objects/arrays)`);
+  }
   if (Array.isArray(value)) return value.map((v, i) => cloneJson(v, [...path, i]));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};

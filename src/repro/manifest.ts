@@ -3,6 +3,7 @@
 // (checkpoint SHA-256, a hash of the optimiser state every `traceEvery` updates, per-epoch losses).
 // Runtime-neutral: parsing and comparing only.
 import { ConfigError } from "../runtime/errors.js";
+import { MAX_CONFIG_DEPTH, parseJsonStrict } from "../config/strict_json.js";
 
 export const MANIFEST_FORMAT = "sdebnn-manifest";
 export const MANIFEST_VERSION = 1;
@@ -40,12 +41,8 @@ function field(file: string, path: string, want: string, got: unknown): ConfigEr
 
 /** Parses and validates manifest.json (ConfigError naming the file and field). */
 export function parseManifest(text: string, file = MANIFEST_FILE): RunManifest {
-  let m: Record<string, unknown>;
-  try {
-    m = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
+  // the config inside nests up to MAX_CONFIG_DEPTH, plus the manifest's own level
+  const m = parseJsonStrict(text, { where: file, maxDepth: MAX_CONFIG_DEPTH + 1, error: (msg) => new ConfigError(msg) }) as Record<string, unknown>;
   if (m === null || typeof m !== "object" || Array.isArray(m)) throw field(file, "(top level)", "an object", m);
   if (m.format !== MANIFEST_FORMAT) throw field(file, "format", `"${MANIFEST_FORMAT}"`, m.format);
   if (m.formatVersion !== MANIFEST_VERSION) throw field(file, "formatVersion", String(MANIFEST_VERSION), m.formatVersion);
