@@ -11,6 +11,7 @@ const scripts = [
   ["rng.mjs", []],
   ["sde_diagnostics.mjs", []],
   ["infer_cold_start.mjs", []],
+  ["edge.mjs", quick ? ["--requests", "200"] : []],
   ["train_step.mjs", quick ? ["--quick"] : []],
   ["toy1d.mjs", quick ? ["--seeds", "1", "--set", "train.updates=50"] : []],
 ];

@@ -1,38 +1,21 @@
-// examples/edge/handler.mjs under Deno's HTTP server (Deno.serve on 127.0.0.1) with real HTTP
-// requests: a prediction equal to the bits of the in-process classifier, and clear 4xx JSON errors.
+// The edge handler (examples/edge/) served by the runtimes users deploy to, each started here on
+// 127.0.0.1: Deno (`deno serve`), Bun (Bun.serve), Cloudflare's workerd (the wasm and checkpoint as
+// module imports, bundled as wrangler does) and Vercel's edge-runtime (the wasm as a `?module`
+// binding, the checkpoint fetched as an asset). Real HTTP: a prediction with the same bits as Node,
+// every specified bad request, and a bounded load (2000 requests, 32 at a time) whose every answer
+// has Node's bits. Correctness only; timings are bench/edge.mjs's job.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT, freshRuntime } from "../helpers/wasm.js";
-import { denoPath } from "../helpers/deno.js";
-import { loadClassifier } from "../../src/infer/classifier.js";
-import { readMnist } from "../../src/node/mnist.js";
+import { isDeepStrictEqual } from "node:util";
+// @ts-expect-error plain ESM module shared with bench/edge.mjs, without types
+import { RUNTIMES, startRuntime, drive, postPredict, predictionCases } from "./edge/runtimes.mjs";
 
-let deno: ChildProcess;
-let base: string;
-let stderr = "";
+type Case = { body: string; label: number; expected: Record<string, unknown> };
+type Running = { base: string; version: string; log(): string; stop(): Promise<void> };
 
-beforeAll(async () => {
-  deno = spawn(denoPath(), ["run", "--no-prompt", `--allow-read=${ROOT}`, "--allow-net=127.0.0.1", join(ROOT, "test/runtime/edge/serve.mjs")],
-    { env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-  deno.stderr!.on("data", (d) => { stderr += String(d); });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    deno.stdout!.on("data", (d) => {
-      out += String(d);
-      const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    deno.on("exit", (code) => reject(new Error(`deno exited (${code}): ${stderr}`)));
-  });
-  base = `http://127.0.0.1:${port}`;
-});
+const LOAD = { requests: 2000, concurrency: 32 };
+let cases: Case[];
 
-afterAll(() => { deno?.kill(); });
-
-const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
-  fetch(`${base}/predict`, { method: "POST", headers, body });
+beforeAll(async () => { cases = await predictionCases({ count: 16 }); });
 
 async function expectError(res: Response, status: number, code: string, message: RegExp) {
   expect(res.status).toBe(status);
@@ -42,37 +25,49 @@ async function expectError(res: Response, status: number, code: string, message:
   expect(body.error.message).toMatch(message);
 }
 
-describe("edge handler under Deno.serve", () => {
-  it("predicts an MNIST test digit: the same bits as the classifier in Node", async () => {
-    const test = readMnist("test");
-    const pixels = Array.from(test.pixels.subarray(0, 784), (b) => b / 255);
-    const rows = Array.from({ length: 28 }, (_, r) => pixels.slice(r * 28, r * 28 + 28));
-    const res = await post(JSON.stringify({ image: rows, samples: 6 }));
-    expect(res.status, stderr).toBe(200);
-    const got = (await res.json()) as { probabilities: number[]; prediction: number; entropy: number; mutualInformation: number; samples: number; step: number };
-    const clf = await loadClassifier(await freshRuntime(), new Uint8Array(readFileSync(join(ROOT, "demo/mnist-small.safetensors"))));
-    const want = clf.predict(Float32Array.from(pixels), 6);
-    expect(got.probabilities).toEqual(Array.from(want.probs));
-    expect(got.entropy).toBe(want.entropy[0]);
-    expect(got.mutualInformation).toBe(want.mutualInformation[0]);
-    expect(got.prediction).toBe(test.labels[0]); // a 7, confidently
-    expect([got.samples, got.step]).toEqual([6, clf.step]);
-    // a flat list of 784 values is the same image
-    const flat = (await (await post(JSON.stringify({ image: pixels, samples: 6 }))).json()) as { probabilities: number[] };
-    expect(flat.probabilities).toEqual(got.probabilities);
+describe.each(RUNTIMES as string[])("edge handler under %s", (name) => {
+  let rt: Running;
+  const post = (body: string, headers?: Record<string, string>) => postPredict(rt.base, body, headers) as Promise<Response>;
+
+  beforeAll(async () => { rt = await startRuntime(name); });
+  afterAll(async () => { await rt?.stop(); });
+
+  it("predicts MNIST test digits: the same bits as the built package in Node (rows or a flat list)", async () => {
+    for (const c of cases.slice(0, 4)) {
+      const res = await post(c.body);
+      expect(res.status, rt.log()).toBe(200);
+      const got = (await res.json()) as Record<string, unknown>;
+      expect(got).toEqual(c.expected);
+      expect(got.prediction).toBe(c.label); // the first test digits are classified correctly
+    }
+    const { image, samples } = JSON.parse(cases[0]!.body) as { image: number[][]; samples: number };
+    const flat = await post(JSON.stringify({ image: image.flat(), samples }));
+    expect(await flat.json()).toEqual(cases[0]!.expected);
   });
 
   it("GET / describes the model", async () => {
-    const res = await fetch(`${base}/`);
+    const res = await fetch(`${rt.base}/`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { model: unknown }).model).toMatchObject({ channels: 1, height: 28, width: 28, classes: 10 });
   });
 
+  it("application/json with parameters is JSON; look-alike media types are not", async () => {
+    for (const type of ["application/json; charset=utf-8", "Application/JSON;charset=UTF-8", "application/json ; q=1"]) {
+      const res = await post(cases[0]!.body, { "content-type": type });
+      expect(res.status, type).toBe(200);
+      expect(await res.json()).toEqual(cases[0]!.expected);
+    }
+    for (const type of ["application/json-seq", "application/jsonp", "text/json", "application/x-json", "multipart/form-data; x=application/json"]) {
+      await expectError(await post(cases[0]!.body, { "content-type": type }), 415, "unsupported_media_type",
+        new RegExp(`^content-type must be application/json, got "${type.replace(/[/+.;]/g, "\\$&")}"$`));
+    }
+  });
+
   it("bad requests get clear 4xx JSON errors", async () => {
-    const get = await fetch(`${base}/predict`);
+    const get = await fetch(`${rt.base}/predict`);
     expect(get.headers.get("allow")).toBe("POST");
     await expectError(get, 405, "method_not_allowed", /^GET \/predict is not allowed; use POST$/);
-    await expectError(await fetch(`${base}/nope`), 404, "not_found", /no route \/nope/);
+    await expectError(await fetch(`${rt.base}/nope`), 404, "not_found", /no route \/nope/);
     await expectError(await post("{\"image\": [1, 2"), 400, "bad_json", /^request body is not valid JSON/);
     await expectError(await post(JSON.stringify({ image: [0.5, 0.5, 0.5] })), 422, "bad_image",
       /^image: expected 28 rows of 28 values or 784 values, got 3 values$/);
@@ -88,7 +83,14 @@ describe("edge handler under Deno.serve", () => {
       /^request body is 400011 bytes, the limit is 65536$/);
     // without a Content-Length (chunked), the limit holds while reading
     const chunks = new ReadableStream({ start(c) { for (let i = 0; i < 20; i++) c.enqueue(new Uint8Array(8192).fill(32)); c.close(); } });
-    const chunked = await fetch(`${base}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: chunks, duplex: "half" } as RequestInit);
+    const chunked = await fetch(`${rt.base}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: chunks, duplex: "half" } as RequestInit);
     await expectError(chunked, 413, "body_too_large", /exceeds the limit of 65536 bytes/);
+  });
+
+  it(`a bounded load (${LOAD.requests} requests, ${LOAD.concurrency} at a time): every answer has Node's bits`, async () => {
+    const run = (await drive(rt.base, cases.map((c) => c.body), LOAD)) as { status: number[]; text: string[] };
+    const wrong = run.text.flatMap((t, i) => (run.status[i] === 200 && isDeepStrictEqual(JSON.parse(t), cases[i % cases.length]!.expected) ? [] : [`#${i}: ${run.status[i]} ${t.slice(0, 200)}`]));
+    expect(wrong.length, wrong.slice(0, 3).join("\n")).toBe(0);
+    expect(run.status.length).toBe(LOAD.requests);
   });
 });

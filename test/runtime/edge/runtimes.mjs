@@ -1,0 +1,136 @@
+// Starts the edge handler (examples/edge/) under each runtime users deploy to, on 127.0.0.1, and
+// drives it with real HTTP requests. Shared by test/runtime/edge_runtimes.test.ts (correctness)
+// and bench/edge.mjs (cold start and latency). Node module, no test framework.
+import { spawn } from "node:child_process";
+import { createServer, connect } from "node:net";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bunPath, denoPath, packageVersion, workerdPath } from "./binaries.mjs";
+import { prepareWorkerd } from "./workerd.mjs";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const RUNTIMES = ["deno", "bun", "workerd", "edge-runtime"];
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer().once("error", reject);
+  s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+const canConnect = (port) => new Promise((resolve) => {
+  const c = connect(port, "127.0.0.1");
+  c.once("connect", () => { c.destroy(); resolve(true); }).once("error", () => resolve(false));
+});
+
+/** How each runtime is launched: its command, and how its port is learnt (printed, or polled). */
+const LAUNCH = {
+  deno: async () => ({
+    command: denoPath(),
+    args: ["serve", "--no-prompt", `--allow-read=${ROOT}`, "--host", "127.0.0.1", "--port", "0", join(ROOT, "examples/edge/handler.mjs")],
+    port: (out) => /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1],
+    version: `deno ${packageVersion("deno")}`,
+  }),
+  bun: async () => ({
+    command: bunPath(), args: [join(ROOT, "test/runtime/edge/serve_bun.mjs")],
+    port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
+    version: `bun ${packageVersion("bun")}`,
+  }),
+  workerd: async () => {
+    const port = await freePort();
+    const config = await prepareWorkerd({ entry: join(ROOT, "examples/edge/worker.mjs"), outDir: join(ROOT, "build/edge/workerd"), port });
+    return { command: workerdPath(), args: ["serve", config], knownPort: port, version: `workerd ${packageVersion("workerd")}` };
+  },
+  "edge-runtime": async () => ({
+    command: process.execPath, args: [join(ROOT, "test/runtime/edge/edge_runtime_host.mjs")],
+    port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
+    version: `edge-runtime ${packageVersion("edge-runtime")} (Node ${process.versions.node})`,
+  }),
+};
+
+/**
+ * Starts `name` and resolves once it listens: { name, version, base, spawnedAt (performance.now()),
+ * listeningMs, log() (its stdout + stderr so far), stop() }. Rejects if it exits or is not
+ * listening within `timeoutMs`.
+ */
+export async function startRuntime(name, { timeoutMs = 60_000 } = {}) {
+  const how = await LAUNCH[name]();
+  const spawnedAt = performance.now();
+  const child = spawn(how.command, how.args, {
+    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" },
+  });
+  let out = "";
+  child.stdout.on("data", (d) => { out += d; });
+  child.stderr.on("data", (d) => { out += d; });
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(`${name} exited (${code ?? signal}): ${out}`)));
+  const deadline = Date.now() + timeoutMs;
+  let port;
+  while (!port) {
+    if (Date.now() > deadline) { child.kill(); throw new Error(`${name} was not listening after ${timeoutMs} ms: ${out}`); }
+    const gone = await Promise.race([exited, new Promise((r) => setTimeout(r, 10))]);
+    if (typeof gone === "string") throw new Error(gone);
+    port = how.knownPort ? ((await canConnect(how.knownPort)) && how.knownPort) : Number(how.port(out)) || undefined;
+  }
+  return {
+    name, version: how.version, base: `http://127.0.0.1:${port}`, spawnedAt, listeningMs: performance.now() - spawnedAt,
+    log: () => out,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill();
+    }),
+  };
+}
+
+/** POST /predict with a JSON body. */
+export const postPredict = (base, body, headers = { "content-type": "application/json" }) =>
+  fetch(`${base}/predict`, { method: "POST", headers, body });
+
+/**
+ * Sends `requests` POST /predict requests, `concurrency` at a time, the i-th with bodies[i % n];
+ * returns { status[], text[], ms[] } per request, in request order.
+ */
+export async function drive(base, bodies, { requests, concurrency }) {
+  const status = new Array(requests), text = new Array(requests), ms = new Array(requests);
+  let next = 0;
+  async function lane() {
+    for (let i = next++; i < requests; i = next++) {
+      const t0 = performance.now();
+      const res = await postPredict(base, bodies[i % bodies.length]);
+      text[i] = await res.text();
+      ms[i] = performance.now() - t0;
+      status[i] = res.status;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { status, text, ms };
+}
+
+/** The q-quantile (0..1) of `values` by the nearest-rank method. */
+export function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
+/**
+ * `count` POST /predict bodies (MNIST test images 0.., as 28 rows of 28 values in [0, 1], with
+ * 1..4 samples) and the answer for each computed in this Node process by the built package
+ * (dist/), to compare the runtimes' answers with: { body, expected, label }.
+ */
+export async function predictionCases({ count = 16, samples = (k) => 1 + (k % 4) } = {}) {
+  const sdebnn = await import(join(ROOT, "dist/node.js"));
+  const test = sdebnn.readMnist("test");
+  const clf = await sdebnn.loadClassifier(await sdebnn.init(), readFileSync(join(ROOT, "demo/mnist-small.safetensors")));
+  return Array.from({ length: count }, (_, k) => {
+    const pixels = Array.from(test.pixels.subarray(k * 784, (k + 1) * 784), (b) => b / 255);
+    const n = samples(k);
+    const p = clf.predict(Float32Array.from(pixels), n);
+    const probabilities = Array.from(p.probs);
+    const prediction = probabilities.indexOf(Math.max(...probabilities));
+    const rows = Array.from({ length: 28 }, (_, r) => pixels.slice(r * 28, r * 28 + 28));
+    return {
+      body: JSON.stringify({ image: rows, samples: n }), label: test.labels[k],
+      expected: { probabilities, prediction, entropy: p.entropy[0], mutualInformation: p.mutualInformation[0], samples: n, step: clf.step },
+    };
+  });
+}
