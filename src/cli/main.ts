@@ -7,6 +7,7 @@ import { benchCommand } from "./bench_cmd.js";
 import { reproduceCommand } from "./reproduce_cmd.js";
 import { PRESETS } from "../presets/index.js";
 import { SdebnnError } from "../runtime/errors.js";
+import { fileErrorFromOs, isOsError } from "../node/files.js";
 
 const common = {
   json: { type: "boolean", description: "print the result as one JSON document on stdout" },
@@ -20,7 +21,8 @@ const configFlags = {
 export const PROGRAM: ProgramSpec = {
   name: "sdebnn",
   summary: "Train and run SDE-BNNs (infinitely deep Bayesian neural networks). Exit codes: 0 ok, 1 runtime, " +
-    "2 usage, 3 config, 4 data or checkpoint, 5 numerical (NaN/Inf), 70 internal error.",
+    "2 usage, 3 config, 4 data or checkpoint, 5 numerical (NaN/Inf, divergence), 6 file system (missing file, " +
+    "directory, permissions, read-only or full disk), 70 internal error (docs/reliability.md).",
   globalFlags: { ...common },
   commands: [
     { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs)", flags: {
@@ -57,6 +59,7 @@ function exitCode(e: SdebnnError): number {
     case "E_CONFIG": return 3;
     case "E_DATA": case "E_CHECKPOINT": return 4;
     case "E_NUMERICAL": return 5;
+    case "E_FILE": return 6;
     case "E_ARGUMENT": return 3;
     default: return 1;
   }
@@ -83,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function reportError(e: unknown): number {
+  // an OS error the command did not anticipate (a write failing mid-run: ENOSPC, EIO, ...) is still a file error
+  if (!(e instanceof SdebnnError) && isOsError(e)) e = fileErrorFromOs(e);
   if (e instanceof SdebnnError) {
     console.error(`sdebnn: ${e.name} [${e.code}]: ${e.message}`);
     return exitCode(e);

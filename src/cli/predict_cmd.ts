@@ -1,9 +1,9 @@
 // `sdebnn predict`: class probabilities, predictive entropy and mutual information per image.
-import { readFileSync } from "node:fs";
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
 import { DataError } from "../runtime/errors.js";
 import { parseJsonStrict } from "../config/strict_json.js";
+import { readFileChecked } from "../node/files.js";
 import { decodeCheckpoint } from "../checkpoint/safetensors.js";
 import { loadImageModel } from "../models/image_checkpoint.js";
 import { predictImageSet } from "../models/image_predict.js";
@@ -36,7 +36,7 @@ export function imagesFromJson(value: unknown, s: Shape, name: string): Uint8Arr
 }
 
 async function readImages(path: string, s: Shape): Promise<Uint8Array> {
-  const bytes = new Uint8Array(readFileSync(path));
+  const bytes = readFileChecked(path, { what: "input" });
   if (path.endsWith(".png")) {
     const img = await decodePngGrey(bytes, path);
     if (img.width !== s.width || img.height !== s.height || s.channels !== 1) {
@@ -60,7 +60,7 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
   if (inputs.length === 0) throw new UsageError("predict needs at least one INPUT file (PNG, IDX or JSON)");
   const path = String(flags.checkpoint);
   const rt = await init();
-  const ck = await decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  const ck = await decodeCheckpoint(readFileChecked(path, { what: "checkpoint (--checkpoint)" }), path);
   const { model, cfg } = loadImageModel(rt, ck);
   const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
   const shape = { channels: cfg.model.channels, height: cfg.model.height, width: cfg.model.width };

@@ -11,6 +11,7 @@ import { CHECKPOINT_FILE, trainImageRun } from "../node/train_image.js";
 import { loadImageData } from "../node/image_data.js";
 import { compareManifests, parseManifest, MANIFEST_FILE, type Comparison, type RunManifest } from "../repro/manifest.js";
 import { dataFingerprint, packageIdentity } from "../repro/recorder.js";
+import { readTextChecked } from "../node/files.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -27,7 +28,7 @@ export async function reproduce(manifestPath: string, out?: string, onStep?: (st
   if (out !== undefined && existsSync(join(out, CHECKPOINT_FILE))) {
     throw new UsageError(`--out ${out} already holds a run (${CHECKPOINT_FILE}): reproduce into an empty or new directory`);
   }
-  const ref: RunManifest = parseManifest(readFileSync(manifestPath, "utf8"), manifestPath);
+  const ref: RunManifest = parseManifest(readTextChecked(manifestPath, { what: "manifest" }), manifestPath);
   const cfg = resolveRunConfig(ref.config);
   if (cfg.kind !== "image") throw new ConfigError(`${manifestPath}: field 'config.kind': expected "image", got "${cfg.kind}"`);
   const env = packageIdentity();

@@ -1,5 +1,4 @@
 // `sdebnn train` and `sdebnn eval`.
-import { readFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
@@ -15,13 +14,14 @@ import { decodeCheckpoint } from "../checkpoint/safetensors.js";
 import { loadImageModel } from "../models/image_checkpoint.js";
 import { evaluateImageSet } from "../models/image_predict.js";
 import { loadImageData } from "../node/image_data.js";
+import { ensureDirectory, readFileChecked, readTextChecked } from "../node/files.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
 /** The effective config of --preset / --config / --set. */
 export function configFromFlags(flags: Flags): RunConfig {
   const sets = (flags.set as string[] | undefined) ?? [];
-  const file = flags.config === undefined ? undefined : parseConfigJson(readFileSync(String(flags.config), "utf8"), String(flags.config));
+  const file = flags.config === undefined ? undefined : parseConfigJson(readTextChecked(String(flags.config), { what: "config file (--config)" }), String(flags.config));
   if (flags.preset !== undefined) return resolvePreset(String(flags.preset), file, sets);
   if (file !== undefined) return resolveRunConfig(file, sets);
   throw new UsageError("pass --preset NAME or --config FILE (see `sdebnn presets`)");
@@ -34,7 +34,7 @@ export async function trainCommand(flags: Flags, json: boolean): Promise<number>
   const rt = await init();
   if (cfg.kind === "toy1d") {
     if (flags.resume) throw new UsageError("--resume applies to image models; a toy1d run trains in about a minute");
-    mkdirSync(out, { recursive: true });
+    ensureDirectory(out, "output directory (--out)");
     const { kind: _kind, ...toy } = cfg;
     const result = runToy1d(rt, toy as Toy1dConfig, {
       logEvery: Math.max(1, Math.round(cfg.train.updates / 20)),
@@ -72,7 +72,7 @@ export async function trainCommand(flags: Flags, json: boolean): Promise<number>
 export async function evalCommand(flags: Flags, json: boolean): Promise<number> {
   const path = String(flags.checkpoint);
   const rt = await init();
-  const ck = await decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  const ck = await decodeCheckpoint(readFileChecked(path, { what: "checkpoint (--checkpoint)" }), path);
   const { model, cfg } = loadImageModel(rt, ck);
   const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
   if (!(Number.isInteger(samples) && samples >= 1)) throw new ConfigError(`--samples must be a positive integer, got ${flags.samples}`);

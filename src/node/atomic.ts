@@ -7,6 +7,7 @@ import {
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { fileErrorFromOs, isOsError } from "./files.js";
 
 const TEMP_MARK = ".tmp-";
 
@@ -29,8 +30,21 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `data` to `path` atomically and durably (synchronous). */
+/** An OS error while writing `path` (or its temp file) as a FileError naming `path`. */
+function writeError(e: unknown, path: string): unknown {
+  return isOsError(e) ? fileErrorFromOs(e, "file", path) : e;
+}
+
+/** Writes `data` to `path` atomically and durably (synchronous); FileError (ENOSPC, EROFS, ...) leaves `path` as it was. */
 export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
+  try {
+    writeAtomicSync(path, data);
+  } catch (e) {
+    throw writeError(e, path);
+  }
+}
+
+function writeAtomicSync(path: string, data: Uint8Array | string): void {
   const tmp = tempPath(path);
   const fd = openSync(tmp, "wx", 0o644);
   try {
@@ -53,8 +67,16 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   fsyncDir(dirname(path));
 }
 
-/** Writes `data` to `path` atomically and durably. */
+/** Writes `data` to `path` atomically and durably; FileError (ENOSPC, EROFS, ...) leaves `path` as it was. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  try {
+    await writeAtomic(path, data);
+  } catch (e) {
+    throw writeError(e, path);
+  }
+}
+
+async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = tempPath(path);
   const fh = await open(tmp, "wx", 0o644);
   try {
@@ -93,17 +115,25 @@ export function removeStaleTemps(path: string): string[] {
 export class JsonlAppender {
   private fd: number | null;
   constructor(readonly path: string) {
-    this.fd = openSync(path, "a", 0o644);
-    fsyncDir(dirname(path)); // make the file's creation durable
+    try {
+      this.fd = openSync(path, "a", 0o644);
+      fsyncDir(dirname(path)); // make the file's creation durable
+    } catch (e) {
+      throw writeError(e, path);
+    }
   }
   append(record: unknown): void {
     if (this.fd === null) throw new Error(`JsonlAppender(${this.path}) is closed`);
     const line = JSON.stringify(record);
     if (line === undefined || line.includes("\n")) throw new TypeError("a JSONL record must serialise to one line of JSON");
     const bytes = Buffer.from(line + "\n", "utf8");
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    fsyncSync(this.fd);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+      fsyncSync(this.fd);
+    } catch (e) {
+      throw writeError(e, this.path); // a partial last line is dropped by readJsonl
+    }
   }
   close(): void {
     if (this.fd !== null) { closeSync(this.fd); this.fd = null; }

@@ -2,8 +2,8 @@
 // (one record per epoch), checkpoint.safetensors (atomically replaced every N updates and at the
 // end), results.json (test metrics with the EMA weights). --resume continues from the checkpoint
 // with the same bits as an uninterrupted run.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Runtime } from "../runtime/load.js";
 import { CheckpointError, ConfigError } from "../runtime/errors.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/safetensors.js";
@@ -15,6 +15,7 @@ import { loadImageData } from "./image_data.js";
 import { canonicalJson } from "../config/canonical.js";
 import { ShardPool } from "./shard_pool.js";
 import { ManifestRecorder } from "../repro/recorder.js";
+import { ensureDirectory, readFileChecked } from "./files.js";
 
 export interface EpochRecord {
   epoch: number; step: number; trainLoss: number; trainAccuracy: number; skipped: number;
@@ -42,8 +43,7 @@ interface EpochSums { loss: number; acc: number; count: number; skipped: number 
 export const CHECKPOINT_FILE = "checkpoint.safetensors";
 
 export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
-  const dir = resolve(opts.out);
-  mkdirSync(dir, { recursive: true });
+  const dir = ensureDirectory(opts.out, "output directory (--out)");
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
   // temp files of writes cut short by a crash are never the checkpoint: clear them
   for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json"), join(dir, "manifest.json")]) removeStaleTemps(f);
@@ -52,7 +52,7 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
   let sums: EpochSums = { loss: 0, acc: 0, count: 0, skipped: 0 };
   if (opts.resume) {
     if (!existsSync(ckPath)) throw new CheckpointError(`--resume: ${ckPath} does not exist`);
-    const ck = await decodeCheckpoint(new Uint8Array(readFileSync(ckPath)), ckPath);
+    const ck = await decodeCheckpoint(readFileChecked(ckPath, { what: "checkpoint (--resume)" }), ckPath);
     if (canonicalJson(ck.config) !== canonicalJson(cfg)) {
       throw new ConfigError(`--resume: the config differs from the one in ${ckPath} (resume with the same preset, config and --set flags)`);
     }

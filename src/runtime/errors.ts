@@ -56,6 +56,15 @@ export class CheckpointError extends SdebnnError {
   constructor(message: string) { super("E_CHECKPOINT", message); }
 }
 
+/**
+ * The operating system refused a file operation (missing file, a directory where a file was
+ * expected, permissions, read-only or full file system) or a file is too large or not a regular
+ * file. `path` names the file, `osCode` the errno name (ENOENT, ENOSPC, ...) when there is one.
+ */
+export class FileError extends SdebnnError {
+  constructor(message: string, readonly path: string, readonly osCode?: string) { super("E_FILE", message); }
+}
+
 /** A NaN or infinity appeared in a loss, gradient or parameter. */
 export class NumericalError extends SdebnnError {
   constructor(message: string) { super("E_NUMERICAL", message); }
