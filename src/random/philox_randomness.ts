@@ -1,11 +1,10 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
 import type { RandomFill } from "../nn/init.js";
-import type { FixedGrid } from "../sde/integrate.js";
 import { GridBrownian } from "../sde/brownian/grid.js";
-import { checkWord } from "../sde/brownian/path.js";
+import { VirtualBrownianTree } from "../sde/brownian/tree.js";
+import { checkWord, type BrownianOut, type BrownianPath, type BrownianSpan } from "../sde/brownian/path.js";
 import { streamId, type Randomness } from "./randomness.js";
-import type { BrownianSource } from "../sde/terms.js";
 
 const TWO_POW_M24 = 1 / 16777216;
 
@@ -21,12 +20,14 @@ export class PhiloxRandomness implements Randomness {
     this.seed = checkWord(seed, "seed");
   }
 
-  brownian(stream: number, dim: number, grid: FixedGrid): GridBrownian {
-    return new GridBrownian(this.rt, { seed: this.seed, stream, dim, steps: grid.steps, t0: grid.t0, t1: grid.t1 });
+  brownian(stream: number, dim: number, span: BrownianSpan): GridBrownian | VirtualBrownianTree {
+    const { t0, t1 } = span;
+    if (span.depth !== undefined) return new VirtualBrownianTree(this.rt, { seed: this.seed, stream, dim, depth: span.depth, t0, t1 });
+    return new GridBrownian(this.rt, { seed: this.seed, stream, dim, steps: span.steps, t0, t1 });
   }
 
-  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, grid: FixedGrid): BrownianSource {
-    const paths = Array.from({ length: count }, (_, k) => this.brownian(streamId(purpose, index, first + k), dim, grid));
+  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, span: BrownianSpan): BrownianPath {
+    const paths = Array.from({ length: count }, (_, k) => this.brownian(streamId(purpose, index, first + k), dim, span));
     return count === 1 ? paths[0]! : new ConcatBrownian(paths, dim);
   }
 
@@ -64,15 +65,23 @@ export class PhiloxRandomness implements Randomness {
 }
 
 /** Several independent Brownian motions of `dim` components each, as one of count x dim. */
-export class ConcatBrownian implements BrownianSource {
+export class ConcatBrownian implements BrownianPath {
   readonly dim: number;
-  constructor(private readonly paths: BrownianSource[], private readonly each: number) {
+  readonly t0: number;
+  readonly t1: number;
+  readonly continuous: boolean;
+  constructor(private readonly paths: BrownianPath[], private readonly each: number) {
     this.dim = paths.length * each;
+    this.t0 = paths[0]!.t0;
+    this.t1 = paths[0]!.t1;
+    this.continuous = paths.every((p) => p.continuous === true);
   }
-  increment(s: number, t: number, out: Ptr): void {
-    this.paths.forEach((p, k) => p.increment(s, t, out + k * this.each * 4));
+  increment(s: number, t: number, out: BrownianOut): void {
+    const p0 = typeof out === "number" ? out : out.ptr;
+    this.paths.forEach((p, k) => p.increment(s, t, p0 + k * this.each * 4));
   }
-  levyArea(s: number, t: number, out: Ptr): void {
-    this.paths.forEach((p, k) => p.levyArea!(s, t, out + k * this.each * 4));
+  levyArea(s: number, t: number, out: BrownianOut): void {
+    const p0 = typeof out === "number" ? out : out.ptr;
+    this.paths.forEach((p, k) => p.levyArea!(s, t, p0 + k * this.each * 4));
   }
 }

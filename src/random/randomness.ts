@@ -1,7 +1,6 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { RandomFill } from "../nn/init.js";
-import type { FixedGrid } from "../sde/integrate.js";
-import type { BrownianSource } from "../sde/terms.js";
+import type { BrownianPath, BrownianSpan } from "../sde/brownian/path.js";
 
 /**
  * Every random number of a run is a pure function of (seed, stream, counter). A stream word packs
@@ -30,13 +29,16 @@ export function streamId(purpose: number, index: number, sub = 0): number {
 /** The seeded random services a model needs, implemented over the wasm Philox generator. */
 export interface Randomness {
   readonly seed: number;
-  /** A Brownian motion with `dim` components on a fixed grid (regenerable in any order). */
-  brownian(stream: number, dim: number, grid: FixedGrid): BrownianSource;
+  /**
+   * A Brownian motion with `dim` components (regenerable in any order): on a fixed grid, or as a
+   * virtual tree when the span gives a depth.
+   */
+  brownian(stream: number, dim: number, span: BrownianSpan): BrownianPath;
   /**
    * Independent Brownian motions for Monte-Carlo samples first..first+count-1 of one draw
    * (stream purpose/index, sub-index = sample), concatenated: count x dim components.
    */
-  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, grid: FixedGrid): BrownianSource;
+  sampleBrownian(purpose: number, index: number, first: number, count: number, dim: number, span: BrownianSpan): BrownianPath;
   /** out <- n standard normals. */
   normals(stream: number, out: Ptr, n: number): void;
   /** Initialisation fills drawn from one stream. */

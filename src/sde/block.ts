@@ -5,14 +5,38 @@ import type { ParamInit, ParamRef, ParamSpace } from "../nn/params.js";
 import { BlockTerms, type HiddenDrift, type KlEstimator, type WeightDrift } from "./block_terms.js";
 import { StackHiddenDrift } from "./drifts.js";
 import { Stack } from "../nn/stack.js";
-import { adjointReversibleHeun, backpropFixed, checkGrid, solveFixed, type FixedGrid } from "./integrate.js";
-import type { BrownianSource } from "./terms.js";
+import { checkGrid } from "./integrate.js";
+import type { BrownianPath, BrownianSpan } from "./brownian/path.js";
+import { TREE_MAX_DEPTH } from "./brownian/tree.js";
 import type { Solver, SolverName } from "./solvers/solver.js";
 import { EulerMaruyama } from "./solvers/euler.js";
 import { Sra1 } from "./solvers/sra1.js";
 import { ReversibleHeun } from "./solvers/reversible_heun.js";
+import type { StepController } from "./controllers/controller.js";
+import { ConstantSteps } from "./controllers/constant.js";
+import { PiController, type PiOptions } from "./controllers/pi.js";
+import { makeAdjoint, type Adjoint } from "./adjoints/index.js";
+import { solve, type SolveRun } from "./solve.js";
 
 export type GradientMethod = "backprop" | "adjoint";
+
+/**
+ * Adaptive stepping of a block (`solver: "adaptive"`): step doubling with the PI controller on a
+ * virtual Brownian tree. `method` is the one-step method (default reversible_heun with
+ * gradient "adjoint", else euler); the first trial step is (t1 - t0) / steps.
+ */
+export interface AdaptiveStepping {
+  method?: SolverName;
+  /** Local error tolerances (default 1e-3 each: a block's state is O(1) and f32). */
+  rtol?: number;
+  atol?: number;
+  /** Shortest step (default (t1 - t0) / 1000); the tree resolves it: depth = smallest d with (t1 - t0) / 2^d <= dtMin / 4. */
+  dtMin?: number;
+  dtMax?: number;
+  /** Trial steps per solve (accepted + rejected) before a NumericalError (default 1000). */
+  maxSteps?: number;
+  safety?: number;
+}
 
 export interface SdeBnnBlockOptions {
   /** Diffusion of the weight SDE, shared by prior and posterior (0: the ODE limit). */
@@ -20,11 +44,18 @@ export interface SdeBnnBlockOptions {
   /** OU prior drift -theta w (default 1). */
   theta?: number;
   kl?: KlEstimator;
-  solver?: SolverName;
+  /** A one-step method on the fixed grid of `steps`, or "adaptive" (see `adaptive`). */
+  solver?: SolverName | "adaptive";
+  /** Fixed grid: the number of steps. Adaptive: sets the first trial step (t1 - t0) / steps. */
   steps: number;
+  /** Settings of `solver: "adaptive"` (ignored otherwise). */
+  adaptive?: AdaptiveStepping;
   t0?: number;
   t1?: number;
-  /** "backprop" keeps step-boundary states; "adjoint" (reversible Heun only) keeps O(1) memory. */
+  /**
+   * "backprop" keeps step-boundary states; "adjoint" (reversible Heun only: its exact reverse
+   * step over the accepted grid) keeps memory independent of the number of steps.
+   */
   gradient?: GradientMethod;
   /**
    * Backprop only: bytes of the arena lent to keep the hidden drift's in-step activations from the
@@ -55,11 +86,25 @@ export interface BlockRun {
   kl: number;
   readonly terms: BlockTerms;
   readonly solver: Solver;
+  /** The solve (its grid, states and step counts). */
+  readonly run: SolveRun;
   state: Ptr;
-  saved: Ptr;
-  brownian: BrownianSource;
+  brownian: BrownianPath;
   /** The augmented initial state (holds each sample's w_0 draw). */
   y0: Ptr;
+  /** Made with training = true (a backward pass is possible). */
+  training: boolean;
+}
+
+/** Function evaluations of a block's solves since construction (for diagnostics). */
+export interface BlockEvaluations {
+  /** Drift evaluations of forward solves (rejected trials and error estimates included). */
+  forward: number;
+  /** driftVjp calls (plus reverse-step drift evaluations of the reversible adjoint) of backward passes. */
+  backward: number;
+  /** Accepted and rejected trial steps of forward solves. */
+  accepted: number;
+  rejected: number;
 }
 
 export function makeSolver(rt: Runtime, name: SolverName, terms: BlockTerms): Solver {
@@ -85,10 +130,14 @@ export class SdeBnnBlock {
   readonly w0: ParamRef;
   /** log-std of q(w_0) in "meanfield" mode, else null. */
   readonly w0LogStd: ParamRef | null;
-  readonly grid: FixedGrid;
+  /** The Brownian paths the block needs: a fixed grid, or a virtual tree when adaptive. */
+  readonly grid: BrownianSpan;
   readonly gradient: GradientMethod;
   readonly weightSize: number;
+  readonly evaluations: BlockEvaluations = { forward: 0, backward: 0, accepted: 0, rejected: 0 };
   private readonly solverName: SolverName;
+  private readonly adaptive: PiOptions | null;
+  private readonly adjoint: Adjoint;
   private readonly makeHidden: (rows: number) => HiddenDrift;
 
   constructor(private readonly rt: Runtime, space: ParamSpace, name: string, hidden: HiddenDriftSource,
@@ -102,11 +151,32 @@ export class SdeBnnBlock {
     if (opts.w0Mode === "meanfield" && !((opts.w0PriorStd ?? 0.1) > 0)) {
       throw new ArgumentError(`w0PriorStd must be > 0, got ${opts.w0PriorStd}`);
     }
-    this.grid = { t0: opts.t0 ?? 0, t1: opts.t1 ?? 1, steps: opts.steps };
-    checkGrid(this.grid);
-    this.solverName = opts.solver ?? "euler";
+    const t0 = opts.t0 ?? 0, t1 = opts.t1 ?? 1;
+    checkGrid({ t0, t1, steps: opts.steps });
     this.gradient = opts.gradient ?? "backprop";
-    if (this.gradient === "adjoint" && this.solverName !== "reversible_heun") {
+    if (this.gradient !== "backprop" && this.gradient !== "adjoint") {
+      throw new ArgumentError(`gradient must be 'backprop' or 'adjoint', got '${String(this.gradient)}'`);
+    }
+    this.adjoint = makeAdjoint(this.gradient);
+    if (opts.solver === "adaptive") {
+      const a = opts.adaptive ?? {};
+      this.solverName = a.method ?? (this.gradient === "adjoint" ? "reversible_heun" : "euler");
+      const dtMin = a.dtMin ?? (t1 - t0) / 1000;
+      this.adaptive = { rtol: a.rtol ?? 1e-3, atol: a.atol ?? 1e-3, dtMin, dtMax: a.dtMax, maxSteps: a.maxSteps ?? 1000,
+        safety: a.safety, dt0: (t1 - t0) / opts.steps };
+      new PiController(rt, this.adaptive); // validates the settings now
+      let depth = 0;
+      while (depth < TREE_MAX_DEPTH && (t1 - t0) / 2 ** depth > dtMin / 4) depth++;
+      this.grid = { t0, t1, depth };
+    } else {
+      this.solverName = opts.solver ?? "euler";
+      this.adaptive = null;
+      this.grid = { t0, t1, steps: opts.steps };
+    }
+    if (!["euler", "sra1", "reversible_heun"].includes(this.solverName)) {
+      throw new ArgumentError(`unknown solver '${String(this.solverName)}': expected euler, sra1, reversible_heun or adaptive`);
+    }
+    if (this.adjoint.needsReversible && this.solverName !== "reversible_heun") {
       throw new ArgumentError(`gradient 'adjoint' needs solver 'reversible_heun' (its exact reverse step), got '${this.solverName}'`);
     }
     if (net && net.dim !== this.weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${this.weightSize}`);
@@ -138,7 +208,12 @@ export class SdeBnnBlock {
    * h(0) of every sample (samples x hidden floats, `rows` examples each) -> h(T). With a mean-field
    * w_0, `w0Noise` holds samples x D_w standard normals (one w_0 draw per sample).
    */
-  forward(hIn: Ptr, rows: number, brownian: BrownianSource, samples = 1, training = true, w0Noise: Ptr = 0): BlockRun {
+  /** A fresh step controller for one solve. */
+  private controller(): StepController {
+    return this.adaptive ? new PiController(this.rt, this.adaptive) : new ConstantSteps(this.opts.steps);
+  }
+
+  forward(hIn: Ptr, rows: number, brownian: BrownianPath, samples = 1, training = true, w0Noise: Ptr = 0): BlockRun {
     const { rt } = this;
     const D = this.weightSize;
     const hidden = this.makeHidden(rows);
@@ -156,19 +231,26 @@ export class SdeBnnBlock {
     } else {
       for (let s = 0; s < S; s++) rt.wasm.sde_lincomb(terms.wOf(y0, s), this.w0.ptr, D, 0, 0, 0, 0, 0, 0);
     }
-    const keep = training && this.gradient === "backprop";
-    if (keep) this.lendTapeRegion(hidden, S);
-    const { state, saved } = solveFixed(rt, solver, brownian, y0, this.grid, keep);
+    // kept activations pay off on a fixed grid; an adaptive solve's error estimates would fill the region
+    if (training && this.adjoint.keepsStates && !this.adaptive) this.lendTapeRegion(hidden, S);
+    const run = solve(rt, solver, brownian, y0, {
+      t0: this.grid.t0, t1: this.grid.t1, controller: this.controller(), adjoint: training ? this.adjoint : null,
+    });
+    const ev = this.evaluations;
+    ev.forward += run.solverSteps * solver.evaluations.step;
+    ev.accepted += run.accepted;
+    ev.rejected += run.rejected;
+    const { state } = run;
     const klSamples = new Float32Array(rt.memory.buffer, terms.klOf(state), S).slice();
-    return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, state, saved, brownian, y0 };
+    return { hOut: state, klSamples, kl: terms.klSum(state) / S, terms, solver, run, state, brownian, y0, training };
   }
 
   /** Lends the hidden drift a region for one forward evaluation per sample and step, if it fits. */
   private lendTapeRegion(hidden: HiddenDrift, samples: number): void {
     if (!(hidden instanceof StackHiddenDrift)) return;
     const budget = this.opts.keepActivationsBytes ?? 256 * 2 ** 20;
-    const bytes = Math.min(budget, hidden.tapeBytes * samples * this.grid.steps);
-    if (bytes < hidden.tapeBytes) return;
+    const bytes = Math.min(budget, hidden.tapeBytes * samples * this.opts.steps);
+    if (this.grid.steps === undefined || bytes < hidden.tapeBytes) return;
     let region = 0;
     try { region = this.rt.arena.alloc(bytes); } catch (e) { if (!(e instanceof MemoryLimitError)) throw e; }
     if (region) hidden.keepTapes(region, bytes);
@@ -188,13 +270,10 @@ export class SdeBnnBlock {
       const adj0 = rt.arena.alloc(terms.dim * 4, true);
       rt.wasm.sde_lincomb(adjT, adjHOut, S * H, 0, 0, 0, 0, 0, 0);
       new Float32Array(rt.memory.buffer, terms.klOf(adjT), S).fill(klWeight);
-      if (this.gradient === "adjoint") {
-        adjointReversibleHeun(rt, solver as ReversibleHeun, run.brownian, run.state, this.grid, adjT, adj0);
-      } else {
-        if (!run.saved) throw new ArgumentError("backward() needs a forward() run made with training = true");
-        backpropFixed(rt, solver, run.brownian, run.saved, this.grid, adjT, adj0);
-        if (terms.hidden instanceof StackHiddenDrift) terms.hidden.releaseTapes();
-      }
+      if (!run.training) throw new ArgumentError("backward() needs a forward() run made with training = true");
+      this.adjoint.backward(run.run, adjT, adj0);
+      if (terms.hidden instanceof StackHiddenDrift) terms.hidden.releaseTapes();
+      this.evaluations.backward += run.run.grid.steps * (solver.evaluations.stepVjp + (this.adjoint.needsReversible ? solver.evaluations.step : 0));
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
       for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);
       if (this.w0LogStd) {

@@ -1,4 +1,5 @@
 import type { Ptr } from "../runtime/abi.js";
+import type { BrownianPath } from "./brownian/path.js";
 
 /**
  * An SDE  dy = f(t, y) dt + g(t, y) dW  over a flat f32 state of `dim` entries in wasm memory.
@@ -33,18 +34,19 @@ export interface AdditiveNoise {
   readonly sigma: number;
 }
 
-/** g(t, y) elementwise on the noise slice; read as Ito by Euler-Maruyama, as Stratonovich by reversible Heun. */
+/**
+ * g(t, y) elementwise on the noise slice; read as Ito by Euler-Maruyama, as Stratonovich by
+ * reversible Heun. Terms that state their `calculus` are refused by a solver reading the other one.
+ */
 export interface DiagonalNoise {
   readonly kind: "diagonal";
+  readonly calculus?: "ito" | "stratonovich";
   /** out[i] <- g_i(t, y) for i < noiseDim. */
   diffusion(t: number, y: Ptr, out: Ptr): void;
 }
 
-/** A Brownian motion W on [t0, t1] that can be queried over any sub-interval. */
-export interface BrownianSource {
-  readonly dim: number;
-  /** out <- W(t) - W(s), `dim` floats. */
-  increment(s: number, t: number, out: Ptr): void;
-  /** out <- space-time Levy area H(s, t) = (1/h) int_s^t (W(s,u) - (u-s)/h W(s,t)) du, h = t - s. */
-  levyArea?(s: number, t: number, out: Ptr): void;
-}
+/**
+ * The Brownian motion driving an SDE: one interface, BrownianPath (./brownian/path.ts).
+ * @deprecated use BrownianPath; kept as an alias of it for existing imports.
+ */
+export type BrownianSource = BrownianPath;

@@ -4,7 +4,7 @@
 //   W(a,c) = W(a,b) + W(b,c),   I10(a,c) = I10(a,b) + I10(b,c) + (c - b) W(a,b),
 // with I10(s,t) = int_s^t W(s,u) du = h (H(s,t) + W(s,t)/2).
 import type { Runtime } from "../../src/runtime/load.js";
-import type { BrownianSource } from "../../src/sde/terms.js";
+import type { BrownianPath } from "../../src/sde/brownian/path.js";
 
 export function gaussianStream(seed: number): () => number {
   let s0 = (seed * 0x9e3779b9) >>> 0 || 1, s1 = (seed ^ 0x85ebca6b) >>> 0 || 2, s2 = 0x27d4eb2f, s3 = 0x165667b1;
@@ -25,7 +25,7 @@ export function gaussianStream(seed: number): () => number {
   };
 }
 
-export class FineBrownian implements BrownianSource {
+export class FineBrownian implements BrownianPath {
   /** dW[k * dim + i] and I10[k * dim + i] of fine step k. */
   readonly dW: Float64Array;
   readonly I10: Float64Array;

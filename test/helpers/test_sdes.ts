@@ -30,7 +30,8 @@ export class LinearWeightDrift {
  * stream seeded by (seed, k), so any step can be regenerated in any order.
  */
 export class GridNoise {
-  constructor(private readonly rt: Runtime, readonly dim: number, private readonly seed: number) {}
+  constructor(private readonly rt: Runtime, readonly dim: number, private readonly seed: number,
+              readonly t0 = 0, readonly t1 = 1) {}
   increment(s: number, t: number, out: number): void {
     const k = Math.round(s * 1e6);
     const g = gaussianStream(this.seed * 1000003 + k);

@@ -136,7 +136,7 @@ describe("reversible Heun adjoint (reconstruct backwards, O(1) memory)", () => {
     const rt = await freshRuntime();
     const peakOf = (steps: number, mode: "backprop" | "adjoint") => {
       const grid = { t0: 0, t1: 1, steps };
-      const bm = { dim: P, increment: (_s: number, _t: number, out: number) => rt.wasm.sde_lincomb(out, 0, P, 0, 0, 0, 0, 0, 0) };
+      const bm = { dim: P, t0: 0, t1: 1, increment: (_s: number, _t: number, out: number) => rt.wasm.sde_lincomb(out, 0, P, 0, 0, 0, 0, 0, 0) };
       const before = rt.arena.used;
       let peak = 0;
       rt.arena.scoped(() => {

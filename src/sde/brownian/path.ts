@@ -7,17 +7,33 @@ export type BrownianOut = F32Buffer | Ptr;
 
 /**
  * A D-dimensional Brownian motion on [t0, t1] that can be queried over any admissible [s, t]
- * without allocating: the caller owns the output buffer (D floats in wasm memory).
+ * without allocating: the caller owns the output buffer (D floats in wasm memory). The one
+ * Brownian interface of the library: solvers, adjoints and the SDE-BNN block all take it.
  */
 export interface BrownianPath {
   readonly dim: number;
   readonly t0: number;
   readonly t1: number;
+  /**
+   * True when any t0 <= s <= t <= t1 may be queried and a query's answer does not depend on which
+   * other queries were made (a virtual Brownian tree): what adaptive stepping needs, so that a
+   * rejected step and its retry see the same path. Grid paths answer grid points only.
+   */
+  readonly continuous?: boolean;
   /** Writes W(t) - W(s) into `out`. */
   increment(s: number, t: number, out: BrownianOut): void;
   /** Writes the space-time Levy area H_{s,t} (variance (t - s)/12, independent of W_{s,t}). */
   levyArea?(s: number, t: number, out: BrownianOut): void;
 }
+
+/**
+ * How a model asks for its Brownian paths: a fixed grid of `steps` cells (GridBrownian, one normal
+ * per step and coordinate) or a virtual tree of `depth` levels that answers any interval
+ * (VirtualBrownianTree, what adaptive stepping needs).
+ */
+export type BrownianSpan =
+  | { readonly t0: number; readonly t1: number; readonly steps: number; readonly depth?: undefined }
+  | { readonly t0: number; readonly t1: number; readonly depth: number; readonly steps?: undefined };
 
 /** Validates that a seed / stream word is an integer in [0, 2^32). */
 export function checkWord(value: unknown, field: string): number {

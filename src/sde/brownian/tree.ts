@@ -33,6 +33,7 @@ export class VirtualBrownianTree implements BrownianPath {
   readonly t0: number;
   readonly t1: number;
   readonly depth: number;
+  readonly continuous = true;
 
   constructor(private readonly rt: Runtime, options: VirtualBrownianTreeOptions) {
     this.seed = checkWord(options.seed, "seed");

@@ -1,7 +1,7 @@
 import type { Ptr } from "../../runtime/abi.js";
 import type { Runtime } from "../../runtime/load.js";
 import type { SdeTerms } from "../terms.js";
-import { SolverBase, type Solver, type StepNoise } from "./solver.js";
+import { SolverBase, type Solver, type SolverCapabilities, type StepNoise } from "./solver.js";
 
 /**
  * Euler-Maruyama (Ito): y' = y + f(t, y) dt + g(t, y) dW.
@@ -9,8 +9,10 @@ import { SolverBase, type Solver, type StepNoise } from "./solver.js";
  */
 export class EulerMaruyama extends SolverBase implements Solver {
   readonly name = "euler" as const;
-  readonly order = { additive: 1, diagonal: 0.5 };
-  readonly needsLevyArea = false;
+  readonly capabilities: SolverCapabilities = {
+    calculus: "ito", order: { additive: 1, diagonal: 0.5 }, levyArea: false, gradients: ["additive"], reversible: false,
+  };
+  readonly evaluations = { step: 1, stepVjp: 1 };
   readonly stateSize: number;
   readonly adjointSize: number;
   private readonly f: Ptr;
@@ -46,7 +48,7 @@ export class EulerMaruyama extends SolverBase implements Solver {
 
   /** adj <- adj + (df/dy)^T (dt adj); parameters get (df/dtheta)^T (dt adj). dW does not depend on y. */
   stepVjp(t: number, dt: number, y: Ptr, _after: Ptr, _noise: StepNoise, adj: Ptr): void {
-    if (this.terms.noise.kind !== "additive") throw new Error("Euler-Maruyama gradients need additive noise");
+    this.requireGradients();
     this.comb(this.v, 0, this.n, dt, adj);
     this.requireVjp()(t, y, this.v, this.tmp);
     this.comb(adj, adj, this.n, 1, this.tmp);

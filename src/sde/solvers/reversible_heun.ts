@@ -1,7 +1,7 @@
 import type { Ptr } from "../../runtime/abi.js";
 import type { Runtime } from "../../runtime/load.js";
 import type { SdeTerms } from "../terms.js";
-import { SolverBase, type Solver, type StepNoise } from "./solver.js";
+import { SolverBase, type ReversibleSolver, type SolverCapabilities, type StepNoise } from "./solver.js";
 
 /**
  * Reversible Heun (Kidger et al. 2021, Stratonovich). Carried state (y, yh, f(yh)[, g(yh)]):
@@ -12,10 +12,13 @@ import { SolverBase, type Solver, type StepNoise } from "./solver.js";
  * Strong order 1 for additive and for commutative (e.g. diagonal, g_i depending on y_i only)
  * noise, 1/2 for general noise.
  */
-export class ReversibleHeun extends SolverBase implements Solver {
+export class ReversibleHeun extends SolverBase implements ReversibleSolver {
   readonly name = "reversible_heun" as const;
-  readonly order = { additive: 1, diagonal: 1 };
-  readonly needsLevyArea = false;
+  readonly capabilities: SolverCapabilities = {
+    calculus: "stratonovich", order: { additive: 1, diagonal: 1 }, levyArea: false, gradients: ["additive"], reversible: true,
+  };
+  /** stepVjp: one driftVjp; the reverse step of the adjoint adds one drift evaluation. */
+  readonly evaluations = { step: 1, stepVjp: 1 };
   readonly stateSize: number;
   readonly adjointSize: number;
   private readonly diag: boolean;
@@ -81,7 +84,7 @@ export class ReversibleHeun extends SolverBase implements Solver {
    *   A = P' + J(yh')^T (v' + (dt/2) alpha'),  alpha = alpha' + 2 A,  P = -A,  v = (dt/2) alpha' + dt A.
    */
   stepVjp(t: number, dt: number, _before: Ptr, after: Ptr, _noise: StepNoise, adj: Ptr): void {
-    if (this.diag) throw new Error("reversible Heun gradients need additive noise");
+    this.requireGradients();
     const b = this.n * 4;
     const alpha = adj, P = adj + b, v = adj + 2 * b;
     const yhAfter = this.parts(after).yh;

@@ -1,5 +1,6 @@
 import type { Ptr } from "../../runtime/abi.js";
 import type { Runtime } from "../../runtime/load.js";
+import { ArgumentError } from "../../runtime/errors.js";
 import type { SdeTerms } from "../terms.js";
 
 /** Noise of one step [t, t + dt]: dW = W(t + dt) - W(t) and, for SRA-type methods, H(t, t + dt). */
@@ -16,9 +17,13 @@ export interface StepNoise {
 export interface Solver {
   readonly name: SolverName;
   readonly terms: SdeTerms;
+  /** What the method can do; checkContract (../check.ts) refuses what it cannot. */
+  readonly capabilities: SolverCapabilities;
   /** Strong orders for additive and for diagonal (multiplicative) noise; 0 = unsupported. */
   readonly order: { readonly additive: number; readonly diagonal: number };
   readonly needsLevyArea: boolean;
+  /** Drift evaluations of one step and driftVjp calls of one stepVjp (for diagnostics). */
+  readonly evaluations: { readonly step: number; readonly stepVjp: number };
   /** Floats of carried state (>= dim). */
   readonly stateSize: number;
   /** Floats of the carried adjoint (>= dim); its first `dim` entries are the adjoint of y. */
@@ -40,11 +45,49 @@ export interface Solver {
 
 export type SolverName = "euler" | "sra1" | "reversible_heun";
 
+export type NoiseKind = "additive" | "diagonal";
+
+/**
+ * A solver's declared abilities (torchsde's check_contract, diffrax's solver attributes):
+ * - calculus: how diagonal noise g(t, y) dW is read (additive noise: Ito and Stratonovich coincide);
+ * - order: strong order per noise kind (0: the kind is not supported);
+ * - levyArea: each step needs the space-time Levy area H of its interval;
+ * - gradients: the noise kinds whose stepVjp is implemented;
+ * - reversible: an exact algebraic reverse step exists (a ReversibleSolver), which the
+ *   memory-constant reversible adjoint needs.
+ */
+export interface SolverCapabilities {
+  readonly calculus: "ito" | "stratonovich";
+  readonly order: { readonly additive: number; readonly diagonal: number };
+  readonly levyArea: boolean;
+  readonly gradients: readonly NoiseKind[];
+  readonly reversible: boolean;
+}
+
+/** A solver whose step can be undone: reverse() maps the carried state at t + dt back to t. */
+export interface ReversibleSolver extends Solver {
+  reverse(t: number, dt: number, state: Ptr, noise: StepNoise): void;
+}
+
+export function isReversible(solver: Solver): solver is ReversibleSolver {
+  return solver.capabilities.reversible && typeof (solver as Partial<ReversibleSolver>).reverse === "function";
+}
+
 /** Common plumbing: scratch vectors from the arena and the noise-slice arithmetic. */
 export abstract class SolverBase {
   protected readonly n: number;
+  abstract readonly capabilities: SolverCapabilities;
   constructor(protected readonly rt: Runtime, readonly terms: SdeTerms) {
     this.n = terms.dim;
+  }
+  get order(): SolverCapabilities["order"] { return this.capabilities.order; }
+  get needsLevyArea(): boolean { return this.capabilities.levyArea; }
+  /** Gradients of a step need stepVjp support for the terms' noise kind (checked by checkContract too). */
+  protected requireGradients(): void {
+    const kind = this.terms.noise.kind;
+    if (!this.capabilities.gradients.includes(kind)) {
+      throw new ArgumentError(`solver '${(this as unknown as Solver).name}' has no gradients for ${kind} noise (supported: ${this.capabilities.gradients.join(", ")})`);
+    }
   }
   protected scratch(len: number): Ptr {
     return this.rt.arena.alloc(Math.max(1, len) * 4, true);
@@ -62,7 +105,7 @@ export abstract class SolverBase {
   }
   protected requireVjp(): NonNullable<SdeTerms["driftVjp"]> {
     const vjp = this.terms.driftVjp;
-    if (!vjp) throw new Error("these SDE terms provide no driftVjp: gradients are unavailable");
+    if (!vjp) throw new ArgumentError("these SDE terms provide no driftVjp: gradients are unavailable");
     return vjp.bind(this.terms);
   }
 }

@@ -1,7 +1,8 @@
 import type { Ptr } from "../../runtime/abi.js";
 import type { Runtime } from "../../runtime/load.js";
 import type { SdeTerms } from "../terms.js";
-import { SolverBase, type Solver, type StepNoise } from "./solver.js";
+import { ArgumentError } from "../../runtime/errors.js";
+import { SolverBase, type Solver, type SolverCapabilities, type StepNoise } from "./solver.js";
 
 /**
  * SRA1 (Roessler 2010, additive noise, strong order 1.5) with c0 = (0, 3/4), A0 = [[0,0],[3/4,0]],
@@ -12,8 +13,10 @@ import { SolverBase, type Solver, type StepNoise } from "./solver.js";
  */
 export class Sra1 extends SolverBase implements Solver {
   readonly name = "sra1" as const;
-  readonly order = { additive: 1.5, diagonal: 0 };
-  readonly needsLevyArea = true;
+  readonly capabilities: SolverCapabilities = {
+    calculus: "ito", order: { additive: 1.5, diagonal: 0 }, levyArea: true, gradients: ["additive"], reversible: false,
+  };
+  readonly evaluations = { step: 2, stepVjp: 2 };
   readonly stateSize: number;
   readonly adjointSize: number;
   private readonly f1: Ptr;
@@ -24,7 +27,7 @@ export class Sra1 extends SolverBase implements Solver {
 
   constructor(rt: Runtime, terms: SdeTerms) {
     super(rt, terms);
-    if (terms.noise.kind !== "additive") throw new Error("SRA1 needs additive noise");
+    if (terms.noise.kind !== "additive") throw new ArgumentError(`solver 'sra1' supports additive noise only, got ${terms.noise.kind} noise`);
     this.stateSize = terms.dim;
     this.adjointSize = terms.dim;
     this.f1 = this.scratch(this.n);
@@ -44,7 +47,7 @@ export class Sra1 extends SolverBase implements Solver {
 
   /** f1 = f(t, y); h2 = stage 2 input. */
   private stages(t: number, dt: number, y: Ptr, { dW, H }: StepNoise): void {
-    if (!H) throw new Error("SRA1 needs the Levy area H of each step");
+    if (!H) throw new ArgumentError("solver 'sra1' needs the Levy area H of each step (a Brownian path with levyArea)");
     const s = this.sigma, m = this.terms.noiseDim;
     this.terms.drift(t, y, this.f1);
     this.comb(this.h2, y, this.n, 0.75 * dt, this.f1);
