@@ -7,6 +7,7 @@ import {
   init, chart, Sra1, EulerMaruyama, ReversibleHeun, solveFixed, VirtualBrownianTree, ScalarOU, CubicDrift,
   TOY1D_DEFAULTS, PhiloxRandomness, Toy1dModel, makeToy1dData, Optimizer, OPTIM_DEFAULTS,
 } from "../dist/node.js";
+import { logLogSlope, strongErrors } from "../test/helpers/strong_order.mjs";
 
 const OUT = new URL("./results/", import.meta.url);
 mkdirSync(OUT, { recursive: true });
@@ -15,13 +16,6 @@ const results = {};
 // ---------- 1. strong convergence ----------
 const SOLVERS = { euler: EulerMaruyama, sra1: Sra1, reversible_heun: ReversibleHeun };
 const P = 500, FINE = 1 << 13, STEPS = [8, 16, 32, 64, 128, 256];
-function slope(xs, ys) {
-  const x = xs.map(Math.log), y = ys.map(Math.log), n = x.length;
-  const mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }
-  return sxy / sxx;
-}
 const problems = {
   "scalar OU (linear, additive)": (rt) => new ScalarOU(rt, P, 1.5, 0.8),
   "cubic drift (nonlinear, additive)": (rt) => new CubicDrift(rt, P, 0, 0.2, 2),
@@ -36,12 +30,8 @@ for (const [pname, make] of Object.entries(problems)) {
   const series = [];
   results.convergence[pname] = {};
   for (const [sname, S] of Object.entries(SOLVERS)) {
-    const errs = STEPS.map((n) => rt.arena.scoped(() => {
-      const v = new Float32Array(rt.memory.buffer, solveFixed(rt, new S(rt, terms), bm, y0.ptr, { t0: 0, t1: 1, steps: n }).state, P);
-      let e = 0; for (let i = 0; i < P; i++) e += Math.abs(v[i] - ref[i]);
-      return e / P;
-    }));
-    const k = slope(STEPS.map((n) => 1 / n), errs);
+    const errs = strongErrors({ rt, solveFixed, makeSolver: () => new S(rt, terms), brownian: bm, y0: y0.ptr, dim: P, paths: P, steps: STEPS, reference: ref });
+    const k = logLogSlope(STEPS.map((n) => 1 / n), errs);
     results.convergence[pname][sname] = { dt: STEPS.map((n) => 1 / n), error: errs, slope: k };
     series.push({ name: `${sname} (slope ${k.toFixed(2)})`, x: STEPS.map((n) => 1 / n), y: errs, style: "both" });
   }

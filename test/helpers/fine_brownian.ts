@@ -77,11 +77,4 @@ export class FineBrownian implements BrownianPath {
   }
 }
 
-/** Least-squares slope of log(err) against log(dt). */
-export function logLogSlope(dts: number[], errs: number[]): number {
-  const x = dts.map(Math.log), y = errs.map(Math.log);
-  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < x.length; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; }
-  return sxy / sxx;
-}
+export { logLogSlope } from "./strong_order.mjs";

@@ -12,6 +12,7 @@ import { adjointReversibleHeun, backpropFixed, gridTime, solveFixed, type FixedG
 import { freshRuntime } from "../helpers/wasm.js";
 import { FineBrownian, gaussianStream } from "../helpers/fine_brownian.js";
 import { CubicDrift } from "../helpers/test_sdes.js";
+import { cubicReference, relErr, type StepNoiseF64 } from "../helpers/cubic_reference.js";
 
 const P = 7;
 const GRID: FixedGrid = { t0: 0, t1: 1, steps: 16 };
@@ -21,41 +22,14 @@ const KAPPA = 0.3;
 
 interface Params { theta: number; kappa: number; y0: Float64Array }
 
+const TIMES = Array.from({ length: GRID.steps + 1 }, (_, k) => gridTime(GRID, k));
 /** f64 reference of each method on the cubic-drift SDE; returns y(T). */
-function reference(method: string, p: Params, noise: { dW: Float64Array[]; H: Float64Array[] }): Float64Array {
-  const f = (y: number) => -p.theta * y - p.kappa * y * y * y;
-  const y = Float64Array.from(p.y0);
-  const yh = Float64Array.from(p.y0);
-  for (let k = 0; k < GRID.steps; k++) {
-    const dt = gridTime(GRID, k + 1) - gridTime(GRID, k);
-    for (let i = 0; i < P; i++) {
-      const dW = noise.dW[k]![i]!, H = noise.H[k]![i]!;
-      if (method === "euler") {
-        y[i] = y[i]! + f(y[i]!) * dt + SIGMA * dW;
-      } else if (method === "sra1") {
-        const f1 = f(y[i]!);
-        const h2 = y[i]! + 0.75 * dt * f1 + 1.5 * SIGMA * (H + dW / 2);
-        y[i] = y[i]! + dt * (f1 / 3 + (2 * f(h2)) / 3) + SIGMA * dW;
-      } else {
-        const yhNew = 2 * y[i]! - yh[i]! + f(yh[i]!) * dt + SIGMA * dW;
-        y[i] = y[i]! + 0.5 * (f(yh[i]!) + f(yhNew)) * dt + SIGMA * dW;
-        yh[i] = yhNew;
-      }
-    }
-  }
-  return y;
-}
+const reference = (method: string, p: Params, noise: StepNoiseF64) => cubicReference(method, { ...p, sigma: SIGMA }, TIMES, noise);
 
 function loss(yT: Float64Array, c: Float64Array): number {
   let s = 0;
   for (let i = 0; i < P; i++) s += c[i]! * yT[i]!;
   return s;
-}
-
-function relErr(a: number[], b: number[]): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i]! - b[i]!) ** 2; den += b[i]! ** 2; }
-  return Math.sqrt(num / den);
 }
 
 async function setup() {

@@ -9,7 +9,8 @@ import { EulerMaruyama } from "../../src/sde/solvers/euler.js";
 import { ReversibleHeun } from "../../src/sde/solvers/reversible_heun.js";
 import { solveFixed } from "../../src/sde/integrate.js";
 import { freshRuntime } from "../helpers/wasm.js";
-import { FineBrownian, logLogSlope } from "../helpers/fine_brownian.js";
+import { FineBrownian } from "../helpers/fine_brownian.js";
+import { logLogSlope, strongErrors } from "../helpers/strong_order.mjs";
 import { CubicDrift } from "../helpers/test_sdes.js";
 
 const P = 500, FINE = 8192, T = 1, THETA = 0, KAPPA = 0.2, SIGMA = 2, Y0 = 0;
@@ -38,15 +39,13 @@ describe("strong order on a nonlinear drift (cubic)", () => {
       const bm = new FineBrownian(rt, P, FINE, 0, T, 4321);
       const ref = fineReference(bm);
       const y0 = rt.arena.f32From(new Float32Array(P).fill(Y0));
-      const errs = STEPS.map((steps) => rt.arena.scoped(() => {
-        const terms = new CubicDrift(rt, P, THETA, KAPPA, SIGMA);
-        const solver = name === "sra1" ? new Sra1(rt, terms) : name === "euler" ? new EulerMaruyama(rt, terms) : new ReversibleHeun(rt, terms);
-        const { state } = solveFixed(rt, solver, bm, y0.ptr, { t0: 0, t1: T, steps });
-        const num = new Float32Array(rt.memory.buffer, state, P);
-        let e = 0;
-        for (let i = 0; i < P; i++) e += Math.abs(num[i]! - ref[i]!);
-        return e / P;
-      }));
+      const errs = strongErrors({
+        rt, solveFixed, brownian: bm, y0: y0.ptr, dim: P, paths: P, steps: STEPS, t1: T, reference: ref,
+        makeSolver: () => {
+          const terms = new CubicDrift(rt, P, THETA, KAPPA, SIGMA);
+          return name === "sra1" ? new Sra1(rt, terms) : name === "euler" ? new EulerMaruyama(rt, terms) : new ReversibleHeun(rt, terms);
+        },
+      });
       const slope = logLogSlope(STEPS.map((n) => T / n), errs);
       console.log(`${name} / cubic drift: errors ${errs.map((e) => e.toExponential(2)).join(" ")} slope ${slope.toFixed(3)}`);
       expect(Math.abs(slope - order)).toBeLessThan(0.1);

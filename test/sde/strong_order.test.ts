@@ -10,7 +10,8 @@ import { Sra1 } from "../../src/sde/solvers/sra1.js";
 import { ReversibleHeun } from "../../src/sde/solvers/reversible_heun.js";
 import { solveFixed } from "../../src/sde/integrate.js";
 import { freshRuntime } from "../helpers/wasm.js";
-import { FineBrownian, logLogSlope } from "../helpers/fine_brownian.js";
+import { FineBrownian } from "../helpers/fine_brownian.js";
+import { logLogSlope, strongErrors } from "../helpers/strong_order.mjs";
 import { GBM, RotatingOU, ScalarOU } from "../helpers/test_sdes.js";
 
 const P = 1000;
@@ -102,21 +103,16 @@ const PROBLEMS: Record<string, Problem> = {
 };
 
 
-async function strongErrors(problem: Problem, solverName: string, seed: number): Promise<number[]> {
+async function problemErrors(problem: Problem, solverName: string, seed: number): Promise<number[]> {
   const rt = await freshRuntime();
   const terms = problem.terms(rt);
   const bm = new FineBrownian(rt, terms.noiseDim, FINE, 0, T, seed);
   const exact = problem.exact(bm, solverName);
   const y0 = rt.arena.f32From(new Float32Array(terms.dim).fill(problem.x0));
-  const paths = P;
-  return STEPS.map((steps) => rt.arena.scoped(() => {
-    const solver = SOLVERS[solverName]!(rt, terms);
-    const { state } = solveFixed(rt, solver, bm, y0.ptr, { t0: 0, t1: T, steps });
-    const num = new Float32Array(rt.memory.buffer, state, terms.dim);
-    let e = 0;
-    for (let p = 0; p < paths; p++) e += problem.pathError(num, exact, p);
-    return e / paths;
-  }));
+  return strongErrors({
+    rt, solveFixed, makeSolver: () => SOLVERS[solverName]!(rt, terms), brownian: bm, y0: y0.ptr, dim: terms.dim,
+    paths: P, steps: STEPS, t1: T, pathError: (num, p) => problem.pathError(num, exact, p),
+  });
 }
 
 // Theoretical orders on these problem classes:
@@ -140,7 +136,7 @@ const CASES: [string, string, number][] = [
 describe("strong order of convergence (slope within 0.1 of theory)", () => {
   for (const [problem, solver, order] of CASES) {
     it(`${solver} on ${problem}: order ${order}`, async () => {
-      const errs = await strongErrors(PROBLEMS[problem]!, solver, 1234);
+      const errs = await problemErrors(PROBLEMS[problem]!, solver, 1234);
       const slope = logLogSlope(STEPS.map((n) => T / n), errs);
       console.log(`${solver} / ${problem}: errors ${errs.map((e) => e.toExponential(2)).join(" ")} slope ${slope.toFixed(3)}`);
       expect(errs.every((e) => Number.isFinite(e) && e > 0)).toBe(true);
