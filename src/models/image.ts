@@ -100,7 +100,7 @@ export class ImageSdeBnn {
           net = new StackWeightDrift(rt, nn, phi);
         }
         this.blocks.push(new SdeBnnBlock(rt, this.space, `g${g}.b${b}`, f, net, {
-          sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, steps: cfg.steps, gradient: cfg.gradient,
+          sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, adaptive: cfg.adaptive, steps: cfg.steps, gradient: cfg.gradient,
           keepActivationsBytes: cfg.keepActivationsMB * 2 ** 20,
           w0Init: stackInit(f, rand.init(streamId(Stream.init, 2 * index))), w0Mode: cfg.w0, w0PriorStd: cfg.priorStdW0,
         }));

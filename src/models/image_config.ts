@@ -1,5 +1,17 @@
 import { s, type Infer } from "../config/schema.js";
 
+/**
+ * `model.adaptive`: the settings of `model.solver: "adaptive"` (step doubling with a PI
+ * controller on a virtual Brownian tree; see docs/sde.md). Optional: absent, the block's defaults apply.
+ */
+export const adaptiveSchema = s.object({
+  method: s.enum(["euler", "sra1", "reversible_heun"] as const, { optional: true, doc: "one-step method (default: reversible_heun with gradient adjoint, else euler)" }),
+  rtol: s.number({ min: 0, max: 1, default: 1e-2, doc: "relative local error tolerance" }),
+  atol: s.number({ min: 1e-12, max: 1, default: 1e-2, doc: "absolute local error tolerance" }),
+  dtMin: s.number({ min: 1e-9, max: 1, default: 1e-3, doc: "shortest step (accepted whatever its error); sets the Brownian tree's depth" }),
+  maxSteps: s.integer({ min: 1, max: 1e6, default: 1000, doc: "trial steps per solve before a NumericalError" }),
+}, { optional: true, doc: "settings of solver 'adaptive'" });
+
 /** The image classifier of SPEC section 2, as a validated plain-JSON config. */
 export const imageModelSchema = s.object({
   channels: s.integer({ min: 1, max: 64, default: 1, doc: "input image channels" }),
@@ -13,8 +25,9 @@ export const imageModelSchema = s.object({
   nnHidden: s.integer({ min: 1, max: 512, default: 16, doc: "hypernetwork middle width" }),
   sigma: s.number({ min: 0, max: 10, default: 0.2, doc: "weight diffusion (0: the ODE limit, no path KL)" }),
   theta: s.number({ min: 0, max: 100, default: 1, doc: "OU prior drift -theta w" }),
-  steps: s.integer({ min: 1, max: 1000, default: 10 }),
-  solver: s.enum(["euler", "sra1", "reversible_heun"] as const, { default: "euler" }),
+  steps: s.integer({ min: 1, max: 1000, default: 10, doc: "fixed-grid steps (adaptive: the first trial step is T / steps)" }),
+  solver: s.enum(["euler", "sra1", "reversible_heun", "adaptive"] as const, { default: "euler" }),
+  adaptive: adaptiveSchema,
   kl: s.enum(["quadratic", "stl", "logratio"] as const, { default: "quadratic" }),
   gradient: s.enum(["backprop", "adjoint"] as const, { default: "backprop" }),
   keepActivationsMB: s.number({ min: 0, max: 65536, default: 256, doc: "backprop: memory lent to keep f_h's in-step activations for the backward pass instead of recomputing them (0: recompute; same bits)" }),

@@ -9,7 +9,7 @@ import { stackInit } from "../nn/init.js";
 import { SdeBnnBlock } from "../sde/block.js";
 import { StackWeightDrift } from "../sde/drifts.js";
 import type { KlEstimator } from "../sde/block_terms.js";
-import type { GradientMethod } from "../sde/block.js";
+import type { AdaptiveStepping, GradientMethod } from "../sde/block.js";
 import type { SolverName } from "../sde/solvers/solver.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 
@@ -35,7 +35,9 @@ export interface Toy1dConfig {
     sigma: number;
     theta: number;
     steps: number;
-    solver: SolverName;
+    solver: SolverName | "adaptive";
+    /** Settings of solver "adaptive" (absent: the block's defaults). */
+    adaptive?: AdaptiveStepping;
     kl: KlEstimator;
     gradient: GradientMethod;
     /** Backprop: MiB lent to keep f_h's in-step activations for the backward pass (0: recompute; same bits). */
@@ -119,7 +121,7 @@ export class Toy1dModel {
     this.phi = this.space.add("nn", [nStack.paramCount], stackInit(nStack, rand.init(streamId(Stream.init, 1))));
     const net = m.sigma > 0 ? new StackWeightDrift(rt, nStack, this.phi) : null;
     this.block = new SdeBnnBlock(rt, this.space, "block", fStack, net, {
-      sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, steps: m.steps, gradient: m.gradient, keepActivationsBytes: m.keepActivationsMB * 2 ** 20,
+      sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, adaptive: m.adaptive, steps: m.steps, gradient: m.gradient, keepActivationsBytes: m.keepActivationsMB * 2 ** 20,
       w0Init: stackInit(fStack, rand.init(streamId(Stream.init, 0))),
       w0Mode: m.w0, w0PriorStd: m.w0PriorStd, w0LogStdInit: m.w0LogStdInit,
     });

@@ -1,4 +1,5 @@
 import { s, type Infer } from "../config/schema.js";
+import { adaptiveSchema } from "./image_config.js";
 
 /** The toy 1D run (SPEC section 3) as a validated plain-JSON config; defaults come from the preset. */
 export const toy1dRunSchema = s.object({
@@ -19,7 +20,8 @@ export const toy1dRunSchema = s.object({
     sigma: s.number({ min: 0, max: 10 }),
     theta: s.number({ min: 0, max: 100 }),
     steps: s.integer({ min: 1, max: 10000 }),
-    solver: s.enum(["euler", "sra1", "reversible_heun"] as const),
+    solver: s.enum(["euler", "sra1", "reversible_heun", "adaptive"] as const),
+    adaptive: adaptiveSchema,
     kl: s.enum(["quadratic", "stl", "logratio"] as const),
     gradient: s.enum(["backprop", "adjoint"] as const),
     keepActivationsMB: s.number({ min: 0, max: 65536 }),

@@ -27,7 +27,7 @@ export type GradientMethod = "backprop" | "adjoint";
  */
 export interface AdaptiveStepping {
   method?: SolverName;
-  /** Local error tolerances (default 1e-3 each: a block's state is O(1) and f32). */
+  /** Local error tolerances (default 1e-2 each: a training objective, not a reference solution). */
   rtol?: number;
   atol?: number;
   /** Shortest step (default (t1 - t0) / 1000); the tree resolves it: depth = smallest d with (t1 - t0) / 2^d <= dtMin / 4. */
@@ -162,7 +162,7 @@ export class SdeBnnBlock {
       const a = opts.adaptive ?? {};
       this.solverName = a.method ?? (this.gradient === "adjoint" ? "reversible_heun" : "euler");
       const dtMin = a.dtMin ?? (t1 - t0) / 1000;
-      this.adaptive = { rtol: a.rtol ?? 1e-3, atol: a.atol ?? 1e-3, dtMin, dtMax: a.dtMax, maxSteps: a.maxSteps ?? 1000,
+      this.adaptive = { rtol: a.rtol ?? 1e-2, atol: a.atol ?? 1e-2, dtMin, dtMax: a.dtMax, maxSteps: a.maxSteps ?? 1000,
         safety: a.safety, dt0: (t1 - t0) / opts.steps };
       new PiController(rt, this.adaptive); // validates the settings now
       let depth = 0;

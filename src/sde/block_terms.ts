@@ -63,6 +63,7 @@ export class BlockTerms implements SdeTerms {
   readonly noiseOffset: number;
   readonly noiseDim: number;
   readonly noise: { readonly kind: "additive"; readonly sigma: number };
+  readonly errorDim: number;
   readonly theta: number;
   readonly kl: KlEstimator;
   readonly samples: number;
@@ -93,6 +94,8 @@ export class BlockTerms implements SdeTerms {
     this.noise = { kind: "additive", sigma: opts.sigma };
     this.theta = opts.theta ?? 1;
     this.kl = opts.kl ?? "quadratic";
+    // the KL accumulators with their Ito step term do not steer adaptive steps (see SdeTerms.errorDim)
+    this.errorDim = this.kl === "quadratic" ? this.dim : S * (this.H + this.D);
     const a = (n: number) => rt.arena.alloc(Math.max(1, n) * 4, true);
     this.nn = a(S * this.D);
     this.z = a(S * this.D);

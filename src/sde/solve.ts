@@ -91,6 +91,7 @@ export function solve(rt: Runtime, solver: Solver, brownian: BrownianPath, y0: P
   const grid = new RecordedGrid(t0);
   const full = rt.arena.alloc(S), half = rt.arena.alloc(S);
   const mid = tape ? rt.arena.alloc(S) : 0;
+  const errDim = Math.min(dim, solver.terms.errorDim ?? dim);
   const err = rt.arena.alloc(dim * 4);
   while (t < t1) {
     const tn = seq.propose();
@@ -102,8 +103,8 @@ export function solve(rt: Runtime, solver: Solver, brownian: BrownianPath, y0: P
     if (mid) copy(mid, half);
     advance(tm, tn, half, reader.read(tm, tn));
     solverSteps += 3;
-    wasm.sde_lincomb(err, half, dim, -1, full, 0, 0, 0, 0);
-    if (seq.report({ error: err, before: state, after: half, dim })) {
+    wasm.sde_lincomb(err, half, errDim, -1, full, 0, 0, 0, 0);
+    if (seq.report({ error: err, before: state, after: half, dim: errDim })) {
       copy(state, half);
       grid.push(tm);
       grid.push(tn);

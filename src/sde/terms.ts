@@ -11,6 +11,12 @@ export interface SdeTerms {
   readonly noiseOffset: number;
   readonly noiseDim: number;
   readonly noise: AdditiveNoise | DiagonalNoise;
+  /**
+   * Entries [0, errorDim) enter an adaptive solve's local error estimate (default: all `dim`).
+   * Trailing accumulators that nothing depends on (the in-path KL with its stepTerm, an Ito sum
+   * of strong order 1/2) are left out so that they do not dictate the step size.
+   */
+  readonly errorDim?: number;
   /** out <- f(t, y); `out` never aliases `y`. */
   drift(t: number, y: Ptr, out: Ptr): void;
   /**
