@@ -14,12 +14,13 @@ const MIME: Record<string, string> = {
   ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml",
 };
 
-export async function serveRoot(): Promise<{ server: Server; url: string }> {
+/** A static file server on 127.0.0.1 over `root` (default: the repository). */
+export async function serveRoot(root: string = ROOT): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
     if (path.includes("..")) { res.writeHead(403).end(); return; }
     try {
-      const body = await readFile(join(ROOT, path));
+      const body = await readFile(join(root, path.endsWith("/") ? `${path}index.html` : path));
       res.writeHead(200, { "content-type": MIME[extname(path)] ?? "application/octet-stream" });
       res.end(body);
     } catch {

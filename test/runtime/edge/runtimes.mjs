@@ -22,6 +22,13 @@ const canConnect = (port) => new Promise((resolve) => {
   c.once("connect", () => { c.destroy(); resolve(true); }).once("error", () => resolve(false));
 });
 
+/** workerd serving the worker `entry` (bundled into `outDir`) on a free port of 127.0.0.1. */
+export async function workerdLaunch({ entry, outDir }) {
+  const port = await freePort();
+  const config = await prepareWorkerd({ entry, outDir, port });
+  return { command: workerdPath(), args: ["serve", config], knownPort: port, version: `workerd ${packageVersion("workerd")}` };
+}
+
 /** How each runtime is launched: its command, and how its port is learnt (printed, or polled). */
 const LAUNCH = {
   deno: async () => ({
@@ -35,11 +42,7 @@ const LAUNCH = {
     port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
     version: `bun ${packageVersion("bun")}`,
   }),
-  workerd: async () => {
-    const port = await freePort();
-    const config = await prepareWorkerd({ entry: join(ROOT, "examples/edge/worker.mjs"), outDir: join(ROOT, "build/edge/workerd"), port });
-    return { command: workerdPath(), args: ["serve", config], knownPort: port, version: `workerd ${packageVersion("workerd")}` };
-  },
+  workerd: () => workerdLaunch({ entry: join(ROOT, "examples/edge/worker.mjs"), outDir: join(ROOT, "build/edge/workerd") }),
   "edge-runtime": async () => ({
     command: process.execPath, args: [join(ROOT, "test/runtime/edge/edge_runtime_host.mjs")],
     port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
@@ -48,12 +51,19 @@ const LAUNCH = {
 };
 
 /**
- * Starts `name` and resolves once it listens: { name, version, base, spawnedAt (performance.now()),
- * listeningMs, log() (its stdout + stderr so far), stop() }. Rejects if it exits or is not
- * listening within `timeoutMs`.
+ * Starts the edge handler under `name` (one of RUNTIMES) and resolves once it listens:
+ * { name, version, base, spawnedAt (performance.now()), listeningMs, log() (its stdout + stderr
+ * so far), stop() }. Rejects if it exits or is not listening within `timeoutMs`.
  */
-export async function startRuntime(name, { timeoutMs = 60_000 } = {}) {
-  const how = await LAUNCH[name]();
+export async function startRuntime(name, options) {
+  return startProcess(name, await LAUNCH[name](), options);
+}
+
+/**
+ * Spawns `how.command how.args` and waits until it listens on 127.0.0.1: on `how.knownPort`, or on
+ * the port `how.port(output)` finds in its output. Resolves to the handle described at startRuntime.
+ */
+export async function startProcess(name, how, { timeoutMs = 60_000 } = {}) {
   const spawnedAt = performance.now();
   const child = spawn(how.command, how.args, {
     cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],

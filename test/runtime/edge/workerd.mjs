@@ -6,8 +6,8 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { build } from "esbuild";
 
-/** Module kinds of the non-JS imports, as in wrangler's default rules (plus one for checkpoints). */
-const MODULE_TYPES = { ".wasm": "wasm", ".safetensors": "data" };
+/** Module kinds of the non-JS imports, as in wrangler's default rules (plus Data for checkpoints and fixtures). */
+const MODULE_TYPES = { ".wasm": "wasm", ".safetensors": "data", ".bin": "data" };
 
 /**
  * Writes `outDir`/{worker.js, the wasm, the checkpoint, config.capnp} for `entry`; the config
@@ -19,7 +19,7 @@ export async function prepareWorkerd({ entry, outDir, port }) {
   const plugin = {
     name: "worker-modules",
     setup(b) {
-      b.onResolve({ filter: /\.(wasm|safetensors)$/ }, (a) => {
+      b.onResolve({ filter: /\.(wasm|safetensors|bin)$/ }, (a) => {
         const file = join(a.resolveDir, a.path);
         const name = basename(file);
         if (!modules.some((m) => m.name === name)) {

@@ -209,6 +209,17 @@ function paramTensors(space, views) {
   return out;
 }
 
+/**
+ * The golden inference case: the inference path (what sdebnn/infer runs) on the MNIST golden
+ * checkpoint's bytes, 8 images, 4 samples -> probabilities, entropy and MI in one array. Also run
+ * alone by runtimes that only serve inference (workerd), with `sdebnn` = sdebnn/infer.
+ */
+export async function goldenInference(sdebnn, rt, checkpoint, pixels) {
+  const classifier = await sdebnn.loadClassifier(rt, checkpoint);
+  const p = classifier.predict(pixels.subarray(0, 8 * 784), 4);
+  return concat([p.probs, p.entropy, p.mutualInformation]);
+}
+
 export const trainingCases = [
   {
     name: GOLDEN_TOY1D,
@@ -242,17 +253,22 @@ export const trainingCases = [
       const trainer = new sdebnn.ImageTrainer(rt, cfg, set);
       while (!trainer.done) trainer.trainStep();
       const checkpoint = await sdebnn.encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
-      // the inference path (what sdebnn/infer runs) on the checkpoint bytes: 8 images, 4 samples
-      const classifier = await sdebnn.loadClassifier(rt, checkpoint);
-      const p = classifier.predict(pixels.subarray(0, 8 * 784), 4);
-      return { checkpoint, predictions: concat([p.probs, p.entropy, p.mutualInformation]) };
+      return { checkpoint, predictions: await goldenInference(sdebnn, rt, checkpoint, pixels) };
     },
   },
 ];
 
-async function sha256Hex(bytes) {
+export async function sha256Hex(bytes) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The fixture file's bytes from an MNIST training set ({ pixels, labels }): the first `n` images, then their labels. */
+export function mnistFixtureBytes(train, n = 128) {
+  const out = new Uint8Array(n * 785);
+  out.set(train.pixels.subarray(0, n * 784));
+  out.set(train.labels.subarray(0, n), n * 784);
+  return out;
 }
 
 /** The first 128 MNIST training images and labels from the fixture file: pixels (128 x 784) then labels (128). */
@@ -263,22 +279,26 @@ export function mnistFixture(bytes) {
 
 /**
  * Runs every case on a fresh instance built from `wasmBytes` and returns
- * { wasmSha256, results: { [case]: sha256 of its output bytes }, samples: last values }.
- * A case returning several arrays ({ checkpoint, predictions }) gives one result per part.
+ * { wasmSha256, results: { [case]: sha256 of its output bytes }, samples: last values }
+ * (and `outputs: { [case]: bytes }` with `keep`). A case returning several arrays
+ * ({ checkpoint, predictions }) gives one result per part.
  */
-export async function goldenRun(sdebnn, wasmBytes, fixtures) {
+export async function goldenRun(sdebnn, wasmBytes, fixtures, { keep = false } = {}) {
   const module = await WebAssembly.compile(wasmBytes);
   const results = {};
   const samples = {};
+  const outputs = {};
   for (const c of [...cases, ...trainingCases]) {
     const rt = await sdebnn.init(module);
     const out = await c.run(rt, sdebnn, fixtures);
     const parts = ArrayBuffer.isView(out) ? { "": out } : out;
     for (const [part, arr] of Object.entries(parts)) {
       const key = part ? `${c.name} / ${part}` : c.name;
-      results[key] = await sha256Hex(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+      const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+      results[key] = await sha256Hex(bytes);
+      if (keep) outputs[key] = bytes;
       samples[key] = Array.from(arr.subarray(arr.length - 4));
     }
   }
-  return { wasmSha256: await sha256Hex(wasmBytes), results, samples };
+  return { wasmSha256: await sha256Hex(wasmBytes), results, samples, ...(keep ? { outputs } : {}) };
 }
