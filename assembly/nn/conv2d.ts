@@ -10,6 +10,7 @@ import { vec_axpy } from "../linalg/reduce";
 import { phaseFloats, phaseWidth, paddedWidthCols, phaseRows, intoPhases, fromPhases, intoPaddedWidth, fromPaddedWidth } from "./conv_phases";
 import { conv_time_map, conv_time_grad, timeFloats } from "./time_channel";
 import { compact_bias_time, apply_activation, sum_blocks, add_row_sums, dot_time_map } from "./conv_common";
+import { winogradFloats, winogradIn, winogradOut, winogradOutStride, winogradOutPlane, winograd_filter, winograd_clear, winograd_into, winograd_conv3x3 } from "./winograd";
 
 @inline function F(n: i32): usize { return <usize>n << 2; }
 
@@ -32,8 +33,13 @@ export function conv2d_forward_act(x: usize, W: usize, b: usize, z: usize, a: us
     tmap = scratch + F(forwardWork(Cin, H, Wd, Cout, k, s, pad, Ho, Wo));
     nD = conv_time_map(W, rowLen, Cout, H, Wd, k, s, pad, Ho, Wo, tmap);
   }
-  forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, nD, scratch, act);
+  if (winograd(k, s)) forwardWinograd(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, pad, Ho, Wo, t, tmap, nD, scratch, act);
+  else forwardImplicit(x, W + F(T * K2), rowLen, b, z, a, B, Cin, H, Wd, Cout, k, s, pad, Ho, Wo, t, tmap, nD, scratch, act);
 }
+
+/** Whether a convolution runs by Winograd F(2x2, 3x3) (winograd.ts): 3x3 kernels at stride 1. */
+// @ts-ignore: decorator
+@inline function winograd(k: i32, s: i32): bool { return k == 3 && s == 1; }
 
 /** Scratch floats conv2d_forward(_act) needs: the implicit-im2col working set, then [T] the time map (timeFloats). */
 export function conv2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
@@ -42,6 +48,7 @@ export function conv2d_forward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: 
 
 /** The forward's working set: phase planes, row table (Cin k^2) and the product in padded width (Cout Nq). */
 function forwardWork(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32): i32 {
+  if (winograd(k, s)) return winogradFloats(Cin, Cout, Ho, Wo);
   return phaseFloats(Cin, H, Wd, s, pad) + Cin * k * k + Cout * paddedWidthCols(Ho, Wo, Wd, s, pad);
 }
 
@@ -61,6 +68,25 @@ function forwardImplicit(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a
     intoPhases(xq, xb, Cin, H, Wd, s, pad);
     gemm_rows(0, Cout, Nq, Cin * K2, 1, Wm, rowLen, rows, 0, yq, Nq);
     compact_bias_time(yq, Wq, Nq, yb, b, tmap, nD, t, Cout, Ho, Wo);
+    if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
+  }
+}
+
+/**
+ * Per image by Winograd F(2x2, 3x3): the kernels transformed once, the image into zero-padded
+ * planes, the product planes compacted with bias and time channel (as forwardImplicit).
+ */
+function forwardWinograd(x: usize, Wm: usize, rowLen: i32, b: usize, y: usize, a: usize, B: i32, Cin: i32, H: i32,
+                         Wd: i32, Cout: i32, pad: i32, Ho: i32, Wo: i32, t: f32, tmap: usize, nD: i32,
+                         scratch: usize, act: i32): void {
+  const HWo = Ho * Wo, xin = winogradIn(scratch, Cin, Cout), yout = winogradOut(scratch, Cin, Cout, Ho, Wo);
+  winograd_filter(Wm, rowLen, 9, Cout, Cin, scratch);
+  winograd_clear(xin, Cin, Ho, Wo);
+  for (let n = 0; n < B; n++) {
+    const yb = y + F(n * Cout * HWo);
+    winograd_into(xin, x + F(n * Cin * H * Wd), Cin, H, Wd, pad, Ho, Wo);
+    winograd_conv3x3(scratch, Cin, Cout, Ho, Wo);
+    compact_bias_time(yout, winogradOutStride(Wo), winogradOutPlane(Ho, Wo), yb, b, tmap, nD, t, Cout, Ho, Wo);
     if (act) apply_activation(act, yb, a + F(n * Cout * HWo), Cout * HWo);
   }
 }
@@ -90,7 +116,8 @@ export function conv2d_backward(x: usize, W: usize, dy: usize, dx: usize, dW: us
 /** Scratch floats conv2d_backward needs: dL/dy summed over the batch, [T] the time map (timeFloats), the working set. */
 export function conv2d_backward_scratch(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, s: i32, pad: i32, Ho: i32, Wo: i32, T: i32): i32 {
   const HWo = Ho * Wo, K2 = k * k, Nq = paddedWidthCols(Ho, Wo, Wd, s, pad), P = phaseFloats(Cin, H, Wd, s, pad);
-  const dxWork = flipped(s, pad, k) ? flippedFloats(Cin, H, Wd, Cout, k, pad, Ho, Wo) : Cin * K2 * Nq + P;
+  const dxWork = !flipped(s, pad, k) ? Cin * K2 * Nq + P
+    : winograd(k, s) ? Cin * Cout * K2 + winogradFloats(Cout, Cin, H, Wd) : flippedFloats(Cin, H, Wd, Cout, k, pad, Ho, Wo);
   return Cout * HWo + T * timeFloats(Cout, Ho, Wo, k) + P + Cin * K2 + Cout * Nq + dxWork;
 }
 
@@ -110,7 +137,8 @@ function flippedFloats(Cin: i32, H: i32, Wd: i32, Cout: i32, k: i32, pad: i32, H
  * spans several 512-wide k-blocks). dx, at stride 1, is the correlation of dL/dy padded by
  * k - 1 - pad with the flipped kernel, one more implicit GEMM:
  *   dx[c, iy, ix] = sum_{o, ky', kx'} W[o, c, k-1-ky', k-1-kx'] dypad[o, iy + ky', ix + kx'];
- * otherwise the rows of W^T dy_q are added into zeroed phase planes at the addresses of the row
+ * for a 3x3 kernel this correlation runs by Winograd F(2x2, 3x3) (winograd.ts, its own rounding).
+ * Otherwise the rows of W^T dy_q are added into zeroed phase planes at the addresses of the row
  * table (col2im's terms in col2im's order) and read back out of them.
  */
 function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize, dWm: usize, B: i32, Cin: i32,
@@ -120,16 +148,22 @@ function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize
   const xq = work, rows = xq + F(P), dyq = rows + F(R), rest = dyq + F(Cout * Nq);
   memory.fill(dyq, 0, F(Cout * Nq));
   phaseRows(xq, rows, Cin, H, Wd, k, s, pad);
-  const flip = dx != 0 && flipped(s, pad, k);
-  // flipped-kernel dx: padded dL/dy (pf = k - 1 - pad), its rows, W flipped to [Cin, (o, ky', kx')]
+  const flip = dx != 0 && flipped(s, pad, k), wino = flip && winograd(k, s);
+  // flipped-kernel dx: padded dL/dy (pf = k - 1 - pad), its rows, W flipped to [Cin, (o, ky', kx')];
+  // by Winograd: the flipped W, then the Winograd scratch (input planes of dL/dy, output planes of dx)
   const pf = k - 1 - pad, Wf = Wo + 2 * pf, Nf = (H - 1) * Wf + Wd, KF = Cout * K2;
-  const dyf = rest, rowsF = dyf + F(Cout * (Ho + 2 * pf) * Wf), wf = rowsF + F(KF), dxf = wf + F(Cin * KF);
+  const dyf = rest, rowsF = dyf + F(Cout * (Ho + 2 * pf) * Wf), wf = wino ? rest : rowsF + F(KF), dxf = wf + F(Cin * KF);
+  const ws = wf + F(Cin * KF), wIn = winogradIn(ws, Cout, Cin), wOut = winogradOut(ws, Cout, Cin, H, Wd);
   if (flip) {
-    phaseRows(dyf, rowsF, Cout, Ho, Wo, k, 1, pf);
+    if (!wino) phaseRows(dyf, rowsF, Cout, Ho, Wo, k, 1, pf);
     for (let c = 0; c < Cin; c++) {
       for (let o = 0; o < Cout; o++) {
         for (let j = 0; j < K2; j++) store<f32>(wf + F(c * KF + o * K2 + j), load<f32>(Wm + F(o * rowLen + c * K2 + K2 - 1 - j)));
       }
+    }
+    if (wino) {
+      winograd_filter(wf, KF, K2, Cin, Cout, ws);
+      winograd_clear(wIn, Cout, H, Wd);
     }
   }
   // col2im-order dx: W^T dy_q, then its rows added into phase planes
@@ -139,7 +173,11 @@ function backwardImplicit(x: usize, Wm: usize, rowLen: i32, dy: usize, dx: usize
     intoPhases(xq, x + F(n * Cin * H * Wd), Cin, H, Wd, s, pad);
     intoPaddedWidth(dyq, dyb, Cout, Ho, Wo, Wq, Nq);
     gemm_rows(1, Cout, R, Nq, 1, dyq, Nq, rows, 1, dWm, rowLen);
-    if (flip) {
+    if (wino) {
+      winograd_into(wIn, dyb, Cout, Ho, Wo, pf, H, Wd);
+      winograd_conv3x3(ws, Cout, Cin, H, Wd);
+      fromPaddedWidth(wOut, dxb, Cin, H, Wd, winogradOutStride(Wd), winogradOutPlane(H, Wd));
+    } else if (flip) {
       intoPhases(dyf, dyb, Cout, Ho, Wo, 1, pf);
       gemm_rows(0, Cin, Nf, KF, 1, wf, KF, rowsF, 0, dxf, Nf);
       fromPaddedWidth(dxf, dxb, Cin, H, Wd, Wf, Nf);
