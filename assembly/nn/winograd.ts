@@ -11,7 +11,7 @@
 //
 // Summation order, fixed whatever the sizes (the same bits on every machine and worker count):
 //   U = G g G^T: rows first, (g0 + g2) * 1/2 then +- g1 * 1/2 ...: see filterTransform;
-//   V = B^T d B: columns of each row first (d B), then the rows (B^T .);
+//   V = B^T d B: the rows first (B^T d, on whole rows), then the columns of each row (. B);
 //   M[xi] = sum_c U[xi, o, c] V[xi, c], c ascending from 0 (one product per term, no fused multiply-add);
 //   Y = A^T M A: rows first (m0 + m1 + m2, m1 - m2 - m3), then columns in the same way.
 // Different from the direct sum over (c, ky, kx) of the implicit GEMM: Winograd rounds differently
@@ -145,40 +145,36 @@ export function winograd_conv3x3(scratch: usize, Cin: i32, Cout: i32, Ho: i32, W
 
 /**
  * V = B^T d B of four tiles (lanes) whose 4 x 10 input window starts at p (row stride Si floats):
- * V[xi] at v + xi * vStep bytes. Lane l reads columns 2 l .. 2 l + 3: even / odd columns by shuffles.
+ * V[xi] at v + xi * vStep bytes. The rows of B^T first (B^T d: row pairs 0 - 2, 1 + 2, 2 - 1,
+ * 1 - 3, on whole loaded vectors), then d B on each resulting row (see transformRow). Lane l reads
+ * columns 2 l .. 2 l + 3: V[i][j] = (d[i1][j1] +- d[i2][j1]) +- (d[i1][j2] +- d[i2][j2]).
  */
 // @ts-ignore: decorator
 @inline function inputTransform(p: usize, Si: i32, v: usize, vStep: usize): void {
   const rs = F(Si);
-  // d B per row: h0 = d0 - d2, h1 = d1 + d2, h2 = d2 - d1, h3 = d1 - d3
-  let a = v128.load(p), b = v128.load(p, 16), e = v128.load(p, 8), f = v128.load(p, 24);
-  let d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-  let d2 = v128.shuffle<f32>(e, f, 0, 2, 4, 6), d3 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
-  const h00 = f32x4.sub(d0, d2), h01 = f32x4.add(d1, d2), h02 = f32x4.sub(d2, d1), h03 = f32x4.sub(d1, d3);
-  p += rs;
-  a = v128.load(p); b = v128.load(p, 16); e = v128.load(p, 8); f = v128.load(p, 24);
-  d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-  d2 = v128.shuffle<f32>(e, f, 0, 2, 4, 6); d3 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
-  const h10 = f32x4.sub(d0, d2), h11 = f32x4.add(d1, d2), h12 = f32x4.sub(d2, d1), h13 = f32x4.sub(d1, d3);
-  p += rs;
-  a = v128.load(p); b = v128.load(p, 16); e = v128.load(p, 8); f = v128.load(p, 24);
-  d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-  d2 = v128.shuffle<f32>(e, f, 0, 2, 4, 6); d3 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
-  const h20 = f32x4.sub(d0, d2), h21 = f32x4.add(d1, d2), h22 = f32x4.sub(d2, d1), h23 = f32x4.sub(d1, d3);
-  p += rs;
-  a = v128.load(p); b = v128.load(p, 16); e = v128.load(p, 8); f = v128.load(p, 24);
-  d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-  d2 = v128.shuffle<f32>(e, f, 0, 2, 4, 6); d3 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
-  const h30 = f32x4.sub(d0, d2), h31 = f32x4.add(d1, d2), h32 = f32x4.sub(d2, d1), h33 = f32x4.sub(d1, d3);
-  // B^T h: rows 0 - 2, 1 + 2, 2 - 1, 1 - 3
-  v128.store(v, f32x4.sub(h00, h20)); v128.store(v + vStep, f32x4.sub(h01, h21));
-  v128.store(v + 2 * vStep, f32x4.sub(h02, h22)); v128.store(v + 3 * vStep, f32x4.sub(h03, h23));
-  v128.store(v + 4 * vStep, f32x4.add(h10, h20)); v128.store(v + 5 * vStep, f32x4.add(h11, h21));
-  v128.store(v + 6 * vStep, f32x4.add(h12, h22)); v128.store(v + 7 * vStep, f32x4.add(h13, h23));
-  v128.store(v + 8 * vStep, f32x4.sub(h20, h10)); v128.store(v + 9 * vStep, f32x4.sub(h21, h11));
-  v128.store(v + 10 * vStep, f32x4.sub(h22, h12)); v128.store(v + 11 * vStep, f32x4.sub(h23, h13));
-  v128.store(v + 12 * vStep, f32x4.sub(h10, h30)); v128.store(v + 13 * vStep, f32x4.sub(h11, h31));
-  v128.store(v + 14 * vStep, f32x4.sub(h12, h32)); v128.store(v + 15 * vStep, f32x4.sub(h13, h33));
+  transformRow(p, p + 2 * rs, false, v, vStep);
+  transformRow(p + rs, p + 2 * rs, true, v + 4 * vStep, vStep);
+  transformRow(p + 2 * rs, p + rs, false, v + 8 * vStep, vStep);
+  transformRow(p + rs, p + 3 * rs, false, v + 12 * vStep, vStep);
+}
+
+/**
+ * Row r = (row at pa) + (row at pb) when ADD, else (row at pa) - (row at pb), 10 columns; its even
+ * and odd columns d0 = r[2l], d1 = r[2l + 1], d2 = r[2l + 2], d3 = r[2l + 3] by shuffles; then
+ * d B = (d0 - d2, d1 + d2, d2 - d1, d1 - d3) stored at v, v + vStep, v + 2 vStep, v + 3 vStep.
+ */
+// @ts-ignore: decorator
+@inline function transformRow(pa: usize, pb: usize, ADD: bool, v: usize, vStep: usize): void {
+  const a = ADD ? f32x4.add(v128.load(pa), v128.load(pb)) : f32x4.sub(v128.load(pa), v128.load(pb));
+  const b = ADD ? f32x4.add(v128.load(pa, 16), v128.load(pb, 16)) : f32x4.sub(v128.load(pa, 16), v128.load(pb, 16));
+  const e = ADD ? f32x4.add(v128.load(pa, 8), v128.load(pb, 8)) : f32x4.sub(v128.load(pa, 8), v128.load(pb, 8));
+  const f = ADD ? f32x4.add(v128.load(pa, 24), v128.load(pb, 24)) : f32x4.sub(v128.load(pa, 24), v128.load(pb, 24));
+  const d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+  const d2 = v128.shuffle<f32>(e, f, 0, 2, 4, 6), d3 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
+  v128.store(v, f32x4.sub(d0, d2));
+  v128.store(v + vStep, f32x4.add(d1, d2));
+  v128.store(v + 2 * vStep, f32x4.sub(d2, d1));
+  v128.store(v + 3 * vStep, f32x4.sub(d1, d3));
 }
 
 /**
