@@ -56,12 +56,13 @@ IMAGE_RUN = OrderedDict([
 
 
 def _number(v, spec, where, integer):
+    what = "an integer" if integer else "a number"
     if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
-        raise ConfigError(f"{where}: expected a {'integer' if integer else 'number'}, got {json.dumps(v)}")
+        raise ConfigError(f"{where}: expected {what}, got {json.dumps(v)}")
     if integer and float(v) != int(v):
         raise ConfigError(f"{where}: expected an integer, got {json.dumps(v)}")
     if (spec["lo"] is not None and v < spec["lo"]) or (spec["hi"] is not None and v > spec["hi"]):
-        raise ConfigError(f"{where}: expected a {'integer' if integer else 'number'} in [{spec['lo']:g}, {spec['hi']:g}], got {json.dumps(v)}")
+        raise ConfigError(f"{where}: expected {what} in [{spec['lo']:g}, {spec['hi']:g}], got {json.dumps(v)}")
     return int(v) if integer else v
 
 

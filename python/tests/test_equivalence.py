@@ -28,7 +28,8 @@ def rel(a, b):
 
 
 def run_case(path):
-    tensors, meta = decode_safetensors(open(path, "rb").read(), path)
+    with open(path, "rb") as f:
+        tensors, meta = decode_safetensors(f.read(), path)
     cfg = resolve(json.loads(meta["config"]))
     S, kl_coef, N = int(meta["samples"]), float(meta["klCoef"]), int(meta["datasetSize"])
     model = ImageSdeBnn(cfg["model"])
@@ -42,6 +43,9 @@ def run_case(path):
         errors["grad." + name] = rel(model.p(name).grad, tensors["grad." + name].data)
     probs = model.predict(x, ReplayNoise(tensors, "eval."), S)
     errors["sample_probs"] = rel(probs, tensors["out.sample_probs"].data)
+    # a case that tests something: every sdebnn gradient and (sigma > 0) the path KL are non-zero
+    for name in model.names:
+        assert tensors["grad." + name].data.abs().max() > 0, f"{path}: sdebnn's gradient of {name} is zero"
     return errors
 
 

@@ -1,0 +1,207 @@
+// The PyTorch companion (python/sdebnn_torch) against sdebnn, both directions:
+// - sdebnn writes fixed cases (its parameters, batch and own random draws, and the loss,
+//   gradients and predictions it computes from them; torch_case.ts); the Python tests
+//   (python/tests, unittest) recompute them in PyTorch within 1e-5 relative (float32), decode an
+//   sdebnn checkpoint, re-encode it to the same bytes and predict what sdebnn predicts;
+// - a 2-process gloo DDP run (torchrun on 127.0.0.1) trains the tiny model to the weights of a
+//   1-process run; its rank-0 checkpoint loads in sdebnn/infer and predicts what PyTorch predicts
+//   from sdebnn's evaluation draws, and `sdebnn eval` scores it.
+// Needs /usr/bin/python3 with PyTorch (Debian: apt-get install -y python3-torch; .ci/run installs it).
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Runtime } from "../../src/runtime/load.js";
+import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, type Tensor } from "../../src/checkpoint/safetensors.js";
+import { loadClassifier } from "../../src/infer.js";
+import { resolvePreset, resolveRunConfig } from "../../src/presets/index.js";
+import type { ImageRunConfig } from "../../src/models/image_config.js";
+import { ImageTrainer } from "../../src/train/image_trainer.js";
+import { loadImageData } from "../../src/node/image_data.js";
+import { ImageSdeBnn } from "../../src/models/image.js";
+import { PhiloxRandomness } from "../../src/random/philox_randomness.js";
+import { syntheticImageSet } from "../../src/data/synthetic.js";
+import { epochOrder, trainValSplit, UNIT_FROM_BYTE } from "../../src/data/dataset.js";
+import { freshRuntime, ROOT } from "../helpers/wasm.js";
+import { buildCase, drawTensors, type CaseSpec } from "./torch_case.js";
+
+const PYTHON = "/usr/bin/python3";
+// torch 1.13's torchrun parses its default "--redirects 0" to None under Python 3.11 (IntFlag
+// iteration changed): name the streams explicitly (stdout teed to the console with a rank prefix).
+const TORCHRUN_STD = ["--redirects", "1", "--tee", "1"];
+const dir = mkdtempSync(join(tmpdir(), "sdebnn-torch-"));
+const env = { ...process.env, PYTHONPATH: join(ROOT, "python"), OMP_NUM_THREADS: "1", PYTHONDONTWRITEBYTECODE: "1", SDEBNN_TORCH_CASES: dir };
+let rt: Runtime;
+
+function torchMissing(): string {
+  const r = spawnSync(PYTHON, ["-c", "import torch, torch.distributed as d; assert d.is_gloo_available(); print(torch.__version__)"], { encoding: "utf8", env });
+  if (r.status === 0) return "";
+  return `PyTorch is not usable from ${PYTHON} (${(r.error?.message ?? r.stderr.trim().split("\n").pop()) || "no output"}): ` +
+    "install it with `apt-get install -y python3-torch` (Debian's package, as .ci/run does). These tests do not skip.";
+}
+
+function python(args: string[], timeout = 300_000) {
+  const r = spawnSync(PYTHON, args, { cwd: ROOT, env, encoding: "utf8", timeout });
+  return { code: r.status, out: r.stdout, err: r.stderr + (r.error ? String(r.error) : "") };
+}
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const srv = createServer();
+  srv.once("error", reject);
+  srv.listen(0, "127.0.0.1", () => { const { port } = srv.address() as { port: number }; srv.close(() => resolve(port)); });
+});
+
+const tiny = () => {
+  const cfg = resolvePreset("tiny") as ImageRunConfig;
+  return { ...cfg, train: { ...cfg.train, maxSteps: 6, checkpointEvery: 0 } };
+};
+
+const CASES: CaseSpec[] = (() => {
+  const base = { channels: 1, height: 8, width: 8, classes: 4, augment: 1, groups: [1, 1], hidden: 3, nnBottleneck: 2, nnHidden: 4, sigma: 0.2, steps: 4 };
+  const spec = (name: string, model: Record<string, unknown>, samples: number): CaseSpec =>
+    ({ name, tree: { kind: "image", seed: 5, model }, samples, rows: 5, step: 3, klCoef: 1, datasetSize: 50 });
+  return [
+    spec("euler_squeeze_2samples", base, 2),
+    spec("heun_stl_meanfield_w0", { ...base, groups: [1], solver: "reversible_heun", kl: "stl", w0: "meanfield", theta: 0.5 }, 2),
+    spec("heun_logratio_adjoint_rgb", { ...base, channels: 3, augment: 2, solver: "reversible_heun", kl: "logratio", gradient: "adjoint", sigma: 0.5 }, 1),
+    spec("odenet", { ...base, sigma: 0, head: "point" }, 1),
+  ];
+})();
+
+/** Configs, synthetic data, split, orders and JSON numbers as sdebnn produces them. */
+function dataFile(): Uint8Array {
+  const set = syntheticImageSet(300, 4, 8, 11);
+  const { train, val } = trainValSplit(11, 300, 0.2);
+  const i32 = (a: Uint32Array): Tensor => ({ dtype: "I32", shape: [a.length], data: Int32Array.from(a) });
+  const trees: unknown[] = [{ kind: "image" }, { kind: "image", seed: 3, model: { groups: [2, 1], sigma: 0.5 }, train: { lr: 2e-4 } }];
+  const configs = [...trees.map((t) => [t, resolveRunConfig(t)]), ...["tiny", "mnist", "cifar10", "mnist-odenet"].map((p) => {
+    const c = resolvePreset(p);
+    return [c, c];
+  })];
+  const numbers = [0, 1, -2, 100, 0.1, 0.2 + 0.1, 1e-3, 1e-7, 1.5e-6, 123456.789, 1e21, 1.2e21, 2 ** 53, 5e-324, 1.7976931348623157e308, -3.5e-10, 1e20, 0.000001];
+  return encodeSafetensors([
+    ["synthetic.pixels", { dtype: "U8", shape: [set.pixels.length], data: set.pixels }],
+    ["synthetic.labels", { dtype: "U8", shape: [set.labels.length], data: set.labels }],
+    ["split.train", i32(train)], ["split.val", i32(val)],
+    ["order.0", i32(epochOrder(11, 0, train))], ["order.3", i32(epochOrder(11, 3, train))],
+    ["unit_from_byte", { dtype: "F32", shape: [256], data: UNIT_FROM_BYTE }],
+  ], { configs: JSON.stringify(configs), js_numbers: JSON.stringify(numbers.map((v) => [String(v), JSON.stringify(v)])) });
+}
+
+/** Images of the tiny task (bytes) and sdebnn's evaluation draws for a prediction of them (draw 0). */
+function evalFiles(cfg: ImageRunConfig): { images: Uint8Array; noise: Uint8Array } {
+  const set = syntheticImageSet(24, cfg.model.classes, cfg.model.height, 99);
+  const model = new ImageSdeBnn(rt, new PhiloxRandomness(rt, cfg.seed), cfg.model);
+  const noise = encodeSafetensors(drawTensors(rt, model, cfg.seed, false, 0, cfg.eval.samples, ""));
+  return { images: set.pixels, noise };
+}
+
+const imagesTensor = (cfg: ImageRunConfig, px: Uint8Array): [string, Tensor] =>
+  ["images", { dtype: "U8", shape: [px.length / (cfg.model.height * cfg.model.width), 1, cfg.model.height, cfg.model.width], data: px }];
+
+/** Normwise relative difference max|a - b| / max|b|. */
+function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0, s = 0;
+  for (let i = 0; i < b.length; i++) { d = Math.max(d, Math.abs(a[i]! - b[i]!)); s = Math.max(s, Math.abs(b[i]!)); }
+  return s > 0 ? d / s : d;
+}
+
+let missing = "";
+beforeAll(async () => {
+  missing = torchMissing();
+  if (missing) return;
+  rt = await freshRuntime();
+  for (const c of CASES) writeFileSync(join(dir, `case_${c.name}.safetensors`), buildCase(rt, c));
+  writeFileSync(join(dir, "data.safetensors"), dataFile());
+  // an sdebnn training checkpoint of the tiny model (3 updates), and what sdebnn/infer predicts from it
+  const cfg = tiny();
+  const trainer = new ImageTrainer(rt, cfg, loadImageData(cfg).train);
+  for (let k = 0; k < 3; k++) trainer.trainStep();
+  const ck = await encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step,
+    extra: { epoch_sums: JSON.stringify({ loss: 1.25, acc: 0.5, count: 3, skipped: 0 }) } });
+  writeFileSync(join(dir, "ts_checkpoint.safetensors"), ck);
+  const { images, noise } = evalFiles(cfg);
+  writeFileSync(join(dir, "eval_noise.safetensors"), noise);
+  const p = (await loadClassifier(rt, ck)).predict(images, cfg.eval.samples, 0);
+  writeFileSync(join(dir, "ts_predict.safetensors"), encodeSafetensors([imagesTensor(cfg, images),
+    ["probs", { dtype: "F32", shape: [p.count, p.classes], data: p.probs }]]));
+  writeFileSync(join(dir, "tiny.json"), JSON.stringify(cfg, null, 2));
+});
+
+describe("PyTorch companion (python/sdebnn_torch)", () => {
+  it("gives sdebnn's loss, gradients and predictions from sdebnn's draws; reads and writes its checkpoints byte for byte (python/tests)", () => {
+    if (missing) throw new Error(missing);
+    const r = python(["-m", "unittest", "discover", "-s", "python/tests", "-v"]);
+    if (r.code !== 0) console.error(r.err);
+    expect(r.code, r.err.slice(-3000)).toBe(0);
+    expect(r.err).toMatch(/Ran \d+ tests/);
+    const table: Record<string, Record<string, number>> = {};
+    for (const f of readdirSync(dir).filter((n) => n.startsWith("errors_"))) table[f.slice(7, -5)] = JSON.parse(readFileSync(join(dir, f), "utf8"));
+    console.log("max relative error per tensor (PyTorch vs sdebnn, float32):\n" + Object.entries(table).map(([c, e]) =>
+      `  ${c}: ${Object.entries(e).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(", ")}`).join("\n"));
+    expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), "ts_checkpoint"].sort());
+    for (const e of Object.values(table)) for (const v of Object.values(e)) expect(v).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("a 2-process gloo DDP run trains the weights of a 1-process run; its checkpoint loads in sdebnn/infer and `sdebnn eval`", async () => {
+    if (missing) throw new Error(missing);
+    const cfg = tiny();
+    const port = await freePort();
+    const t0 = Date.now();
+    const ddp = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn("torchrun", ["--nproc_per_node", "2", ...TORCHRUN_STD, "--master_addr", "127.0.0.1", "--master_port", String(port),
+        "-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", join(dir, "ddp"), "--threads", "1"], { cwd: ROOT, env });
+      let out = "", err = "";
+      child.stdout.on("data", (d) => { out += d; });
+      child.stderr.on("data", (d) => { err += d; });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+      child.on("close", (code) => { clearTimeout(timer); resolve({ code, out, err }); });
+    });
+    const ddpSeconds = (Date.now() - t0) / 1000;
+    expect(ddp.code, ddp.err.slice(-3000)).toBe(0);
+    const single = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", join(dir, "single"), "--threads", "1"]);
+    expect(single.code, single.err.slice(-3000)).toBe(0);
+    const summary = JSON.parse(/^\[default0\]:(\{"step".*)$/m.exec(ddp.out)?.[1] ?? "null") as { world: number; updates: number; seconds: number; test: { accuracy: number } };
+    expect([summary.world, summary.updates]).toEqual([2, 6]);
+
+    // rank 0's checkpoint: a valid sdebnn checkpoint, the weights of the 1-process run
+    const ckBytes = new Uint8Array(readFileSync(join(dir, "ddp", "checkpoint.safetensors")));
+    const ck = await decodeCheckpoint(ckBytes, "ddp/checkpoint.safetensors");
+    const one = await decodeCheckpoint(new Uint8Array(readFileSync(join(dir, "single", "checkpoint.safetensors"))));
+    expect(ck.step).toBe(6);
+    expect(ck.config).toEqual(cfg);
+    let worst = 0;
+    for (const [name, t] of one.tensors) worst = Math.max(worst, rel(ck.tensors.get(name)!.data as Float32Array, t.data as Float32Array));
+    // six updates happened: every second moment is positive somewhere
+    const moved = [...ck.tensors].filter(([n]) => n.startsWith("adam_v.")).every(([, t]) => Math.max(...(t.data as Float32Array)) > 0);
+    const losses = readFileSync(join(dir, "ddp", "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
+    console.log(`DDP (2 x gloo, tiny preset, 6 updates of batch ${cfg.train.batch}): ${ddpSeconds.toFixed(1)} s wall incl. start-up, ` +
+      `${summary.seconds} s training; losses ${losses.map((l) => l.toFixed(4)).join(" ")}; test accuracy ${summary.test.accuracy}; ` +
+      `max relative difference to the 1-process run over all ${one.tensors.size} tensors ${worst.toExponential(2)}`);
+    expect(moved).toBe(true);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    expect(losses).toHaveLength(6);
+
+    // sdebnn/infer predicts what PyTorch predicts from the same evaluation draws
+    const { images } = evalFiles(cfg);
+    writeFileSync(join(dir, "images.safetensors"), encodeSafetensors([imagesTensor(cfg, images)]));
+    const pr = python(["-m", "sdebnn_torch.predict", "--checkpoint", join(dir, "ddp", "checkpoint.safetensors"), "--images", join(dir, "images.safetensors"),
+      "--noise", join(dir, "eval_noise.safetensors"), "--out", join(dir, "torch_predict.safetensors")]);
+    expect(pr.code, pr.err).toBe(0);
+    const torchProbs = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "torch_predict.safetensors")))).tensors.get("probs")!.data as Float32Array;
+    const p = (await loadClassifier(rt, ckBytes)).predict(images, cfg.eval.samples, 0);
+    const err = rel(p.probs, torchProbs);
+    console.log(`PyTorch-trained checkpoint in sdebnn/infer: ${p.count} images, max relative difference of the probabilities ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(1e-5);
+
+    // the CLI scores it
+    const ev = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), "eval", "--checkpoint", join(dir, "ddp", "checkpoint.safetensors"), "--json"], { cwd: ROOT, encoding: "utf8" });
+    expect(ev.status, ev.stderr).toBe(0);
+    const res = JSON.parse(ev.stdout) as { step: number; accuracy: number; count: number };
+    expect(res.step).toBe(6);
+    expect(res.accuracy).toBeGreaterThanOrEqual(0);
+    console.log(`sdebnn eval of the DDP checkpoint: ${ev.stdout.trim().slice(0, 300)}`);
+  });
+});
