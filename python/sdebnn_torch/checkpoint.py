@@ -5,8 +5,13 @@ File layout (https://github.com/huggingface/safetensors):
   header = {"__metadata__": {string: string}, name: {dtype, shape, data_offsets: [begin, end]}}
 with offsets relative to the payload start, covering it contiguously without overlap.
 
-sdebnn checkpoints add the metadata {format: "sdebnn", format_version: "1", config: JSON text,
-seed, step, sha256: hex SHA-256 of the payload, ...extra}. The writer emits the same bytes as
+sdebnn checkpoints add the metadata {format: "sdebnn", format_version: "2", config: JSON text,
+seed, step, sha256, ...extra}. Version 2's sha256 (src/checkpoint/digest.ts) covers the header and
+the payload:
+  sha256(utf8(JSON.stringify({metadata: [[key, value]...], tensors: [[name, dtype, shape, begin, end]...]}))
+         || "\n" || payload)
+with the metadata pairs sorted by key, "sha256" left out, the tensors sorted by their offsets.
+Version 1 (sha256 of the payload only) is read only with allow_version1. The writer emits the same bytes as
 sdebnn's encodeCheckpoint for the same tensors, config and metadata: tensors in element-size order
 (largest first, then as given), the header text built by hand with no spaces, and the config
 serialised as JavaScript's JSON.stringify would (see js_json). The reader checks every size
@@ -18,11 +23,11 @@ import math
 import struct
 import sys
 from collections import OrderedDict
-from decimal import Decimal
 
 import torch
 
 from .errors import CheckpointError
+from .json_js import js_json, parse_json_strict
 
 # dtype name -> (element size, torch storage dtype). Unsigned 16/32/64-bit tensors are held as
 # the signed torch dtype of the same width (raw bits): torch 1.13 has no uint16/32/64.
@@ -39,8 +44,11 @@ _DEFAULT_NAME = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16
 MAX_HEADER_BYTES = 100_000_000
 MAX_RANK = 64
 CHECKPOINT_FORMAT = "sdebnn"
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
 RESERVED = ("format", "format_version", "config", "seed", "step", "sha256")
+PLACEHOLDER = "0" * 64
+HEADER_DEPTH = 8        # {name: {shape: [...]}} nests 3 deep; slack for foreign writers' extensions
+MAX_CONFIG_DEPTH = 64   # src/config/strict_json.ts
 _LITTLE = sys.byteorder == "little"
 
 
@@ -60,56 +68,6 @@ def _show(v):
     except (TypeError, ValueError):
         s = str(v)
     return s if len(s) <= 60 else s[:60] + "..."
-
-
-# ---- JavaScript's JSON.stringify, so that both writers emit the same header bytes ------------
-
-def _js_number(x):
-    """Number::toString of ECMA-262 (shortest round-trip digits, JavaScript's exponent rules)."""
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    if isinstance(x, int):
-        if abs(x) < 10 ** 21:
-            return str(x)
-        x = float(x)
-    if not math.isfinite(x):
-        return "null"
-    if x == 0:
-        return "0"
-    sign = "-" if x < 0 else ""
-    digits_t, exp = Decimal(repr(abs(x))).as_tuple()[1:]
-    digits = list(digits_t)
-    while len(digits) > 1 and digits[-1] == 0:
-        digits.pop()
-        exp += 1
-    while len(digits) > 1 and digits[0] == 0:
-        digits.pop(0)
-    d = "".join(map(str, digits))
-    k, n = len(d), exp + len(d)
-    if k <= n <= 21:
-        return sign + d + "0" * (n - k)
-    if 0 < n <= 21:
-        return sign + d[:n] + "." + d[n:]
-    if -6 < n <= 0:
-        return sign + "0." + "0" * (-n) + d
-    e = n - 1
-    mant = d[0] + ("." + d[1:] if k > 1 else "")
-    return sign + mant + "e" + ("+" if e >= 0 else "-") + str(abs(e))
-
-
-def js_json(v):
-    """JSON.stringify(v) for JSON values (dict keys in insertion order, no spaces)."""
-    if v is None:
-        return "null"
-    if isinstance(v, (bool, int, float)):
-        return _js_number(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ",".join(js_json(e) for e in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + js_json(e) for k, e in v.items()) + "}"
-    raise CheckpointError(f"checkpoint config must be JSON-serialisable, got {type(v).__name__}")
 
 
 # ---- safetensors ------------------------------------------------------------------------------
@@ -202,10 +160,7 @@ def read_safetensors_header(data, file="<safetensors>"):
         raise CheckpointError(f"{file}: header at byte offset 8 ({n} bytes) is not valid UTF-8") from None
     if not text.startswith("{"):
         raise CheckpointError(f"{file}: header at byte offset 8 must be a JSON object starting with '{{', got {_show(text[:20])}")
-    try:
-        obj = json.loads(text, object_pairs_hook=OrderedDict)
-    except ValueError as e:
-        raise CheckpointError(f"{file}: header at byte offset 8 is not valid JSON: {e}") from None
+    obj = parse_json_strict(text, f"{file}: header at byte offset 8", HEADER_DEPTH, CheckpointError)
     if not isinstance(obj, dict):
         raise CheckpointError(f"{file}: header must be a JSON object, got {_show(obj)}")
     payload_offset = 8 + n
@@ -287,6 +242,18 @@ def _check_count(v, what):
         raise CheckpointError(f"checkpoint {what} must be a non-negative safe integer, got {v}")
 
 
+def canonical_header(metadata, entries):
+    """The canonical text of a header that the version-2 checksum covers (digest.ts)."""
+    keys = sorted((k for k in metadata if k != "sha256"), key=lambda k: k.encode("utf-16-be"))
+    tensors = sorted(entries, key=lambda e: (e[3], e[4], e[0].encode("utf-16-be")))
+    return js_json(OrderedDict([("metadata", [[k, metadata[k]] for k in keys]),
+                                ("tensors", [[n, d, list(sh), b, e] for n, d, sh, b, e in tensors])]))
+
+
+def checkpoint_digest(metadata, entries, payload):
+    return hashlib.sha256((canonical_header(metadata, entries) + "\n").encode("utf-8") + payload).hexdigest()
+
+
 def encode_checkpoint(tensors, config, seed, step, extra=None):
     """An sdebnn checkpoint: tensors + metadata {format, format_version, config, seed, step, sha256, ...extra}."""
     _check_count(seed, "seed")
@@ -295,13 +262,14 @@ def encode_checkpoint(tensors, config, seed, step, extra=None):
     for k in (extra or {}):
         if k in RESERVED:
             raise CheckpointError(f"checkpoint extra metadata key '{k}' is reserved")
-    draft = encode_safetensors(tensors)  # the checksum covers the payload, independent of the metadata
-    payload = read_safetensors_header(draft)[3]
+    items = list(tensors.items()) if isinstance(tensors, dict) else list(tensors)
     meta = OrderedDict([("format", CHECKPOINT_FORMAT), ("format_version", str(CHECKPOINT_VERSION)),
-                        ("config", config_text), ("seed", str(seed)), ("step", str(step)),
-                        ("sha256", hashlib.sha256(payload).hexdigest())])
+                        ("config", config_text), ("seed", str(seed)), ("step", str(step)), ("sha256", PLACEHOLDER)])
     meta.update(extra or {})
-    return encode_safetensors(tensors, meta)
+    # two passes: the digest covers the header as read back; the placeholder has the digest's length
+    entries, draft_meta, _, payload = read_safetensors_header(encode_safetensors(items, meta))
+    meta["sha256"] = checkpoint_digest(draft_meta, entries, payload)
+    return encode_safetensors(items, meta)
 
 
 def _meta_int(meta, key, file):
@@ -313,32 +281,38 @@ def _meta_int(meta, key, file):
     return int(s)
 
 
-def decode_checkpoint(data, file="<checkpoint>"):
-    """Reads and fully validates an sdebnn checkpoint (format, version, SHA-256, config, seed, step)."""
+def decode_checkpoint(data, file="<checkpoint>", allow_version1=False):
+    """Reads and fully validates an sdebnn checkpoint: framing, header (no duplicate keys), format and
+    version, the SHA-256 over header and payload, the config JSON (depth-bounded), seed and step."""
     entries, meta, payload_offset, payload = read_safetensors_header(data, file)
     if meta.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{file}: metadata field 'format': expected '{CHECKPOINT_FORMAT}', got "
                               f"{_show(meta.get('format'))} (not an sdebnn checkpoint)")
     version = _meta_int(meta, "format_version", file)
-    if version != CHECKPOINT_VERSION:
+    if version == 1 and not allow_version1:
+        raise CheckpointError(f"{file}: format_version 1 (written by sdebnn before the header checksum): its checksum covers the "
+                              "tensors only, so a corrupted config, step or tensor name would go unnoticed; retrain to write a "
+                              "version 2 checkpoint, or read it with decode_checkpoint(data, name, allow_version1=True)")
+    if version not in (1, CHECKPOINT_VERSION):
         raise CheckpointError(f"{file}: metadata field 'format_version': expected {CHECKPOINT_VERSION}, got {version}"
                               + (" (written by a newer sdebnn; upgrade to read it)" if version > CHECKPOINT_VERSION else ""))
-    seed = _meta_int(meta, "seed", file)
-    step = _meta_int(meta, "step", file)
     want = meta.get("sha256")
     if want is None or len(want) != 64 or any(c not in "0123456789abcdef" for c in want):
         raise CheckpointError(f"{file}: metadata field 'sha256': expected 64 lowercase hex digits, got {_show(want)}")
+    # the checksum first: every later message is then about a file as it was written
+    got = hashlib.sha256(payload).hexdigest() if version == 1 else checkpoint_digest(meta, entries, payload)
+    if got != want:
+        over = "" if version == 1 else f"header (bytes 0..{payload_offset}) and the "
+        raise CheckpointError(f"{file}: checksum mismatch over the {over}{len(payload)}-byte payload at byte offset {payload_offset}: "
+                              f"expected sha256 {want}, got {got} (the file is corrupt)")
+    seed = _meta_int(meta, "seed", file)
+    step = _meta_int(meta, "step", file)
     if "config" not in meta:
         raise CheckpointError(f"{file}: metadata field 'config' is missing")
-    try:
-        config = json.loads(meta["config"], object_pairs_hook=OrderedDict)
-    except ValueError as e:
-        raise CheckpointError(f"{file}: metadata field 'config' is not valid JSON: {e}") from None
-    got = hashlib.sha256(payload).hexdigest()
-    if got != want:
-        raise CheckpointError(f"{file}: checksum mismatch over the {len(payload)}-byte payload at byte offset {payload_offset}: "
-                              f"expected sha256 {want}, got {got} (the file is corrupt)")
-    return Checkpoint(_materialise(entries, payload), meta, config, seed, step, got)
+    config = parse_json_strict(meta["config"], f"{file}: metadata field 'config'", MAX_CONFIG_DEPTH, CheckpointError)
+    ck = Checkpoint(_materialise(entries, payload), meta, config, seed, step, got)
+    ck.format_version = version
+    return ck
 
 
 def expect_tensor(tensors, name, dtype, shape):

@@ -9,6 +9,9 @@ import json
 from collections import OrderedDict
 
 from .errors import ConfigError
+from .json_js import parse_json_strict
+
+MAX_CONFIG_DEPTH = 64  # src/config/strict_json.ts
 
 INT, NUM, ENUM, STR, INTS = "integer", "number", "enum", "string", "integers"
 
@@ -125,9 +128,7 @@ def load(path):
     """Reads and resolves a JSON config file."""
     try:
         with open(path, "r", encoding="utf-8") as f:
-            tree = json.load(f, object_pairs_hook=OrderedDict)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read the config: {e.strerror}") from None
-    except ValueError as e:
-        raise ConfigError(f"{path}: not valid JSON: {e}") from None
-    return resolve(tree)
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read the config: {e}") from None
+    return resolve(parse_json_strict(text, path, MAX_CONFIG_DEPTH, ConfigError))

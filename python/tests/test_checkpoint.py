@@ -3,6 +3,7 @@ test/python/torch_equivalence.test.ts) decodes with its checksum verified, re-en
 same bytes, and its model predicts what sdebnn predicted (driven by sdebnn's evaluation draws);
 damaged files raise CheckpointError naming what is wrong; numbers in headers are written as
 JavaScript's JSON.stringify writes them."""
+import hashlib
 import json
 import os
 import unittest
@@ -51,14 +52,28 @@ class SdebnnCheckpoint(unittest.TestCase):
     def test_damage_is_named(self):
         b = bytearray(self.bytes)
         b[-3] ^= 0x40
-        with self.assertRaisesRegex(CheckpointError, r"checksum mismatch over the \d+-byte payload at byte offset \d+"):
+        mismatch = r"checksum mismatch over the header \(bytes 0\.\.\d+\) and the \d+-byte payload at byte offset \d+"
+        with self.assertRaisesRegex(CheckpointError, mismatch):
             decode_checkpoint(bytes(b), "x.safetensors")
+        head = self.bytes.replace(b'\\"lr\\":0.003', b'\\"lr\\":0.004', 1)  # the config inside the header
+        self.assertNotEqual(head, self.bytes)
+        with self.assertRaisesRegex(CheckpointError, mismatch):
+            decode_checkpoint(head, "x.safetensors")
+        dup = self.bytes.replace(b'"seed":"0"', b'"step":"0"', 1)
+        with self.assertRaisesRegex(CheckpointError, r"key \"step\" appears twice in one object"):
+            decode_checkpoint(dup, "x.safetensors")
         with self.assertRaisesRegex(CheckpointError, r"x.safetensors: tensor '[\w.]+': field 'data_offsets' \[\d+, \d+\] is out of range"):
             decode_checkpoint(self.bytes[:-4], "x.safetensors")
         with self.assertRaisesRegex(CheckpointError, r"tensors cover \d+ payload bytes, the file holds \d+ \(trailing bytes"):
             decode_checkpoint(self.bytes + b"\0\0\0\0", "x.safetensors")
         with self.assertRaisesRegex(CheckpointError, "too short for the 8-byte header length"):
             decode_checkpoint(self.bytes[:5])
+        payload = torch.ones(2)
+        v1 = encode_safetensors([("a", payload)], {"format": "sdebnn", "format_version": "1", "config": "{}", "seed": "0", "step": "0",
+                                                    "sha256": hashlib.sha256(payload.numpy().tobytes()).hexdigest()})
+        with self.assertRaisesRegex(CheckpointError, "format_version 1 .* allow_version1=True"):
+            decode_checkpoint(v1)
+        self.assertEqual(decode_checkpoint(v1, allow_version1=True).format_version, 1)
         plain = encode_safetensors([("a", torch.zeros(2))], {"format": "other"})
         with self.assertRaisesRegex(CheckpointError, "not an sdebnn checkpoint"):
             decode_checkpoint(plain)
