@@ -132,7 +132,7 @@ class Trainer:
                             row_weight=share * self.world, kl_weight=1.0)
         loss.backward()
         coef = t["klCoef"] / len(self.train_idx)
-        parts = torch.tensor([share * st["nll"], st["correct"]], dtype=torch.float64)
+        parts = torch.tensor([share * st["nll"], st["correct"]], dtype=torch.float64, device=self.device)  # NCCL: on the GPU
         if self.world > 1:
             dist.all_reduce(parts)
         nll, correct = parts.tolist()
@@ -194,6 +194,8 @@ def main(argv=None):
     ap.add_argument("--device", help="default: cuda:LOCAL_RANK with CUDA, else cpu")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads per process (0: torch's default)")
     ap.add_argument("--eval-limit", type=int, default=0, help="score the first N test examples at the end (0: all, -1: none)")
+    ap.add_argument("--stop-after", type=int, default=0, help="stop (as if killed) after N updates of this process, "
+                    "with a checkpoint: for testing --resume")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -238,13 +240,19 @@ def _run(args, rank, world, device):
     every = cfg["train"]["checkpointEvery"]
     with open(metrics, "a", encoding="utf-8") if lead else open(os.devnull, "w") as log:
         while tr.step < tr.total_steps:
+            if args.stop_after and tr.step - first >= args.stop_after:
+                break
             rec = tr.train_step()
             rec["seconds"] = round(time.time() - t0, 4)
             log.write(json.dumps(rec) + "\n")
             log.flush()
-            if lead and ((every > 0 and tr.step % every == 0) or tr.step == tr.total_steps):
+            stopping = args.stop_after and tr.step - first >= args.stop_after
+            if lead and ((every > 0 and tr.step % every == 0) or tr.step == tr.total_steps or stopping):
                 write_atomic(ck_path, tr.checkpoint_bytes())
     seconds = time.time() - t0
+    if lead and args.stop_after and tr.step < tr.total_steps:
+        print(json.dumps(dict(step=tr.step, stopped=True)))
+        return 0
     if lead:
         if tr.step == first:
             write_atomic(ck_path, tr.checkpoint_bytes())
