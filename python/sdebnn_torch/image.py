@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from .errors import ConfigError, CheckpointError
 from .layers import ConcatConv2d, ConcatConvTranspose2d, ConcatSquash, Softplus, Stack
-from .sde import BlockSde, SOLVERS
+from .sde import BlockSde, SOLVERS, reversible_heun_adjoint
 
 BAYES_INIT_LOGSTD = -4.0
 
@@ -143,11 +143,12 @@ class ImageSdeBnn(nn.Module):
         for i, blk in enumerate(self.blocks):
             D = blk["D"]
             phi = self.p(blk["name"] + ".nn") if blk["net"] is not None else None
-            sde = BlockSde(blk["f_h"], blk["net"], phi, m["sigma"], m["theta"], m["kl"])
+            sde = BlockSde(blk["f_h"], blk["net"], phi, m["sigma"], m["theta"], m["kl"], recompute=m["keepActivationsMB"] == 0)
             inc = noise.brownian(i, S, m["steps"], D, dt).to(x.device)   # [S, steps, D]
             increments = [inc[:, k] for k in range(m["steps"])]
             y0 = (h, self._w0(blk, i, S, noise), torch.zeros(S, device=x.device))
-            h, _, kl = SOLVERS[m["solver"]](sde, y0, increments, grid)
+            solve = reversible_heun_adjoint if m["gradient"] == "adjoint" and torch.is_grad_enabled() else SOLVERS[m["solver"]]
+            h, _, kl = solve(sde, y0, increments, grid)
             path_kls.append(kl.mean())
             if blk["squeeze"]:
                 C, H, W = blk["shape"]

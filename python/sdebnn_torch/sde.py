@@ -12,6 +12,7 @@ Operations run in sdebnn's order (e.g. Euler adds sigma dW before dt f), so floa
 to rounding.
 """
 import torch
+from torch.utils.checkpoint import checkpoint
 
 
 def grid_time(t0, t1, steps, k):
@@ -19,14 +20,23 @@ def grid_time(t0, t1, steps, k):
 
 
 class BlockSde:
-    """drift f(t, y) and the Ito step term of the KL, for one block's f_h and hypernetwork."""
+    """drift f(t, y) and the Ito step term of the KL, for one block's f_h and hypernetwork. With
+    `recompute`, f_h's in-step activations are not kept for the backward pass but recomputed
+    (torch.utils.checkpoint), as sdebnn does with model.keepActivationsMB = 0: autograd then keeps
+    only the step-boundary states, and the gradients are the same."""
 
-    def __init__(self, f_h, net, phi, sigma, theta, kl):
+    def __init__(self, f_h, net, phi, sigma, theta, kl, recompute=False):
         self.f_h, self.net, self.phi, self.sigma, self.theta, self.kl = f_h, net, phi, sigma, theta, kl
+        self.recompute = recompute
+
+    def _f_h(self, h, t, w):
+        if self.recompute and torch.is_grad_enabled() and (h.requires_grad or w.requires_grad):
+            return checkpoint(lambda a, b: self.f_h.forward(a, t, b), h, w, use_reentrant=False)
+        return self.f_h.forward(h, t, w)
 
     def drift(self, t, y):
         h, w, _ = y
-        fh = torch.stack([self.f_h.forward(h[s], t, w[s]) for s in range(h.shape[0])])
+        fh = torch.stack([self._f_h(h[s], t, w[s]) for s in range(h.shape[0])])
         if self.net is None:
             return fh, -self.theta * w, torch.zeros(w.shape[0], dtype=w.dtype, device=w.device)
         nn = self.net.forward(w, t, self.phi)
@@ -56,28 +66,108 @@ def euler(sde, y0, increments, grid):
     return h, w, kl
 
 
-def reversible_heun(sde, y0, increments, grid):
+def _heun_advance(sde, t, dt, sign, state, dW):
+    """One reversible Heun step from t to t + dt; with dt < 0 and sign = -1 its exact inverse."""
+    y, yh, f = state
+    y = [a + (0.5 * dt) * b for a, b in zip(y, f)]
+    yh = [2 * a - b for a, b in zip(y, yh)]
+    yh[1] = yh[1] + (sign * sde.sigma) * dW
+    y[1] = y[1] + (sign * sde.sigma) * dW
+    f = list(sde.drift(t + dt, yh))
+    y = [a + (0.5 * dt) * b for a, b in zip(y, f)]
+    return y, yh, f
+
+
+def reversible_heun(sde, y0, increments, grid, carried=False):
     """Reversible Heun (Kidger et al. 2021), carried state (y, yh, f(yh)):
         y  += dt/2 f(yh);  yh <- 2 y - yh;  yh, y += sigma dW (w only);  f <- f(t + dt, yh);  y += dt/2 f(yh)."""
     t0, t1, n = grid
-    y = list(y0)
-    yh = list(y0)
-    f = list(sde.drift(t0, yh))
+    state = (list(y0), list(y0), list(sde.drift(t0, y0)))
     for k in range(n):
         t = grid_time(t0, t1, n, k)
         dt = grid_time(t0, t1, n, k + 1) - t
-        dW = increments[k]
-        w_before = y[1]
-        y = [a + (0.5 * dt) * b for a, b in zip(y, f)]
-        yh = [2 * a - b for a, b in zip(y, yh)]
-        yh[1] = yh[1] + sde.sigma * dW
-        y[1] = y[1] + sde.sigma * dW
-        f = list(sde.drift(t + dt, yh))
-        y = [a + (0.5 * dt) * b for a, b in zip(y, f)]
-        term = sde.step_term(t, w_before, dW)
+        w_before = state[0][1]
+        state = _heun_advance(sde, t, dt, 1.0, state, increments[k])
+        term = sde.step_term(t, w_before, increments[k])
         if term is not None:
-            y[2] = y[2] + term
-    return tuple(y)
+            state[0][2] = state[0][2] + term
+    return state if carried else tuple(state[0])
+
+
+class _ReversibleAdjoint(torch.autograd.Function):
+    """Gradients of reversible Heun with memory independent of the number of steps (integrate.ts,
+    adjointReversibleHeun): the step-boundary states are rebuilt backwards by the algebraic reverse
+    step, and each step costs one vector-Jacobian product of the drift. Carried adjoint
+    (alpha, P, v) of (y, yh, f(yh)), backwards over a step (solvers/reversible_heun.ts):
+        A = P' + J(yh')^T (v' + dt/2 alpha'),  alpha = alpha' + 2 A,  P = -A,  v = dt/2 alpha' + dt A,
+    then at t0 (yh0 = y0): dL/dy0 = alpha + P + J(yh0)^T v."""
+
+    @staticmethod
+    def forward(ctx, sde, grid, increments, h0, w0, phi):
+        with torch.no_grad():
+            state = reversible_heun(sde, (h0, w0, torch.zeros(w0.shape[0], dtype=w0.dtype, device=w0.device)),
+                                    increments, grid, carried=True)
+        ctx.sde, ctx.grid, ctx.state = sde, grid, state
+        ctx.save_for_backward(increments, phi)
+        return state[0][0].clone(), state[0][2].clone()
+
+    @staticmethod
+    def backward(ctx, g_h, g_kl):
+        increments, phi = ctx.saved_tensors
+        base, (t0, t1, n) = ctx.sde, ctx.grid
+        phi_ = phi.detach().requires_grad_() if phi.numel() else None
+        sde = BlockSde(base.f_h, base.net, phi_, base.sigma, base.theta, base.kl, base.recompute)
+        y, yh, f = ctx.state
+        zeros = lambda: [torch.zeros_like(a) for a in y]
+        alpha = [g_h if g_h is not None else torch.zeros_like(y[0]), torch.zeros_like(y[1]),
+                 g_kl if g_kl is not None else torch.zeros_like(y[2])]
+        P, v = zeros(), zeros()
+        d_phi = torch.zeros_like(phi) if phi_ is not None else None
+
+        def vjp(t, at, cot):
+            nonlocal d_phi
+            with torch.enable_grad():
+                leaves = [at[0].detach().requires_grad_(), at[1].detach().requires_grad_(), at[2].detach()]
+                pairs = [(o, c) for o, c in zip(sde.drift(t, leaves), cot) if o.requires_grad]
+                wrt = leaves[:2] + ([phi_] if phi_ is not None else [])
+                grads = torch.autograd.grad([o for o, _ in pairs], wrt, [c for _, c in pairs], allow_unused=True)
+            if phi_ is not None and grads[2] is not None:
+                d_phi = d_phi + grads[2]
+            return [g if g is not None else torch.zeros_like(l) for g, l in zip(grads[:2], leaves[:2])] + [torch.zeros_like(at[2])]
+
+        state = (list(y), list(yh), list(f))
+        for k in range(n - 1, -1, -1):
+            t = grid_time(t0, t1, n, k)
+            dt = grid_time(t0, t1, n, k + 1) - t
+            dW = increments[k]
+            yh_after = state[1]
+            with torch.no_grad():
+                state = _heun_advance(sde, t + dt, -dt, -1.0, state, dW)  # the state at t_k
+            kl_adj = alpha[2]
+            A = [p + j for p, j in zip(P, vjp(t + dt, yh_after, [a + (0.5 * dt) * b for a, b in zip(v, alpha)]))]
+            v = [(0.5 * dt) * a + dt * b for a, b in zip(alpha, A)]
+            alpha = [a + 2 * b for a, b in zip(alpha, A)]
+            P = [-a for a in A]
+            if sde.net is not None and sde.kl != "quadratic" and bool((kl_adj != 0).any()):
+                with torch.enable_grad():
+                    w = state[0][1].detach().requires_grad_()
+                    term = sde.step_term(t, w, dW)
+                    wrt = [w] + ([phi_] if sde.kl == "logratio" else [])
+                    grads = torch.autograd.grad(term, wrt, kl_adj)
+                alpha[1] = alpha[1] + grads[0]
+                if sde.kl == "logratio":
+                    d_phi = d_phi + grads[1]
+        last = vjp(t0, state[1], v)
+        d_y0 = [a + p + j for a, p, j in zip(alpha, P, last)]
+        return None, None, None, d_y0[0], d_y0[1], d_phi
+
+
+def reversible_heun_adjoint(sde, y0, increments, grid):
+    """reversible_heun with O(1)-in-steps memory for its gradients (model.gradient "adjoint")."""
+    h0, w0, _ = y0
+    phi = sde.phi if sde.phi is not None else torch.zeros(0, device=w0.device)
+    h, kl = _ReversibleAdjoint.apply(sde, grid, torch.stack(list(increments)), h0, w0, phi)
+    return h, None, kl
 
 
 SOLVERS = {"euler": euler, "reversible_heun": reversible_heun}

@@ -64,7 +64,7 @@ const CASES: CaseSpec[] = (() => {
     ({ name, tree: { kind: "image", seed: 5, model }, samples, rows: 5, step: 3, klCoef: 1, datasetSize: 50 });
   return [
     spec("euler_squeeze_2samples", base, 2),
-    spec("heun_stl_meanfield_w0", { ...base, groups: [1], solver: "reversible_heun", kl: "stl", w0: "meanfield", theta: 0.5 }, 2),
+    spec("heun_stl_meanfield_w0_recompute", { ...base, groups: [1], solver: "reversible_heun", kl: "stl", w0: "meanfield", theta: 0.5, keepActivationsMB: 0 }, 2),
     spec("heun_logratio_adjoint_rgb", { ...base, channels: 3, augment: 2, solver: "reversible_heun", kl: "logratio", gradient: "adjoint", sigma: 0.5 }, 1),
     spec("odenet", { ...base, sigma: 0, head: "point" }, 1),
   ];
