@@ -6,6 +6,7 @@
 import type { Runtime } from "../../src/runtime/load.js";
 import { encodeSafetensors, type Tensor } from "../../src/checkpoint/safetensors.js";
 import { PhiloxRandomness } from "../../src/random/philox_randomness.js";
+import { GridBrownian } from "../../src/sde/brownian/grid.js";
 import { Stream, streamId } from "../../src/random/randomness.js";
 import { ImageSdeBnn } from "../../src/models/image.js";
 import { resolveRunConfig } from "../../src/presets/index.js";
@@ -34,6 +35,7 @@ export function drawTensors(rt: Runtime, model: ImageSdeBnn, seed: number, train
     const D = block.weightSize;
     for (let s = 0; s < S; s++) {
       const path = rand.brownian(streamId(bmPurpose, index, i * S + s), D, block.grid);
+      if (!(path instanceof GridBrownian)) throw new Error("the image model's weight paths are fixed-grid Brownian motions");
       out.push([`${prefix}bm.${i}.${s}`, f32([cfg.steps, D], path.readIncrements())]);
       if (cfg.w0 === "meanfield") out.push([`${prefix}w0.${i}.${s}`, f32([D], normals(streamId(headPurpose, index, 128 + i * S + s), D))]);
     }
