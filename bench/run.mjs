@@ -10,6 +10,7 @@ const scripts = [
   ["nn_ops.mjs", quick ? ["--samples", "3"] : []],
   ["rng.mjs", []],
   ["sde_diagnostics.mjs", []],
+  ["sde_fig5.mjs", quick ? ["20"] : []],
   ["infer_cold_start.mjs", []],
   ["edge.mjs", quick ? ["--requests", "200"] : []],
   ["train_step.mjs", quick ? ["--quick"] : []],

@@ -34,6 +34,17 @@ describe("sdebnn train with model.solver=adaptive", () => {
     });
   }
 
+  it("toy1d preset (the other model kind): trains with model.solver=adaptive", () => {
+    const out = join(dir, "toy1d");
+    const r = cli("train", "--preset", "toy1d", "--set", "model.solver=adaptive", "--set", "model.hidden=8", "--set", "model.nnHidden=8",
+      "--set", "train.updates=20", "--out", out, "--json");
+    expect(r.code, r.err).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.metrics.updates).toBe(20);
+    expect(Number.isFinite(res.metrics.finalLoss)).toBe(true);
+    expect(res.metrics.heldOutRmse).toBeGreaterThan(0);
+  });
+
   it("bad adaptive settings are config errors naming the field", () => {
     const r = cli("train", "--preset", "tiny", "--set", "model.solver=adaptive", "--set", "model.adaptive.rtol=-1", "--out", join(dir, "bad"));
     expect(r.code).toBe(3); // ConfigError (src/cli/main.ts)

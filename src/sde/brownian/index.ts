@@ -1,4 +1,4 @@
-export type { BrownianPath, BrownianOut } from "./path.js";
+export type { BrownianPath, BrownianOut, BrownianSpan } from "./path.js";
 export { GridBrownian, type GridBrownianOptions } from "./grid.js";
 export { VirtualBrownianTree, TREE_MAX_DEPTH, type VirtualBrownianTreeOptions } from "./tree.js";
 export { ReplayBrownian, type ReplayBrownianOptions, type IncrementsInput } from "./replay.js";
