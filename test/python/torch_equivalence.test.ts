@@ -47,6 +47,8 @@ function python(args: string[], timeout = 300_000) {
   return { code: r.status, out: r.stdout, err: r.stderr + (r.error ? String(r.error) : "") };
 }
 
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+
 const freePort = () => new Promise<number>((resolve, reject) => {
   const srv = createServer();
   srv.once("error", reject);
@@ -197,11 +199,29 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     expect(err).toBeLessThanOrEqual(1e-5);
 
     // the CLI scores it
-    const ev = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), "eval", "--checkpoint", join(dir, "ddp", "checkpoint.safetensors"), "--json"], { cwd: ROOT, encoding: "utf8" });
+    const ev = cli("eval", "--checkpoint", join(dir, "ddp", "checkpoint.safetensors"), "--json");
     expect(ev.status, ev.stderr).toBe(0);
     const res = JSON.parse(ev.stdout) as { step: number; accuracy: number; count: number };
     expect(res.step).toBe(6);
     expect(res.accuracy).toBeGreaterThanOrEqual(0);
     console.log(`sdebnn eval of the DDP checkpoint: ${ev.stdout.trim().slice(0, 300)}`);
+    const img = Array.from({ length: cfg.model.height }, (_, i) => Array.from({ length: cfg.model.width }, (_, j) => images[i * cfg.model.width + j]!));
+    writeFileSync(join(dir, "digit.json"), JSON.stringify(img));
+    const pd = cli("predict", "--checkpoint", join(dir, "ddp", "checkpoint.safetensors"), join(dir, "digit.json"), "--json");
+    expect(pd.status, pd.stderr).toBe(0);
+    const probs = (JSON.parse(pd.stdout) as { predictions: { probabilities: number[] }[] }).predictions[0]!.probabilities;
+    expect(rel(probs, torchProbs.subarray(0, cfg.model.classes))).toBeLessThanOrEqual(1e-5); // chunk 0 of draw 0: the same draws
+  });
+
+  it("a run started in PyTorch continues in `sdebnn train --resume` (3 updates each)", () => {
+    if (missing) throw new Error(missing);
+    const out = join(dir, "handoff");
+    const part = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", out, "--stop-after", "3", "--threads", "1"]);
+    expect(part.code, part.err).toBe(0);
+    const rs = cli("train", "--preset", "tiny", "--config", join(dir, "tiny.json"), "--out", out, "--resume");
+    expect(rs.status, rs.stderr).toBe(0);
+    const steps = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step);
+    expect(steps.slice(0, 3)).toEqual([1, 2, 3]); // PyTorch's records, then sdebnn's epoch record
+    expect(steps[steps.length - 1]).toBe(6);
   });
 });
