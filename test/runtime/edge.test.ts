@@ -14,8 +14,12 @@ type Running = { base: string; version: string; log(): string; stop(): Promise<v
 
 const LOAD = { requests: 2000, concurrency: 32 };
 let cases: Case[];
+let loadCases: Case[];
 
-beforeAll(async () => { cases = await predictionCases({ count: 16 }); });
+beforeAll(async () => {
+  cases = await predictionCases({ count: 16 }); // 1..4 samples
+  loadCases = await predictionCases({ count: 16, samples: () => 1 }); // the load: 16 images, 1 sample each
+});
 
 async function expectError(res: Response, status: number, code: string, message: RegExp) {
   expect(res.status).toBe(status);
@@ -88,8 +92,8 @@ describe.each(RUNTIMES as string[])("edge handler under %s", (name) => {
   });
 
   it(`a bounded load (${LOAD.requests} requests, ${LOAD.concurrency} at a time): every answer has Node's bits`, async () => {
-    const run = (await drive(rt.base, cases.map((c) => c.body), LOAD)) as { status: number[]; text: string[] };
-    const wrong = run.text.flatMap((t, i) => (run.status[i] === 200 && isDeepStrictEqual(JSON.parse(t), cases[i % cases.length]!.expected) ? [] : [`#${i}: ${run.status[i]} ${t.slice(0, 200)}`]));
+    const run = (await drive(rt.base, loadCases.map((c) => c.body), LOAD)) as { status: number[]; text: string[] };
+    const wrong = run.text.flatMap((t, i) => (run.status[i] === 200 && isDeepStrictEqual(JSON.parse(t), loadCases[i % loadCases.length]!.expected) ? [] : [`#${i}: ${run.status[i]} ${t.slice(0, 200)}`]));
     expect(wrong.length, wrong.slice(0, 3).join("\n")).toBe(0);
     expect(run.status.length).toBe(LOAD.requests);
   });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bunPath, denoPath, packageVersion, workerdPath } from "./binaries.mjs";
 import { prepareWorkerd } from "./workerd.mjs";
+import { bundleVercelFunction } from "./vercel_bundle.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const RUNTIMES = ["deno", "bun", "workerd", "edge-runtime"];
@@ -29,7 +30,7 @@ export async function workerdLaunch({ entry, outDir }) {
   return { command: workerdPath(), args: ["serve", config], knownPort: port, version: `workerd ${packageVersion("workerd")}` };
 }
 
-/** How each runtime is launched: its command, and how its port is learnt (printed, or polled). */
+/** How each runtime (and the Node baseline) is launched: its command, and how its port is learnt (printed, or polled). */
 const LAUNCH = {
   deno: async () => ({
     command: denoPath(),
@@ -43,11 +44,21 @@ const LAUNCH = {
     version: `bun ${packageVersion("bun")}`,
   }),
   workerd: () => workerdLaunch({ entry: join(ROOT, "examples/edge/worker.mjs"), outDir: join(ROOT, "build/edge/workerd") }),
-  "edge-runtime": async () => ({
-    command: process.execPath, args: [join(ROOT, "test/runtime/edge/edge_runtime_host.mjs")],
+  // not an edge runtime: the baseline bench/edge.mjs compares them with
+  node: async () => ({
+    command: process.execPath, args: [join(ROOT, "test/runtime/edge/serve_node.mjs")],
     port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
-    version: `edge-runtime ${packageVersion("edge-runtime")} (Node ${process.versions.node})`,
+    version: `node ${process.versions.node}`,
   }),
+  "edge-runtime": async () => {
+    const bundle = join(ROOT, "build/edge/edge-runtime/function.js");
+    await bundleVercelFunction({ entry: join(ROOT, "examples/edge/vercel.mjs"), outfile: bundle });
+    return {
+      command: process.execPath, args: [join(ROOT, "test/runtime/edge/edge_runtime_host.mjs"), bundle, ROOT],
+      port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
+      version: `edge-runtime ${packageVersion("edge-runtime")} (Node ${process.versions.node})`,
+    };
+  },
 };
 
 /**
