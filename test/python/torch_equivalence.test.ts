@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runtime } from "../../src/runtime/load.js";
@@ -213,7 +213,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     expect(rel(probs, torchProbs.subarray(0, cfg.model.classes))).toBeLessThanOrEqual(1e-5); // chunk 0 of draw 0: the same draws
   });
 
-  it("a run started in PyTorch continues in `sdebnn train --resume` (3 updates each)", () => {
+  it("a run started in PyTorch continues in `sdebnn train --resume`, and one started in sdebnn in PyTorch (3 updates each)", async () => {
     if (missing) throw new Error(missing);
     const out = join(dir, "handoff");
     const part = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", out, "--stop-after", "3", "--threads", "1"]);
@@ -223,5 +223,14 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     const steps = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step);
     expect(steps.slice(0, 3)).toEqual([1, 2, 3]); // PyTorch's records, then sdebnn's epoch record
     expect(steps[steps.length - 1]).toBe(6);
+    // and back: sdebnn's step-3 checkpoint of the same config finishes in PyTorch
+    const back = join(dir, "handback");
+    mkdirSync(back);
+    copyFileSync(join(dir, "ts_checkpoint.safetensors"), join(back, "checkpoint.safetensors"));
+    const fin = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", back, "--resume", "--threads", "1"]);
+    expect(fin.code, fin.err).toBe(0);
+    const ck = await decodeCheckpoint(new Uint8Array(readFileSync(join(back, "checkpoint.safetensors"))));
+    expect(ck.step).toBe(6);
+    expect(readFileSync(join(back, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([4, 5, 6]);
   });
 });
