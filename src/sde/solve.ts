@@ -76,16 +76,20 @@ export function solve(rt: Runtime, solver: Solver, brownian: BrownianPath, y0: P
   const seq = controller.begin(t0, t1, order + 0.5);
   let t = t0, accepted = 0, rejected = 0, solverSteps = 0;
   if (!controller.adaptive) {
+    // a ConstantSteps grid is recomputed on demand; any other schedule is recorded
+    const recorded = fixed ? null : new RecordedGrid(t0);
     for (let k = 0; t < t1; k++) {
       const tn = seq.propose();
       advance(t, tn, state, reader.read(t, tn));
       solverSteps++;
       seq.report(null);
       if (tape) copy(tape.at(k + 1), state);
+      recorded?.push(tn);
       t = tn;
       accepted++;
     }
-    return { rt, solver, brownian, state, grid: new UniformGrid(t0, t1, accepted), tape, accepted, rejected, solverSteps };
+    const grid = recorded ?? new UniformGrid(t0, t1, accepted);
+    return { rt, solver, brownian, state, grid, tape, accepted, rejected, solverSteps };
   }
 
   const grid = new RecordedGrid(t0);

@@ -13,6 +13,7 @@ import { Sra1 } from "../../src/sde/solvers/sra1.js";
 import { ReversibleHeun } from "../../src/sde/solvers/reversible_heun.js";
 import { VirtualBrownianTree } from "../../src/sde/brownian/tree.js";
 import { PiController } from "../../src/sde/controllers/pi.js";
+import type { StepController } from "../../src/sde/controllers/controller.js";
 import { BackpropAdjoint, ReversibleAdjoint, type Adjoint } from "../../src/sde/adjoints/index.js";
 import { solve, type SolveRun } from "../../src/sde/solve.js";
 import { GBM } from "../../src/sde/examples.js";
@@ -94,6 +95,31 @@ describe("backpropagation through an adaptive solve vs f64 finite differences on
       expect(errKappa).toBeLessThan(1e-3);
     });
   }
+});
+
+describe("a controller of its own (StepController): a graded fixed schedule", () => {
+  it("the solve records the schedule's times and backprop through it matches f64 finite differences", async () => {
+    const rt = await freshRuntime();
+    // t_k = (k / n)^2: short steps where the cubic drift is stiff, long ones later
+    const graded: StepController = {
+      name: "constant", adaptive: false,
+      begin: (t0, t1) => {
+        let k = 0;
+        return { propose: () => t0 + (t1 - t0) * ((k + 1) / 24) ** 2, report: () => { k++; return true; } };
+      },
+    };
+    const { bm, y0, c } = problem(rt);
+    const terms = new CubicDrift(rt, P, THETA, KAPPA, SIGMA);
+    const adjoint = new BackpropAdjoint();
+    const run = solve(rt, new EulerMaruyama(rt, terms), bm, rt.arena.f32From(y0).ptr, { t0: 0, t1: 1, controller: graded, adjoint });
+    const times = gridOf(run);
+    expect(times).toEqual(Array.from({ length: 25 }, (_, k) => (k / 24) ** 2));
+    const adjY0 = rt.arena.f32(P);
+    adjoint.backward(run, rt.arena.f32From(c).ptr, adjY0.ptr);
+    const fd = cubicFiniteDifferences("euler", { theta: THETA, kappa: KAPPA, sigma: SIGMA, y0 }, c, times, noiseOn(rt, bm, times));
+    expect(relErr(Array.from(adjY0.view), fd.y0)).toBeLessThan(1e-3);
+    expect(Math.abs(terms.gradKappa - fd.kappa) / Math.abs(fd.kappa)).toBeLessThan(1e-3);
+  });
 });
 
 describe("reversible adjoint over an adaptive grid", () => {
