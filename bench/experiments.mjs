@@ -10,9 +10,12 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
-  init, decodeCheckpoint, loadImageModel, predictImageSet, classificationMetrics, reliabilityDiagram, auroc, chart,
-  readMnist, limitSet, CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet, readJsonl,
-} from "../dist/node.js";
+  init, loadModel, classificationMetrics, reliabilityDiagram, auroc, chart, CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet,
+} from "../dist/advanced.js";
+import { readMnist, limitSet, readJsonl } from "./lib/node_data.mjs";
+
+/** Model-averaged probabilities, entropy and MI of every image of `set` (the one predict path), with its labels. */
+const predictImageSet = (model, set, samples) => ({ ...model.predict(set.pixels.subarray(0, set.count * set.channels * set.height * set.width), { samples }), labels: set.labels });
 
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const RUNS = arg("runs", "runs/experiments");
@@ -52,17 +55,17 @@ for (const m of MODELS) {
 }
 
 const rt = await init();
-const test = limitSet(readMnist("test"), TEST_N);
+const test = limitSet(await readMnist("test"), TEST_N);
 const all = (n) => Uint32Array.from({ length: n }, (_, i) => i);
 results = { budget: { steps: STEPS, batch: 64 }, testCount: test.count, models: {} };
 
 for (const m of MODELS) {
   const dir = join(RUNS, m.dir);
-  const ck = await decodeCheckpoint(new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors"))));
-  const { model, cfg } = loadImageModel(rt, ck);
+  const model = await loadModel(rt, new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors"))));
+  const cfg = model.config, ck = { step: model.step };
   const B = cfg.eval.batch, K = cfg.model.classes;
   const t0 = performance.now();
-  const clean = predictImageSet(rt, model, test, all(test.count), m.samples, B);
+  const clean = predictImageSet(model, test, m.samples);
   const cm = classificationMetrics(rt, clean.probs, clean.labels, K);
   const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
   const res = {
@@ -76,7 +79,7 @@ for (const m of MODELS) {
   for (const c of CORRUPTIONS) {
     res.corruptions[c] = [];
     for (let s = 1; s <= 5; s++) {
-      const p = predictImageSet(rt, model, corruptImageSet(rt, sub, c, s, 2026), all(sub.count), m.samples, B);
+      const p = predictImageSet(model, corruptImageSet(rt, sub, c, s, 2026), m.samples);
       const mm = classificationMetrics(rt, p.probs, p.labels, K);
       res.corruptions[c].push({ severity: s, error: 1 - mm.accuracy, ece: mm.ece, nll: mm.nll });
     }
@@ -84,7 +87,7 @@ for (const m of MODELS) {
   // OOD: MI / entropy of noise and inverted images vs the first OOD_N clean test images
   const inMi = clean.mutualInformation.subarray(0, OOD_N), inH = clean.entropy.subarray(0, OOD_N);
   for (const [name, set] of [["noise", noiseImageSet(test, OOD_N, 7)], ["inverted", invertedImageSet(limitSet(test, OOD_N))]]) {
-    const p = predictImageSet(rt, model, set, all(set.count), m.samples, B);
+    const p = predictImageSet(model, set, m.samples);
     res.ood[name] = { aurocMI: auroc(p.mutualInformation, inMi), aurocEntropy: auroc(p.entropy, inH),
       meanMI: mean(p.mutualInformation), meanEntropy: mean(p.entropy) };
   }

@@ -22,9 +22,9 @@ if (process.argv[2] === "--child") {
   t.push(performance.now());
   const rt = await infer.init(module);
   t.push(performance.now());
-  const clf = await infer.loadClassifier(rt, ck);
+  const clf = await infer.loadModel(rt, ck);
   t.push(performance.now());
-  const p = clf.predict(new Uint8Array(clf.inputSize).fill(0).fill(255, 300, 320), 8);
+  const p = clf.predict(new Uint8Array(clf.net.inputSize).fill(0).fill(255, 300, 320), { samples: 8 });
   t.push(performance.now());
   const d = (i) => t[i + 1] - t[i];
   console.log(JSON.stringify({ processStartToImportMs: t[0], importMs: d(0), readFilesMs: d(1), compileMs: d(2), instantiateMs: d(3),

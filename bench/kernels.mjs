@@ -10,7 +10,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { init, ConcatConv2d, ConcatConvTranspose2d } from "../dist/node.js";
+import { init, ConcatConv2d, ConcatConvTranspose2d } from "../dist/advanced.js";
 import { medianRate } from "./lib/measure.mjs";
 
 const args = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Random numbers and Brownian paths: wasm Philox4x32-10 + f32x4 Box-Muller against a plain JS
 // Box-Muller over Math.random, measured in the same run (interleaved repetitions, medians).
 //   node bench/rng.mjs [--reps 31]
-import { init, VirtualBrownianTree } from "../dist/node.js";
+import { init, VirtualBrownianTree } from "../dist/advanced.js";
 
 const args = process.argv.slice(2);
 const REPS = Number(args[args.indexOf("--reps") + 1]) || 31;

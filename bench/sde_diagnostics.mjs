@@ -5,8 +5,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import {
   init, chart, Sra1, EulerMaruyama, ReversibleHeun, solveFixed, VirtualBrownianTree, ScalarOU, CubicDrift,
-  TOY1D_DEFAULTS, PhiloxRandomness, Toy1dModel, makeToy1dData, Optimizer, OPTIM_DEFAULTS,
-} from "../dist/node.js";
+  resolvePreset, Trainer, KINDS, computeShardOn,
+} from "../dist/advanced.js";
+
+/** A toy1d trainer of the preset with `sets` (the package's one trainer and data). */
+function toyTrainer(rt, sets) {
+  const cfg = resolvePreset("toy1d", undefined, sets);
+  return new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
+}
+/** Gradient of the loss on the full batch with the noise of step `step` (a fresh copy of the gradient block). */
+function toyGradient(rt, trainer, step) {
+  const { x, y } = trainer.batch(0), t = trainer.cfg.train;
+  return computeShardOn(rt, trainer.model, t.samples, { step, x, y, rowWeight: 1, klWeight: t.klCoef, params: null });
+}
 import { logLogSlope, strongErrors } from "../test/helpers/strong_order.mjs";
 
 const OUT = new URL("./results/", import.meta.url);
@@ -47,22 +58,14 @@ for (const [p, r] of Object.entries(results.convergence)) {
 // ---------- 2. STL vs plain estimator: gradient variance along training ----------
 {
   const rt = await init();
-  const cfg = structuredClone(TOY1D_DEFAULTS);
-  Object.assign(cfg.model, { hidden: 16, nnHidden: 16, steps: 10, kl: "stl" });
-  Object.assign(cfg.train, { samples: 4, lr: 3e-3, updates: 300 });
-  const rand = new PhiloxRandomness(rt, 1);
-  const data = makeToy1dData(rt, rand, cfg.data);
-  const model = new Toy1dModel(rt, rand, cfg);
-  const opt = new Optimizer(rt, model.space, { ...OPTIM_DEFAULTS, lr: cfg.train.lr, updates: cfg.train.updates });
-  const grads = model.space.allocated.grads;
+  const trainer = toyTrainer(rt, ["seed=1", "model.hidden=16", "model.nnHidden=16", "model.steps=10", "model.kl=stl", "train.samples=4", "train.lr=3e-3", "train.epochs=300"]);
+  const model = trainer.model, cfg = { train: { updates: trainer.totalSteps } };
   const R = 16;
   const variance = (kl) => {
     model.block.setKlEstimator(kl);
     const n = model.space.size, sum = new Float64Array(n), sq = new Float64Array(n);
     for (let r = 0; r < R; r++) {
-      grads.view.fill(0);
-      model.trainStep(data, 900000 + r);
-      const g = grads.view;
+      const g = toyGradient(rt, trainer, 900000 + r).grads;
       for (let i = 0; i < n; i++) { sum[i] += g[i]; sq[i] += g[i] * g[i]; }
     }
     let tr = 0;
@@ -73,7 +76,7 @@ for (const [p, r] of Object.entries(results.convergence)) {
   const rows = [];
   for (let step = 0; step <= cfg.train.updates; step++) {
     if (step % 50 === 0) rows.push({ step, stl: variance("stl"), plain: variance("logratio") });
-    if (step < cfg.train.updates) opt.update(() => model.trainStep(data, step));
+    if (step < cfg.train.updates) trainer.trainStep();
   }
   results.stlVariance = rows;
   console.log("gradient variance (trace of the covariance over 16 noise draws), trained with STL:");
@@ -95,14 +98,9 @@ for (const [p, r] of Object.entries(results.convergence)) {
     for (const [name, solver, gradient, keep] of [["backprop (Euler)", "euler", "backprop", 0], ["backprop, activations kept (Euler)", "euler", "backprop", 256],
       ["adjoint (reversible Heun)", "reversible_heun", "adjoint", 0]]) {
       const rt = await init();
-      const cfg = structuredClone(TOY1D_DEFAULTS);
-      Object.assign(cfg.model, { steps, solver, gradient, keepActivationsMB: keep });
-      cfg.train.samples = 4;
-      const rand = new PhiloxRandomness(rt, 2);
-      const data = makeToy1dData(rt, rand, cfg.data);
-      const model = new Toy1dModel(rt, rand, cfg);
+      const trainer = toyTrainer(rt, ["seed=2", `model.steps=${steps}`, `model.solver=${solver}`, `model.gradient=${gradient}`, `model.keepActivationsMB=${keep}`, "train.samples=4"]);
       const before = rt.arena.used;
-      model.trainStep(data, 0);
+      toyGradient(rt, trainer, 0);
       row[name] = rt.arena.peak - before;
     }
     rows.push(row);

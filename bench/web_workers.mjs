@@ -1,7 +1,7 @@
 // Web Worker data parallelism outside Node: ms per `mnist` training step (synthetic inputs) on one
 // thread and with a WebShardPool of 2, median of --steps after 2 warm-up, and the loss bits check.
 //   deno run --allow-read bench/web_workers.mjs [--steps 6]   (Deno; in a browser import the same module)
-import * as sdebnn from "../dist/index.js";
+import * as sdebnn from "../dist/advanced.js";
 
 const args = globalThis.Deno ? Deno.args : [];
 const STEPS = Number(args[args.indexOf("--steps") + 1] ?? 0) || 6;
@@ -17,8 +17,8 @@ function images(count) {
 async function run(workers) {
   const rt = await sdebnn.init(bytes);
   const cfg = sdebnn.resolvePreset("mnist", undefined, ["train.epochs=1000"]);
-  const trainer = new sdebnn.ImageTrainer(rt, cfg, images(1280));
-  const pool = workers > 1 ? await sdebnn.WebShardPool.start(workers, bytes, cfg, trainer.split.train.length) : null;
+  const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.imageExamples(images(1280)));
+  const pool = workers > 1 ? await sdebnn.WebShardPool.start(workers, bytes, cfg) : null;
   const ms = [], losses = [];
   for (let i = 0; i < STEPS + 2; i++) {
     const t0 = performance.now();

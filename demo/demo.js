@@ -1,7 +1,7 @@
 // The demo page: trains the toy 1D SDE-BNN a few updates per frame and redraws its posterior; and
 // classifies a digit drawn on a canvas with the committed small MNIST checkpoint.
 // window.__demo exposes progress for the headless test.
-import * as sdebnn from "../dist/index.js";
+import * as sdebnn from "../dist/advanced.js";
 
 const state = (window.__demo = { ready: false, step: 0, losses: [], digit: null, error: null });
 window.addEventListener("error", (e) => { state.error = String(e.error?.stack ?? e.message); });
@@ -9,21 +9,16 @@ window.addEventListener("error", (e) => { state.error = String(e.error?.stack ??
 // ---- 1D regression ------------------------------------------------------------------------------
 const UPDATES = 3000, FRAME_MS = 40, X_RANGE = [-2, 10], Y_RANGE = [-2.5, 2.5];
 const plot = document.getElementById("plot"), ctx = plot.getContext("2d");
-const grid = Float32Array.from({ length: 121 }, (_, i) => X_RANGE[0] + (i * (X_RANGE[1] - X_RANGE[0])) / 120);
 let run = null, paused = false;
 
 async function startTraining() {
   const rt = await sdebnn.init();
-  const cfg = structuredClone(sdebnn.TOY1D_DEFAULTS);
-  cfg.model.hidden = 32;
-  cfg.model.nnHidden = 32;
-  cfg.model.steps = 10;
-  cfg.train.samples = 4;
-  const rand = new sdebnn.PhiloxRandomness(rt, cfg.seed);
-  const data = sdebnn.makeToy1dData(rt, rand, cfg.data);
-  const model = new sdebnn.Toy1dModel(rt, rand, cfg);
-  const opt = new sdebnn.Optimizer(rt, model.space, { ...sdebnn.OPTIM_DEFAULTS, lr: 1e-2, schedule: "cosine", minLr: 1e-3, updates: UPDATES });
-  run = { rt, model, data, opt, step: 0 };
+  // the toy1d preset, smaller, trained step by step by the package's one trainer
+  const cfg = sdebnn.resolvePreset("toy1d", undefined, ["model.hidden=32", "model.nnHidden=32", "model.steps=10", "train.samples=4",
+    `train.epochs=${UPDATES}`, "train.lr=1e-2", "train.schedule=cosine", "train.minLr=1e-3"]);
+  const examples = sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train;
+  const trainer = new sdebnn.Trainer(rt, cfg, examples);
+  run = { rt, trainer, cfg, data: examples.rows, step: 0 };
   state.step = 0;
   state.losses = [];
 }
@@ -33,26 +28,26 @@ function px(x, y) {
 }
 
 function redraw() {
-  const { rt, model, data } = run;
-  const p = sdebnn.predictToy1d(rt, model, grid, 24, 0);
+  const { rt, trainer, cfg, data } = run;
+  const p = sdebnn.toy1dBand(rt, trainer.model, cfg, { samples: 24, points: 121, range: X_RANGE, draw: 0 });
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, plot.width, plot.height);
   ctx.fillStyle = "#d5d9e0";
   ctx.beginPath();
-  grid.forEach((x, i) => ctx.lineTo(...px(x, p.mean[i] + 1.96 * p.stdPredictive[i])));
-  for (let i = grid.length - 1; i >= 0; i--) ctx.lineTo(...px(grid[i], p.mean[i] - 1.96 * p.stdPredictive[i]));
+  p.x.forEach((x, i) => ctx.lineTo(...px(x, p.mean[i] + 1.96 * p.stdPredictive[i])));
+  for (let i = p.x.length - 1; i >= 0; i--) ctx.lineTo(...px(p.x[i], p.mean[i] - 1.96 * p.stdPredictive[i]));
   ctx.fill();
   ctx.strokeStyle = "rgba(59, 111, 182, 0.55)";
   ctx.lineWidth = 1.2;
   for (const f of p.samples) {
     ctx.beginPath();
-    grid.forEach((x, i) => ctx.lineTo(...px(x, f[i])));
+    p.x.forEach((x, i) => ctx.lineTo(...px(x, f[i])));
     ctx.stroke();
   }
   ctx.strokeStyle = "#1d3557";
   ctx.lineWidth = 2;
   ctx.beginPath();
-  grid.forEach((x, i) => ctx.lineTo(...px(x, p.mean[i])));
+  p.x.forEach((x, i) => ctx.lineTo(...px(x, p.mean[i])));
   ctx.stroke();
   ctx.fillStyle = "#c0392b";
   data.x.forEach((x, i) => { const [u, v] = px(x, data.y[i]); ctx.beginPath(); ctx.arc(u, v, 3, 0, 2 * Math.PI); ctx.fill(); });
@@ -65,8 +60,7 @@ function frame() {
   if (run && !paused && run.step < UPDATES) {
     const t0 = performance.now();
     do {
-      const k = run.step;
-      const st = run.opt.update(() => run.model.trainStep(run.data, k));
+      const st = run.trainer.trainStep();
       run.step++;
       state.losses.push(st.loss);
     } while (performance.now() - t0 < FRAME_MS && run.step < UPDATES);
@@ -119,7 +113,7 @@ function digitPixels() {
 function classify() {
   const pixels = classifier && digitPixels();
   if (!pixels) return;
-  const p = classifier.predict(pixels, 16);
+  const p = classifier.predict(pixels, { samples: 16 });
   const probs = Array.from(p.probs);
   let best = 0;
   probs.forEach((q, k) => { if (q > probs[best]) best = k; });
@@ -157,7 +151,7 @@ try {
   requestAnimationFrame(frame);
   const rt = await sdebnn.init();
   const ck = new Uint8Array(await (await fetch(new URL("./mnist-small.safetensors", import.meta.url))).arrayBuffer());
-  classifier = await sdebnn.loadClassifier(rt, ck);
+  classifier = await sdebnn.loadModel(rt, ck);
   state.ready = true;
 } catch (e) {
   state.error = String(e?.stack ?? e);

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
 const OUTPUTS = ["dist/sdebnn.wasm", "dist/index.js", "dist/node.js", "dist/cli.js", "dist/infer.js", "dist/types/index.d.ts"];
-const JS_ENTRIES = { index: "src/index.ts", node: "src/node.ts", cli: "src/cli/bin.ts", infer: "src/infer.ts", shard_worker: "src/node/shard_worker.ts",
+const JS_ENTRIES = { index: "src/index.ts", node: "src/node.ts", advanced: "src/advanced.ts", cli: "src/cli/bin.ts", infer: "src/infer.ts", shard_worker: "src/node/shard_worker.ts",
   web_shard_worker: "src/workers/web_shard_worker.ts" };
 
 function newestMtime(dir) {
@@ -58,6 +58,7 @@ async function buildJs() {
     target: "es2022",
     sourcemap: false,
     logLevel: "warning",
+    define: { __SDEBNN_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version) },
   });
   const cli = join(root, "dist/cli.js");
   writeFileSync(cli, "#!/usr/bin/env node\n" + readFileSync(cli, "utf8"));

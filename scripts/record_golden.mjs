@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const sdebnn = await import(join(root, "dist/node.js"));
+const sdebnn = await import(join(root, "dist/advanced.js"));
+const node = await import(join(root, "dist/node.js"));
 const { goldenRun, mnistFixture, mnistFixtureBytes } = await import(join(root, "test/runtime/golden/cases.mjs"));
 const { cpuModel } = await import(join(root, "test/runtime/golden/cpu.mjs"));
 
-const fixture = mnistFixtureBytes(sdebnn.readMnist("train"));
+const fixture = mnistFixtureBytes(node.loadData(await node.init(), node.configOf("mnist")).train.images);
 const run = await goldenRun(sdebnn, new Uint8Array(readFileSync(join(root, "dist/sdebnn.wasm"))), { mnist: mnistFixture(fixture) });
 const expected = {
   recordedOn: { cpu: cpuModel(), date: new Date().toISOString().slice(0, 10), runtime: `node ${process.versions.node}` },

@@ -1,19 +1,48 @@
-// Node entry: the same core, plus a default that reads dist/sdebnn.wasm from disk.
-import { readFile } from "node:fs/promises";
-import { loadRuntime, type InitOptions, type Runtime, type WasmSource } from "./runtime/load.js";
+// sdebnn for Node: the user API of "sdebnn", plus what needs the file system and worker threads:
+// data sets named by a config (MNIST files, CIFAR-10 batches), run directories, and `workers`.
+import { type InitOptions, type Runtime, type WasmSource } from "./runtime/load.js";
+import { init as initCore } from "./index.js";
+import { train as trainCore, configOf, type TrainOptions } from "./api/train.js";
+import type { Model } from "./api/model.js";
+import type { PresetName } from "./presets/index.js";
+import type { RunConfig } from "./models/registry.js";
+import { loadData as loadRunData, type RunData } from "./node/data.js";
+import { ShardPool } from "./node/shard_pool.js";
 
 export * from "./index.js";
-export * from "./node/atomic.js";
-export * from "./node/gzip.js";
-export * from "./node/mnist.js";
-export { loadImageData, limitSet } from "./node/image_data.js";
+export { trainRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult } from "./node/run.js";
+export type { RunData } from "./node/data.js";
 export { ShardPool } from "./node/shard_pool.js";
-export { trainImageRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult, type EpochRecord } from "./node/train_image.js";
-
-/** The path of the packaged binary. */
-export const wasmUrl = new URL("./sdebnn.wasm", import.meta.url);
+/** The run directory's durable file primitives: atomic replace (temp file, fsync, rename) and an append-only JSON-lines log. */
+export { writeFileAtomic, writeFileAtomicSync, JsonlAppender, readJsonl } from "./node/atomic.js";
 
 /** Loads the sdebnn binary; without a source, reads the packaged `sdebnn.wasm` from disk. */
-export async function init(source?: WasmSource, options?: InitOptions): Promise<Runtime> {
-  return loadRuntime(source ?? (await readFile(wasmUrl)), options);
+export function init(source?: WasmSource, options?: InitOptions): Promise<Runtime> {
+  return initCore(source, options);
+}
+
+/** The training and test examples a config names (embedded, or read from its data files). */
+export function loadData(rt: Runtime, config: RunConfig): RunData {
+  return loadRunData(rt, config);
+}
+
+export interface NodeTrainOptions extends TrainOptions {
+  /** Threads computing each batch's fixed shards (this one included); the bits do not depend on it. */
+  workers?: number;
+}
+
+/**
+ * train() of "sdebnn", where data files named by the config are read from disk and `workers`
+ * starts worker threads (stopped when training ends).
+ */
+export async function train(rt: Runtime, config: PresetName | Record<string, unknown> | RunConfig, options: NodeTrainOptions = {}): Promise<Model> {
+  const cfg = configOf(config, options.overrides);
+  const data = options.data ?? loadRunData(rt, cfg);
+  const workers = options.workers ?? 1;
+  const pool = workers > 1 ? await ShardPool.start(workers, rt.module, cfg) : null;
+  try {
+    return await trainCore(rt, cfg, { ...options, overrides: undefined, data, executors: pool?.executors ?? options.executors });
+  } finally {
+    await pool?.close();
+  }
 }

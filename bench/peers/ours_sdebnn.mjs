@@ -1,10 +1,9 @@
 // sdebnn's own side of bench/train_step.mjs, run in its own process so that its RSS is its own:
-// one training step (forward, backward, Adam + EMA) of the `mnist` preset via ImageTrainer (on
+// one training step (forward, backward, Adam + EMA) of the `mnist` preset via the Trainer (on
 // 1 thread, or on `--workers 2` with the shard pool) or of the `toy1d` preset. One JSON line out.
 //   node bench/peers/ours_sdebnn.mjs --model mnist|toy1d [--workers 1|2] [--steps 10] [--warmup 3] [--no-infer]
-import {
-  init, resolvePreset, ImageTrainer, ShardPool, predictParallel, Toy1dModel, makeToy1dData, PhiloxRandomness, Optimizer, OPTIM_DEFAULTS, predictiveSummary,
-} from "../../dist/node.js";
+import { init, resolvePreset, Trainer, imageExamples, predictRows, predictRowsParallel, KINDS } from "../../dist/advanced.js";
+import { ShardPool } from "../../dist/node.js";
 import { median } from "../lib/measure.mjs";
 
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -29,8 +28,8 @@ let pool = null;
 
 if (MODEL === "mnist") {
   const cfg = resolvePreset("mnist", undefined, ["train.epochs=1000"]);
-  const trainer = new ImageTrainer(rt, cfg, syntheticMnist(1280)); // 1152 training rows after the 10% validation split
-  if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg, trainer.split.train.length);
+  const trainer = new Trainer(rt, cfg, imageExamples(syntheticMnist(1280))); // 1152 training rows after the 10% validation split
+  if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg);
   const step = async () => (pool ? trainer.trainStepAsync(pool.executors) : trainer.trainStep());
   for (let i = 0; i < WARMUP + STEPS; i++) {
     const t0 = performance.now();
@@ -42,16 +41,11 @@ if (MODEL === "mnist") {
     datasetSize: trainer.split.train.length, shards: cfg.train.shards });
   if (!process.argv.includes("--no-infer")) {
     const model = trainer.model, n = model.inputSize;
-    const predict = (B, S, draw) => rt.arena.scoped(() => {
-      const X = rt.arena.f32(B * n, false);
-      X.view.fill(0.5);
-      const p = model.predict(X.ptr, B, S, draw);
-      return predictiveSummary(rt, p.sampleProbs, S, B, 10).mean;
-    });
+    const predict = (B, S, draw) => predictRows(rt, model, "classification", new Float32Array(B * n).fill(0.5), { samples: S, batch: B, draw }).mean;
     const time = async (fn, warm, reps) => { for (let i = 0; i < warm; i++) await fn(i); const t = []; for (let i = 0; i < reps; i++) { const t0 = performance.now(); await fn(i); t.push(performance.now() - t0); } return median(t); };
-    if (pool) { // the 16 samples split over this thread and the workers (predictParallel)
+    if (pool) { // the 16 samples split over this thread and the workers (predictRowsParallel)
       const x = new Float32Array(n).fill(0.5);
-      const lat = await time(async (i) => predictiveSummary(rt, (await predictParallel(rt, model, pool.executors, x, 1, 16, i)).sampleProbs, 16, 1, 10).mean, 2, 10);
+      const lat = await time(async (i) => (await predictRowsParallel(rt, model, "classification", pool.executors, x, { samples: 16, batch: 1, draw: i })).mean, 2, 10);
       out.infer = { latency16Ms: lat };
     } else {
       const lat = await time((i) => predict(1, 16, i), 2, 10), thr = await time((i) => predict(256, 1, 100 + i), 1, 3);
@@ -59,18 +53,16 @@ if (MODEL === "mnist") {
     }
   }
 } else {
-  const cfg = resolvePreset("toy1d");
-  const rand = new PhiloxRandomness(rt, cfg.seed);
-  const data = makeToy1dData(rt, rand, cfg.data);
-  const model = new Toy1dModel(rt, rand, cfg);
-  const opt = new Optimizer(rt, model.space, { ...OPTIM_DEFAULTS, lr: cfg.train.lr, updates: WARMUP + STEPS });
+  const cfg = resolvePreset("toy1d", undefined, [`train.epochs=${WARMUP + STEPS}`]);
+  const trainer = new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
   for (let i = 0; i < WARMUP + STEPS; i++) {
     const t0 = performance.now();
-    const st = opt.update(() => model.trainStep(data, i));
+    const st = trainer.trainStep();
     if (i >= WARMUP) ms.push(performance.now() - t0);
     losses.push(st.loss);
   }
-  Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: data.x.length });
+  const model = trainer.model;
+  Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: cfg.train.batch });
 }
 await pool?.close();
 Object.assign(out, {

@@ -11,7 +11,7 @@
 //                     cannot be loaded (retried on the next request); 500 internal otherwise. A 5xx
 //                     body never carries the cause (it may name server paths): that goes to `log`.
 // In a deployment import from "sdebnn/infer"; here the repository's build.
-import { init, loadClassifier } from "../../dist/infer.js";
+import { init, loadModel } from "../../dist/infer.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_SAMPLES = 32;
@@ -89,7 +89,7 @@ export const isJson = (type) => /^application\/json[ \t]*(?:;|$)/i.test(type.tri
 export function createHandler({ wasm, checkpoint, samples: defaultSamples = 8, log = (e) => console.error(e) }) {
   let model = null;
   // One load shared by concurrent requests; a failed one is forgotten, so the next request tries again.
-  const load = () => (model ??= (async () => loadClassifier(await init(wasm), await bytesOf(checkpoint)))().catch((e) => {
+  const load = () => (model ??= (async () => loadModel(await init(wasm), await bytesOf(checkpoint)))().catch((e) => {
     model = null;
     log(e);
     throw new HttpError(503, "model_unavailable", "the model could not be loaded; try again later", { "retry-after": "1" });
@@ -98,7 +98,8 @@ export function createHandler({ wasm, checkpoint, samples: defaultSamples = 8, l
   async function handle(request) {
     const path = new URL(request.url).pathname;
     const clf = await load();
-    const { channels, height, width, classes } = clf.cfg.model;
+    if (clf.kind !== "image") throw new HttpError(500, "model", "this example serves image models");
+    const { channels, height, width, classes } = clf.config.model;
     if (path === "/") {
       if (request.method !== "GET") throw new HttpError(405, "method_not_allowed", `${request.method} / is not allowed; use GET`, { allow: "GET" });
       return json(200, { model: { channels, height, width, classes, step: clf.step }, usage: 'POST /predict {"image": [[...]], "samples": 8}' });
@@ -112,7 +113,7 @@ export function createHandler({ wasm, checkpoint, samples: defaultSamples = 8, l
     if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
       throw new HttpError(422, "bad_samples", `samples: expected an integer in [1, ${MAX_SAMPLES}], got ${JSON.stringify(samples)}`);
     }
-    const p = clf.predict(pixels, samples);
+    const p = clf.predict(pixels, { samples });
     const probabilities = Array.from(p.probs);
     let prediction = 0;
     for (let k = 1; k < classes; k++) if (probabilities[k] > probabilities[prediction]) prediction = k;

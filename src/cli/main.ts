@@ -1,7 +1,6 @@
 // `sdebnn` command line: start, train, eval, predict, bench, presets.
 import { parseArgs, UsageError, type ProgramSpec } from "./args.js";
-import { start } from "./start.js";
-import { trainCommand, evalCommand } from "./train_cmd.js";
+import { trainCommand, evalCommand, startCommand } from "./train_cmd.js";
 import { predictCommand } from "./predict_cmd.js";
 import { benchCommand } from "./bench_cmd.js";
 import { reproduceCommand } from "./reproduce_cmd.js";
@@ -25,29 +24,32 @@ export const PROGRAM: ProgramSpec = {
     "directory, permissions, read-only or full disk), 70 internal error (docs/reliability.md).",
   globalFlags: { ...common },
   commands: [
-    { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs)", flags: {
-      out: { type: "string", valueName: "DIR", default: "runs/toy1d", description: "output directory" } } },
-    { name: "train", summary: "train a model; writes config.json, metrics.jsonl, checkpoint.safetensors, results.json",
+    { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs) and write its figure", flags: {
+      out: { type: "string", valueName: "DIR", default: "runs/toy1d", description: "output directory (a numbered sibling when it already holds a run)" },
+      set: configFlags.set } },
+    { name: "train", summary: "train a model of any kind; writes config.json, metrics.jsonl, checkpoint.safetensors, manifest.json, results.json and figures",
       flags: { ...configFlags, out: { type: "string", valueName: "DIR", required: true, description: "output directory" },
         resume: { type: "boolean", description: "continue the run in --out from its checkpoint (same bits as uninterrupted)" },
         workers: { type: "integer", default: 1, description: "threads computing the batch's shards (train.shards); same bits for any count" },
         "print-config": { type: "boolean", description: "print the effective config and exit" } },
-      examples: ["sdebnn train --preset mnist --out runs/mnist", "sdebnn train --preset mnist --set train.epochs=1 --set model.hidden=32 --out runs/m32",
+      examples: ["sdebnn train --preset toy1d --out runs/toy1d", "sdebnn train --preset mnist --out runs/mnist", "sdebnn train --preset mnist --set train.epochs=1 --set model.hidden=32 --out runs/m32",
         "sdebnn train --preset mnist --out runs/mnist --resume"] },
-    { name: "eval", summary: "evaluate a checkpoint on the test set (EMA weights, S samples, probabilities averaged)",
+    { name: "eval", summary: "score a checkpoint on its config's test set (evaluation weights, S samples; classification or regression metrics)",
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
         limit: { type: "integer", description: "evaluate the first N test examples only" } } },
-    { name: "predict", summary: "class probabilities and uncertainty (entropy, mutual information) for images",
+    { name: "predict", summary: "predictions with uncertainty: class probabilities, entropy and mutual information (images), or mean, std and 95 % interval (toy1d)",
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" } },
-      positionals: [{ name: "INPUT", description: "PNG, IDX (images) or JSON ([[pixel rows]] in [0,1] or 0..255 ints) files", required: true, variadic: true }] },
+      positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints); toy1d: CSV with a column x, or a JSON array of x values", required: true, variadic: true }],
+      examples: ["sdebnn predict --checkpoint runs/toy1d/checkpoint.safetensors points.csv", "sdebnn predict --checkpoint runs/mnist/checkpoint.safetensors digit.png --json"] },
     { name: "bench", summary: "examples per second of training steps and prediction for a preset",
       flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" },
         workers: { type: "integer", default: 1, description: "threads computing the batch's shards" } } },
     { name: "presets", summary: "list the named configurations", flags: {} },
     { name: "reproduce", summary: "re-run a training run from its manifest.json; exit 0 if bit-identical, 1 if it differs (reports the first differing step)",
-      flags: { out: { type: "string", valueName: "DIR", description: "output directory of the re-run (default: a new temporary directory)" } },
+      flags: { out: { type: "string", valueName: "DIR", description: "output directory of the re-run (default: a new temporary directory)" },
+        score: { type: "boolean", description: "also score the test set and write results.json (the bit-identity check does not need it)" } },
       positionals: [{ name: "MANIFEST", description: "manifest.json written by `sdebnn train`", required: true }],
       examples: ["sdebnn reproduce runs/mnist/manifest.json --out runs/mnist-again"] },
   ],
@@ -65,13 +67,18 @@ function exitCode(e: SdebnnError): number {
   }
 }
 
+/** The package version (injected by the build; "dev" when running from source). */
+declare const __SDEBNN_VERSION__: string | undefined;
+export const VERSION: string = typeof __SDEBNN_VERSION__ === "string" ? __SDEBNN_VERSION__ : "dev";
+
 export async function main(argv: string[]): Promise<number> {
-  const parsed = parseArgs(PROGRAM, argv.length === 0 ? ["start"] : argv);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) { console.log(VERSION); return 0; }
+  const parsed = parseArgs(PROGRAM, argv);
   if (parsed.kind === "help") { console.log(parsed.text); return 0; }
   const { command, flags, positionals } = parsed;
   const json = flags.json === true;
   switch (command) {
-    case "start": await start(String(flags.out ?? "runs/toy1d")); return 0;
+    case "start": return startCommand(flags, json);
     case "train": return trainCommand(flags, json);
     case "eval": return evalCommand(flags, json);
     case "predict": return predictCommand(flags, positionals, json);

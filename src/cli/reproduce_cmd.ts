@@ -6,9 +6,9 @@ import { join, resolve } from "node:path";
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
 import { ConfigError, DataError } from "../runtime/errors.js";
-import { resolveRunConfig } from "../presets/index.js";
-import { CHECKPOINT_FILE, trainImageRun } from "../node/train_image.js";
-import { loadImageData } from "../node/image_data.js";
+import { resolveRunConfig } from "../models/registry.js";
+import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
+import { loadData } from "../node/data.js";
 import { compareManifests, parseManifest, MANIFEST_FILE, type Comparison, type RunManifest } from "../repro/manifest.js";
 import { dataFingerprint, packageIdentity } from "../repro/recorder.js";
 import { readTextChecked } from "../node/files.js";
@@ -24,27 +24,32 @@ export interface ReproduceReport extends Comparison {
   environment: string[];
 }
 
-export async function reproduce(manifestPath: string, out?: string, onStep?: (step: number, total: number) => void): Promise<ReproduceReport> {
+export async function reproduce(manifestPath: string, out?: string, onStep?: (step: number, total: number) => void, score = false): Promise<ReproduceReport> {
   if (out !== undefined && existsSync(join(out, CHECKPOINT_FILE))) {
     throw new UsageError(`--out ${out} already holds a run (${CHECKPOINT_FILE}): reproduce into an empty or new directory`);
   }
   const ref: RunManifest = parseManifest(readTextChecked(manifestPath, { what: "manifest" }), manifestPath);
-  const cfg = resolveRunConfig(ref.config);
-  if (cfg.kind !== "image") throw new ConfigError(`${manifestPath}: field 'config.kind': expected "image", got "${cfg.kind}"`);
+  let cfg;
+  try {
+    cfg = resolveRunConfig(ref.config);
+  } catch (e) {
+    throw new ConfigError(`${manifestPath}: field 'config': ${(e as Error).message}`);
+  }
   const env = packageIdentity();
   const environment: string[] = [];
   if (env.packageVersion !== ref.packageVersion) environment.push(`package version ${env.packageVersion}, recorded ${ref.packageVersion}`);
   if (env.wasmSha256 !== ref.wasmSha256) environment.push(`wasm SHA-256 ${env.wasmSha256}, recorded ${ref.wasmSha256}`);
-  const data = dataFingerprint(loadImageData(cfg).train);
-  for (const k of ["count", "pixelsSha256", "labelsSha256"] as const) {
+  const rt = await init();
+  const runData = loadData(rt, cfg);
+  const data = dataFingerprint(runData.train);
+  for (const k of ["count", "inputsSha256", "targetsSha256"] as const) {
     if (data[k] !== ref.data[k]) {
       throw new DataError(`${manifestPath}: field 'data.${k}': the training data differ from the recorded run: expected ${ref.data[k]}, got ${data[k]} ` +
-        `(dataset "${cfg.data.dataset}"${cfg.data.dir ? ` in ${cfg.data.dir}` : ""})`);
+        `(${runData.train.name})`);
     }
   }
   const dir = resolve(out ?? mkdtempSync(join(tmpdir(), "sdebnn-reproduce-")));
-  const rt = await init();
-  await trainImageRun(rt, cfg, { out: dir, stopAfter: ref.complete ? undefined : ref.updates, onStep: (_r, t) => onStep?.(t.step, ref.updates) });
+  await trainRun(rt, cfg, { out: dir, data: runData, score, stopAfter: ref.complete ? undefined : ref.updates, onStep: (_r, t) => onStep?.(t.step, ref.updates) });
   const got = parseManifest(readFileSync(join(dir, MANIFEST_FILE), "utf8"), join(dir, MANIFEST_FILE));
   return { ...compareManifests(ref, got), manifest: manifestPath, out: dir, updates: got.updates, checkpointSha256: got.checkpointSha256, environment };
 }
@@ -53,7 +58,7 @@ export async function reproduceCommand(flags: Flags, positionals: string[], json
   const path = positionals[0]!;
   const r = await reproduce(path, flags.out === undefined ? undefined : String(flags.out), json ? undefined : (s, n) => {
     if (s % Math.max(1, Math.round(n / 20)) === 0) process.stderr.write(`  update ${s}/${n}\n`);
-  });
+  }, flags.score === true);
   if (json) console.log(JSON.stringify(r));
   else {
     for (const e of r.environment) console.error(`note: ${e}`);

@@ -1,20 +1,19 @@
-// `sdebnn train` and `sdebnn eval`.
-import { join, resolve } from "node:path";
+// `sdebnn train`, `sdebnn eval` and `sdebnn start`: any kind, through the one run directory.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { parseConfigJson } from "../config/overrides.js";
-import { resolvePreset, resolveRunConfig, type RunConfig } from "../presets/index.js";
+import { resolvePreset } from "../presets/index.js";
+import { resolveRunConfig, type RunConfig } from "../models/registry.js";
 import { ConfigError } from "../runtime/errors.js";
-import { trainImageRun } from "../node/train_image.js";
-import { writeFileAtomic } from "../node/atomic.js";
-import { runToy1d } from "../models/toy1d_run.js";
-import type { Toy1dConfig } from "../models/toy1d.js";
-import { decodeCheckpoint } from "../checkpoint/safetensors.js";
-import { loadImageModel } from "../models/image_checkpoint.js";
-import { evaluateImageSet } from "../models/image_predict.js";
-import { loadImageData } from "../node/image_data.js";
-import { ensureDirectory, readFileChecked, readTextChecked } from "../node/files.js";
+import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
+import { loadData } from "../node/data.js";
+import { loadModel } from "../api/model.js";
+import { allIndices } from "../data/examples.js";
+import type { SetMetrics } from "../eval/score.js";
+import { readFileChecked, readTextChecked } from "../node/files.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -27,60 +26,76 @@ export function configFromFlags(flags: Flags): RunConfig {
   throw new UsageError("pass --preset NAME or --config FILE (see `sdebnn presets`)");
 }
 
+/** One line of a set's metrics, by task. */
+export function metricsLine(m: SetMetrics): string {
+  return m.task === "classification"
+    ? `accuracy ${(100 * m.accuracy).toFixed(2)} %, NLL ${m.nll.toFixed(4)}, ECE ${(100 * m.ece).toFixed(2)} %, Brier ${m.brier.toFixed(4)}, ` +
+      `entropy ${m.entropy.toFixed(4)}, MI ${m.mutualInformation.toFixed(4)} (${m.count} examples, ${m.samples} samples)`
+    : `RMSE ${m.rmse.toFixed(4)}, NLL ${m.nll.toFixed(4)}, 95 % interval coverage ${(100 * m.coverage95).toFixed(1)} % ` +
+      `(half-width ${m.halfWidth95.toFixed(3)}) (${m.count} examples, ${m.samples} samples)`;
+}
+
 export async function trainCommand(flags: Flags, json: boolean): Promise<number> {
   const cfg = configFromFlags(flags);
   if (flags["print-config"]) { console.log(JSON.stringify(cfg, null, 2)); return 0; }
-  const out = resolve(String(flags.out));
+  return runAndReport(cfg, resolve(String(flags.out)), { resume: flags.resume === true, workers: Number(flags.workers ?? 1), json });
+}
+
+async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; workers: number; json: boolean }): Promise<number> {
   const rt = await init();
-  if (cfg.kind === "toy1d") {
-    if (flags.resume) throw new UsageError("--resume applies to image models; a toy1d run trains in about a minute");
-    ensureDirectory(out, "output directory (--out)");
-    const { kind: _kind, ...toy } = cfg;
-    const result = runToy1d(rt, toy as Toy1dConfig, {
-      logEvery: Math.max(1, Math.round(cfg.train.updates / 20)),
-      onProgress: (p) => { if (!json) console.error(`  step ${p.step}/${p.updates}  loss ${p.loss.toFixed(4)}  kl ${p.kl.toFixed(4)}`); },
-    });
-    await writeFileAtomic(join(out, "metrics.json"), JSON.stringify({ config: cfg, metrics: result.metrics, history: result.history }, null, 2) + "\n");
-    await writeFileAtomic(join(out, "posterior.svg"), result.svg);
-    if (json) console.log(JSON.stringify({ out, metrics: result.metrics }));
-    else console.log(`toy1d: coverage ${(100 * result.metrics.coverage95).toFixed(1)} %, gap/data std ${result.metrics.gapToDataStdRatio.toFixed(2)}x; wrote ${out}`);
-    return 0;
-  }
   const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const t0 = Date.now();
   let examples = 0;
-  const res = await trainImageRun(rt, cfg, {
-    out, resume: flags.resume === true, workers: Number(flags.workers ?? 1),
+  const cls = cfg.kind === "image";
+  const res = await trainRun(rt, cfg, {
+    out, resume: o.resume, workers: o.workers,
     onStep: (rec, tr) => {
       examples += cfg.train.batch;
-      if (!json) bar.update({ done: tr.step, total: tr.totalSteps, elapsedMs: Date.now() - t0, examples, loss: rec.loss, accuracy: rec.accuracy, label: `epoch ${rec.epoch + 1}` });
+      if (!o.json) bar.update({ done: tr.step, total: tr.totalSteps, elapsedMs: Date.now() - t0, examples, loss: rec.loss, ...(cls ? { accuracy: rec.accuracy } : {}), label: `epoch ${rec.epoch + 1}` });
     },
-    onEpoch: (e) => {
-      if (json) return;
+    onRecord: (e) => {
+      if (o.json) return;
       bar.end();
-      console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAccuracy).toFixed(2)} %, ` +
-        `val acc ${(100 * e.valAccuracy).toFixed(2)} % nll ${e.valNll.toFixed(4)} ece ${(100 * e.valEce).toFixed(2)} %`);
+      const val = Number.isFinite(e.valAccuracy) ? `, val acc ${(100 * e.valAccuracy).toFixed(2)} % nll ${e.valNll.toFixed(4)} ece ${(100 * e.valEce).toFixed(2)} %`
+        : Number.isFinite(e.valRmse) ? `, val rmse ${e.valRmse.toFixed(4)} nll ${e.valNll.toFixed(4)}` : "";
+      console.error(`step ${e.step} (epoch ${e.epoch}): train loss ${e.trainLoss.toFixed(4)}${cls ? ` acc ${(100 * e.trainAccuracy).toFixed(2)} %` : ""}${val}`);
     },
+    onTest: (phase, n) => { if (!o.json && phase === "start") console.error(`scoring ${n} test examples with ${cfg.eval.samples} samples ...`); },
   });
   const t = res.test!;
-  if (json) console.log(JSON.stringify({ out, step: res.trainer.step, test: t }));
-  else console.log(`test: accuracy ${(100 * t.accuracy).toFixed(2)} %, NLL ${t.nll.toFixed(4)}, ECE ${(100 * t.ece).toFixed(2)} %, ` +
-    `Brier ${t.brier.toFixed(4)} (${t.count} images, ${t.samples} samples); wrote ${out}`);
+  if (o.json) console.log(JSON.stringify({ out, step: res.trainer.step, test: t, report: res.report, figures: res.figures }));
+  else {
+    console.log(`test: ${metricsLine(t)}`);
+    if (res.report) console.log(Object.entries(res.report).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", "));
+    for (const f of res.figures) console.log(`wrote ${f}`);
+    console.log(`wrote ${out}`);
+  }
   return 0;
+}
+
+/** `sdebnn start`: the toy 1D model on its embedded data (what `npm start` runs), in a fresh directory. */
+export async function startCommand(flags: Flags, json: boolean): Promise<number> {
+  const base = resolve(String(flags.out ?? "runs/toy1d"));
+  let out = base;
+  for (let i = 2; existsSync(resolve(out, CHECKPOINT_FILE)); i++) out = `${base}-${i}`;
+  const cfg = resolvePreset("toy1d", undefined, (flags.set as string[] | undefined) ?? []);
+  if (!json) {
+    console.log(`sdebnn: training the toy 1D SDE-BNN (${cfg.train.batch} points, ${cfg.train.epochs} updates, ` +
+      `${cfg.train.samples} MC samples, sigma ${cfg.model.sigma}, ${cfg.model.steps} ${cfg.model.solver} steps) into ${out}`);
+  }
+  return runAndReport(cfg, out, { resume: false, workers: 1, json });
 }
 
 export async function evalCommand(flags: Flags, json: boolean): Promise<number> {
   const path = String(flags.checkpoint);
   const rt = await init();
-  const ck = await decodeCheckpoint(readFileChecked(path, { what: "checkpoint (--checkpoint)" }), path);
-  const { model, cfg } = loadImageModel(rt, ck);
-  const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
+  const model = await loadModel(rt, readFileChecked(path, { what: "checkpoint (--checkpoint)" }), { name: path });
+  const samples = flags.samples === undefined ? model.config.eval.samples : Number(flags.samples);
   if (!(Number.isInteger(samples) && samples >= 1)) throw new ConfigError(`--samples must be a positive integer, got ${flags.samples}`);
-  const { test } = loadImageData(cfg);
+  const { test } = loadData(rt, model.config);
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
-  const r = evaluateImageSet(rt, model, test, Uint32Array.from({ length: n }, (_, i) => i), samples, cfg.eval.batch);
-  if (json) console.log(JSON.stringify({ checkpoint: path, step: ck.step, ...r }));
-  else console.log(`${path} (step ${ck.step}): accuracy ${(100 * r.accuracy).toFixed(2)} %, NLL ${r.nll.toFixed(4)}, ECE ${(100 * r.ece).toFixed(2)} %, ` +
-    `Brier ${r.brier.toFixed(4)}, entropy ${r.entropy.toFixed(4)}, MI ${r.mutualInformation.toFixed(4)} (${n} images, ${samples} samples)`);
+  const r = await model.evaluate(test, { samples, indices: allIndices(n) });
+  if (json) console.log(JSON.stringify({ checkpoint: path, step: model.step, ...r }));
+  else console.log(`${path} (step ${model.step}): ${metricsLine(r)}`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { ArgumentError } from "../runtime/errors.js";
-import { mix32, type ImageSet } from "./dataset.js";
+import type { ImageSet } from "./dataset.js";
+import { mix32 } from "./hash.js";
 
 /**
  * A deterministic toy image set for tests and demos: class k is a bright bar at a class-specific

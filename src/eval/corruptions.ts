@@ -11,7 +11,7 @@ import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
 import type { ImageSet } from "../data/dataset.js";
 import { Stream, streamId } from "../random/randomness.js";
-import { mix32 } from "../data/dataset.js";
+import { mix32 } from "../data/hash.js";
 
 export const CORRUPTIONS = ["gaussian_noise", "shot_noise", "impulse_noise", "gaussian_blur", "contrast", "rotation", "translation"] as const;
 export type CorruptionName = typeof CORRUPTIONS[number];

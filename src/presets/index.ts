@@ -3,16 +3,14 @@
 import { ConfigError } from "../runtime/errors.js";
 import { closest } from "../config/suggest.js";
 import { cloneJson } from "../config/schema.js";
-import { resolveConfig } from "../config/overrides.js";
-import { TOY1D_DEFAULTS } from "../models/toy1d.js";
-import { toy1dRunSchema, type Toy1dRunConfig } from "../models/toy1d_config.js";
-import { imageRunSchema, type ImageRunConfig } from "../models/image_config.js";
-
-export type RunConfig = ImageRunConfig | Toy1dRunConfig;
+import { defaults } from "../config/schema.js";
+import { resolveRunConfig, type RunConfig } from "../models/registry.js";
+import { toy1dRunSchema } from "../models/toy1d_config.js";
 
 export interface Preset { description: string; config: Record<string, unknown> }
 
-const toy1d = { kind: "toy1d", ...structuredClone(TOY1D_DEFAULTS) } as Record<string, unknown>;
+/** toy1d: the schema's defaults are the preset (SPEC section 3 with the package's training budget). */
+const toy1d = { ...defaults(toy1dRunSchema), kind: "toy1d" } as Record<string, unknown>;
 const odenetModel = { sigma: 0, w0: "point", head: "point" };
 
 const mnist = {
@@ -50,7 +48,10 @@ function odenet(c: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export const PRESETS: Readonly<Record<string, Preset>> = {
+/** The names of the built-in configurations. */
+export type PresetName = "toy1d" | "toy1d-odenet" | "mnist" | "mnist-odenet" | "cifar10" | "cifar10-odenet" | "tiny";
+
+export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   toy1d: { description: "1D regression with a gap (paper Fig. 2): 40 points, 1 block of width 64, sigma 0.2", config: toy1d },
   "toy1d-odenet": { description: "toy1d with sigma 0 (a neural ODE: no weight noise, no KL)", config: odenet(toy1d) },
   mnist: { description: "MNIST, CPU-sized image SDE-BNN: 1 block, width 16, NN 2-16-2, sigma 0.2, 10 Euler steps, batch 64", config: mnist },
@@ -61,22 +62,20 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
 };
 
 /** The effective config of a preset, with an optional config tree and `key=value` overrides on top. */
-export function resolvePreset(name: string, file?: unknown, sets: readonly string[] = []): RunConfig {
-  if (!Object.hasOwn(PRESETS, name)) {
+export function resolvePreset(name: PresetName | (string & {}), file?: unknown, sets: readonly string[] = []): RunConfig {
+  if (!isPresetName(name)) {
     const guess = closest(name, Object.keys(PRESETS));
     throw new ConfigError(`unknown preset '${name}': expected one of ${Object.keys(PRESETS).join(", ")}${guess ? `; did you mean '${guess}'?` : ""}`);
   }
-  const base = merge(cloneJson(PRESETS[name]!.config) as Record<string, unknown>, file === undefined ? {} : cloneJson(file));
+  const base = merge(cloneJson(PRESETS[name].config) as Record<string, unknown>, file === undefined ? {} : cloneJson(file));
   return resolveRunConfig(base, sets);
 }
 
-/** Validates a complete config tree (e.g. from a checkpoint or a manifest) by its `kind`. */
-export function resolveRunConfig(tree: unknown, sets: readonly string[] = []): RunConfig {
-  const kind = (tree as { kind?: unknown } | null)?.kind;
-  if (kind === "toy1d") return resolveConfig(toy1dRunSchema, tree, sets);
-  if (kind === "image") return resolveConfig(imageRunSchema, tree, sets);
-  throw new ConfigError(`config field 'kind': expected "toy1d" or "image", got ${JSON.stringify(kind)}`);
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
 }
+
+export { resolveRunConfig, type RunConfig };
 
 /** Deep merge of plain objects (arrays and scalars of `over` replace those of `base`). */
 function merge(base: Record<string, unknown>, over: unknown): Record<string, unknown> {

@@ -6,11 +6,11 @@ import { ConfigError } from "../runtime/errors.js";
 import { MAX_CONFIG_DEPTH, parseJsonStrict } from "../config/strict_json.js";
 
 export const MANIFEST_FORMAT = "sdebnn-manifest";
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 export const MANIFEST_FILE = "manifest.json";
 
-/** SHA-256 of the training examples actually used (after data.trainLimit), pixels and labels apart. */
-export interface DataFingerprint { count: number; shape: number[]; pixelsSha256: string; labelsSha256: string }
+/** SHA-256 of the training examples actually used (after data.trainLimit): raw inputs and targets apart. */
+export interface DataFingerprint { count: number; inputSize: number; inputsSha256: string; targetsSha256: string }
 
 export interface RunManifest {
   format: typeof MANIFEST_FORMAT;
@@ -45,7 +45,9 @@ export function parseManifest(text: string, file = MANIFEST_FILE): RunManifest {
   const m = parseJsonStrict(text, { where: file, maxDepth: MAX_CONFIG_DEPTH + 1, error: (msg) => new ConfigError(msg) }) as Record<string, unknown>;
   if (m === null || typeof m !== "object" || Array.isArray(m)) throw field(file, "(top level)", "an object", m);
   if (m.format !== MANIFEST_FORMAT) throw field(file, "format", `"${MANIFEST_FORMAT}"`, m.format);
-  if (m.formatVersion !== MANIFEST_VERSION) throw field(file, "formatVersion", String(MANIFEST_VERSION), m.formatVersion);
+  if (m.formatVersion !== MANIFEST_VERSION) {
+    throw field(file, "formatVersion", `${MANIFEST_VERSION}${m.formatVersion === 1 ? " (version 1 manifests were written by sdebnn before 0.2 and cannot be reproduced by this version)" : ""}`, m.formatVersion);
+  }
   const count = (k: string) => {
     if (!Number.isSafeInteger(m[k]) || (m[k] as number) < 0) throw field(file, k, "a non-negative integer", m[k]);
   };
@@ -57,7 +59,7 @@ export function parseManifest(text: string, file = MANIFEST_FILE): RunManifest {
   const d = m.data as Record<string, unknown> | undefined;
   if (!d || typeof d !== "object") throw field(file, "data", "an object", d);
   if (!Number.isSafeInteger(d.count)) throw field(file, "data.count", "an integer", d.count);
-  for (const k of ["pixelsSha256", "labelsSha256"]) if (!HEX64.test(String(d[k]))) throw field(file, `data.${k}`, "64 hex digits", d[k]);
+  for (const k of ["inputsSha256", "targetsSha256"]) if (!HEX64.test(String(d[k]))) throw field(file, `data.${k}`, "64 hex digits", d[k]);
   if (!Array.isArray(m.trace) || !m.trace.every((e) => Array.isArray(e) && Number.isSafeInteger(e[0]) && /^[0-9a-f]{16}$/.test(String(e[1])))) {
     throw field(file, "trace", "a list of [step, 16 hex digits]", Array.isArray(m.trace) ? m.trace.find((e) => !(Array.isArray(e) && /^[0-9a-f]{16}$/.test(String(e[1])))) : m.trace);
   }
@@ -91,8 +93,8 @@ export function compareManifests(ref: RunManifest, got: RunManifest): Comparison
       ? `the state first differs after update ${firstDifferingStep}`
       : `the state first differs after an update in ${from}..${firstDifferingStep} (recorded every ${ref.traceEvery})`);
   }
-  if (ref.data.pixelsSha256 !== got.data.pixelsSha256 || ref.data.labelsSha256 !== got.data.labelsSha256) {
-    differences.unshift(`the training data differ (pixels ${got.data.pixelsSha256.slice(0, 12)}.. vs ${ref.data.pixelsSha256.slice(0, 12)}..)`);
+  if (ref.data.inputsSha256 !== got.data.inputsSha256 || ref.data.targetsSha256 !== got.data.targetsSha256) {
+    differences.unshift(`the training data differ (inputs ${got.data.inputsSha256.slice(0, 12)}.. vs ${ref.data.inputsSha256.slice(0, 12)}..)`);
   }
   if (ref.updates !== got.updates) differences.push(`${got.updates} updates ran, the reference ran ${ref.updates}`);
   const epochKey = (e: RunManifest["epochs"][number]) => JSON.stringify(e);

@@ -3,9 +3,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ImageSet } from "../data/dataset.js";
-import type { ImageRunConfig } from "../models/image_config.js";
-import type { ImageTrainer } from "../train/image_trainer.js";
+import type { ExampleSet } from "../models/kind.js";
+import type { RunConfig } from "../models/registry.js";
+import type { Trainer } from "../train/trainer.js";
 import { writeFileAtomic } from "../node/atomic.js";
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, parseManifest, type DataFingerprint, type RunManifest } from "./manifest.js";
 
@@ -37,8 +37,9 @@ export function packageIdentity(): { packageVersion: string; wasmSha256: string 
   };
 }
 
-export function dataFingerprint(set: ImageSet): DataFingerprint {
-  return { count: set.count, shape: [set.channels, set.height, set.width], pixelsSha256: sha256(set.pixels), labelsSha256: sha256(set.labels) };
+export function dataFingerprint(set: ExampleSet): DataFingerprint {
+  const [inputs, targets] = set.fingerprintParts();
+  return { count: set.count, inputSize: set.inputSize, inputsSha256: sha256(inputs), targetsSha256: sha256(targets) };
 }
 
 /** Records every K-th optimiser state (K: about 1000 records over a run) and the epoch losses. */
@@ -49,7 +50,7 @@ export class ManifestRecorder {
   private readonly traceEvery: number;
   private readonly data: DataFingerprint;
 
-  constructor(dir: string, private readonly cfg: ImageRunConfig, train: ImageSet, private readonly trainer: ImageTrainer, resumed = false) {
+  constructor(dir: string, private readonly cfg: RunConfig, train: ExampleSet, private readonly trainer: Trainer, resumed = false) {
     this.path = join(dir, MANIFEST_FILE);
     this.traceEvery = Math.max(1, Math.ceil(trainer.totalSteps / 1000));
     this.data = dataFingerprint(train);

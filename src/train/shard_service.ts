@@ -4,30 +4,27 @@
 // Workers (Deno, browsers: src/workers/) only adapt their message ports to these.
 import { loadRuntime, type Runtime } from "../runtime/load.js";
 import { SdebnnError } from "../runtime/errors.js";
-import { PhiloxRandomness } from "../random/philox_randomness.js";
-import { ImageSdeBnn } from "../models/image.js";
-import type { ImageRunConfig } from "../models/image_config.js";
-import { computeShardOn, type ShardExecutor, type ShardResult, type ShardTask } from "./image_trainer.js";
+import { kindOf, type RunConfig } from "../models/registry.js";
+import type { KindModel, SampleRange } from "../models/kind.js";
+import type { SampleExecutor } from "../models/predict.js";
+import { computeShardOn, type ShardExecutor, type ShardResult, type ShardTask } from "./trainer.js";
 
-export interface ShardInit { wasm: WebAssembly.Module | Uint8Array; cfg: ImageRunConfig; datasetSize: number }
-/**
- * Samples first .. first + samples - 1 of a `total`-sample prediction of `rows` inputs, with these
- * parameters (null: the executor's current parameters, as in ShardTask).
- */
-export interface PredictTask { x: Float32Array; rows: number; first: number; samples: number; total: number; draw: number; params: Float32Array | null }
+export interface ShardInit { wasm: WebAssembly.Module | Uint8Array; cfg: RunConfig }
+/** A sample range of a prediction of `rows` inputs, with these parameters (null: the executor's current ones). */
+export interface PredictTask { x: Float32Array; rows: number; range: SampleRange; params: Float32Array | null }
 export interface ShardMessage { init?: ShardInit; task?: ShardTask; predict?: PredictTask }
 export interface ShardReply { ready?: true; result?: ShardResult; probs?: Float32Array; error?: { name: string; code?: string; message: string } }
 export type PostReply = (reply: ShardReply, transfer: ArrayBuffer[]) => void;
 
 /** The worker side: returns the handler of one incoming message. */
 export function shardService(post: PostReply): (msg: ShardMessage) => Promise<void> {
-  let state: { rt: Runtime; model: ImageSdeBnn; cfg: ImageRunConfig; datasetSize: number } | null = null;
+  let state: { rt: Runtime; model: KindModel; cfg: RunConfig } | null = null;
   return async (msg) => {
     try {
       if (msg.init) {
         const rt = await loadRuntime(msg.init.wasm);
-        const model = new ImageSdeBnn(rt, new PhiloxRandomness(rt, msg.init.cfg.seed), msg.init.cfg.model);
-        state = { rt, model, cfg: msg.init.cfg, datasetSize: msg.init.datasetSize };
+        const model = kindOf(msg.init.cfg).build(rt, msg.init.cfg);
+        state = { rt, model, cfg: msg.init.cfg };
         post({ ready: true }, []);
         return;
       }
@@ -38,7 +35,7 @@ export function shardService(post: PostReply): (msg: ShardMessage) => Promise<vo
         return;
       }
       if (!msg.task) throw new Error("a message with neither init, task nor predict");
-      const r = computeShardOn(state.rt, state.model, state.cfg, state.datasetSize, msg.task);
+      const r = computeShardOn(state.rt, state.model, state.cfg.train.samples, msg.task);
       post({ result: r }, [r.grads.buffer as ArrayBuffer]);
     } catch (e) {
       post({ error: { name: (e as Error).name, code: (e as { code?: string }).code, message: (e as Error).message } }, []);
@@ -46,12 +43,12 @@ export function shardService(post: PostReply): (msg: ShardMessage) => Promise<vo
   };
 }
 
-/** A sample range of a prediction on `model` with the task's parameters: S x B x K probabilities. */
-export function predictRange(rt: Runtime, model: ImageSdeBnn, task: PredictTask): Float32Array {
+/** A sample range of a prediction on `model` with the task's parameters: samples x rows x outputs. */
+export function predictRange(rt: Runtime, model: KindModel, task: PredictTask): Float32Array {
   if (task.params) model.space.allocated.params.view.set(task.params);
   return rt.arena.scoped(() => {
     const x = rt.arena.f32From(task.x);
-    return model.predict(x.ptr, task.rows, task.samples, task.draw, { first: task.first, total: task.total }).sampleProbs;
+    return model.predictSamples(x.ptr, task.rows, task.range);
   });
 }
 
@@ -63,7 +60,7 @@ export interface ShardPort {
 }
 
 /** The host side of one worker: training shards and prediction ranges, answered in order. */
-export class PortExecutor implements ShardExecutor {
+export class PortExecutor implements ShardExecutor, SampleExecutor {
   private queue: { resolve: (r: ShardReply) => void; reject: (e: Error) => void }[] = [];
   constructor(private readonly port: ShardPort) {
     port.onReply((m) => {
@@ -84,9 +81,8 @@ export class PortExecutor implements ShardExecutor {
   async run(task: ShardTask): Promise<ShardResult> {
     return (await this.send({ task }, [task.x.buffer as ArrayBuffer, task.y.buffer as ArrayBuffer])).result!;
   }
-  async predict(task: PredictTask): Promise<Float32Array> {
-    const transfer = [task.x.buffer as ArrayBuffer, ...(task.params ? [task.params.buffer as ArrayBuffer] : [])];
-    return (await this.send({ predict: task }, transfer)).probs!;
+  async predictSamples(x: Float32Array, rows: number, range: SampleRange, params: Float32Array): Promise<Float32Array> {
+    return (await this.send({ predict: { x, rows, range, params } }, [x.buffer as ArrayBuffer, params.buffer as ArrayBuffer])).probs!;
   }
 }
 

@@ -1,7 +1,7 @@
 // Data-parallel training over Web Workers (Deno, browsers, any runtime with module workers): the
 // counterpart of the Node ShardPool, with the same fixed shards and summation order, so 1 or N
 // workers give the same bits in every runtime.
-import type { ImageRunConfig } from "../models/image_config.js";
+import type { RunConfig } from "../models/registry.js";
 import { ArgumentError } from "../runtime/errors.js";
 import { PortExecutor, initShardWorker, type ShardPort, type ShardReply } from "./shard_service.js";
 
@@ -29,7 +29,7 @@ function webPort(w: WebWorker): ShardPort {
 export class WebShardPool {
   private constructor(readonly executors: PortExecutor[], private readonly workers: WebWorker[]) {}
 
-  static async start(workers: number, wasm: WebAssembly.Module | Uint8Array, cfg: ImageRunConfig, datasetSize: number,
+  static async start(workers: number, wasm: WebAssembly.Module | Uint8Array, cfg: RunConfig,
                      script: URL | string = new URL("./web_shard_worker.js", import.meta.url)): Promise<WebShardPool> {
     const Ctor = (globalThis as { Worker?: WorkerCtor }).Worker;
     if (!Ctor) throw new ArgumentError("this runtime has no Web Worker (globalThis.Worker); in Node use ShardPool");
@@ -38,7 +38,7 @@ export class WebShardPool {
     for (let i = 1; i < workers; i++) {
       const w = new Ctor(script, { type: "module" }), port = webPort(w);
       ws.push(w);
-      await initShardWorker(port, { wasm: wasm instanceof Uint8Array ? wasm.slice() : wasm, cfg, datasetSize });
+      await initShardWorker(port, { wasm: wasm instanceof Uint8Array ? wasm.slice() : wasm, cfg });
       executors.push(new PortExecutor(port));
     }
     return new WebShardPool(executors, ws);

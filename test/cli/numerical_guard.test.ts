@@ -2,7 +2,8 @@
 // naming the step (train.onNonFinite "stop"), or skips the batch leaving every weight as it was
 // ("skip"); the gradient check names the tensor.
 import { describe, expect, it } from "vitest";
-import { ImageTrainer } from "../../src/train/image_trainer.js";
+import { Trainer } from "../../src/train/trainer.js";
+import { imageExamples } from "../../src/data/examples.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
 import { syntheticImageSet } from "../../src/data/synthetic.js";
@@ -11,7 +12,7 @@ import { freshRuntime } from "../helpers/wasm.js";
 
 async function trainerWithNaN(mode: "stop" | "skip") {
   const cfg = resolvePreset("tiny", undefined, [`train.onNonFinite=${mode}`]) as ImageRunConfig;
-  const tr = new ImageTrainer(await freshRuntime(), cfg, syntheticImageSet(256, 4, 8, 0));
+  const tr = new Trainer(await freshRuntime(), cfg, imageExamples(syntheticImageSet(256, 4, 8, 0)));
   tr.trainStep();
   const head = tr.model.space.get("head.W")!;
   tr.opt.params.view[head.offset + 3] = NaN;
@@ -38,7 +39,7 @@ describe("numerical guard during training", () => {
 
   it("a non-finite gradient is reported with the tensor's name", async () => {
     const cfg = resolvePreset("tiny") as ImageRunConfig;
-    const tr = new ImageTrainer(await freshRuntime(), cfg, syntheticImageSet(256, 4, 8, 0));
+    const tr = new Trainer(await freshRuntime(), cfg, imageExamples(syntheticImageSet(256, 4, 8, 0)));
     tr.opt.zeroGrads();
     tr.opt.grads.view[tr.model.space.get("head.b")!.offset + 1] = Infinity;
     expect(() => tr.opt.apply({ loss: 1 })).toThrow(/step 1: non-finite gradient of head\.b\[1\]/);

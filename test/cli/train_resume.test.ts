@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { trainImageRun } from "../../src/node/train_image.js";
+import { trainRun } from "../../src/node/run.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
 import { CheckpointError } from "../../src/runtime/errors.js";
@@ -18,12 +18,12 @@ const withoutTime = (path: string) => readFileSync(path, "utf8").trim().split("\
 describe("training runs", () => {
   it("resume after an interruption gives the bits of an uninterrupted run", async () => {
     const a = mkdtempSync(join(tmpdir(), "sdebnn-a-")), b = mkdtempSync(join(tmpdir(), "sdebnn-b-"));
-    const full = await trainImageRun(await freshRuntime(), cfg, { out: a });
+    const full = await trainRun(await freshRuntime(), cfg, { out: a });
     expect(full.trainer.step).toBe(24);
-    const cut = await trainImageRun(await freshRuntime(), cfg, { out: b, stopAfter: 13 });
+    const cut = await trainRun(await freshRuntime(), cfg, { out: b, stopAfter: 13 });
     expect(cut.stoppedEarly).toBe(true);
-    await expect(trainImageRun(await freshRuntime(), cfg, { out: b })).rejects.toThrow(CheckpointError);
-    const resumed = await trainImageRun(await freshRuntime(), cfg, { out: b, resume: true });
+    await expect(trainRun(await freshRuntime(), cfg, { out: b })).rejects.toThrow(CheckpointError);
+    const resumed = await trainRun(await freshRuntime(), cfg, { out: b, resume: true });
     expect(resumed.trainer.step).toBe(24);
     expect(Buffer.compare(readFileSync(join(a, "checkpoint.safetensors")), readFileSync(join(b, "checkpoint.safetensors")))).toBe(0);
     expect(withoutTime(join(b, "metrics.jsonl"))).toEqual(withoutTime(join(a, "metrics.jsonl")));
@@ -36,19 +36,19 @@ describe("training runs", () => {
   it("two worker threads give the bits of one (fixed shards, fixed summation order)", async () => {
     const a = mkdtempSync(join(tmpdir(), "sdebnn-w1-")), b = mkdtempSync(join(tmpdir(), "sdebnn-w2-"));
     const three = resolvePreset("tiny", undefined, ["train.shards=3", "train.epochs=1"]) as ImageRunConfig;
-    await trainImageRun(await freshRuntime(), three, { out: a });
-    await trainImageRun(await freshRuntime(), three, { out: b, workers: 2, workerScript: pathToFileURL(join(ROOT, "dist/shard_worker.js")) });
+    await trainRun(await freshRuntime(), three, { out: a });
+    await trainRun(await freshRuntime(), three, { out: b, workers: 2, workerScript: pathToFileURL(join(ROOT, "dist/shard_worker.js")) });
     expect(Buffer.compare(readFileSync(join(a, "checkpoint.safetensors")), readFileSync(join(b, "checkpoint.safetensors")))).toBe(0);
     // and the shards really split the work: one shard differs from three in the last bits or more
     const c = mkdtempSync(join(tmpdir(), "sdebnn-s1-"));
-    await trainImageRun(await freshRuntime(), resolvePreset("tiny", undefined, ["train.shards=1", "train.epochs=1"]) as ImageRunConfig, { out: c });
+    await trainRun(await freshRuntime(), resolvePreset("tiny", undefined, ["train.shards=1", "train.epochs=1"]) as ImageRunConfig, { out: c });
     expect(Buffer.compare(readFileSync(join(a, "checkpoint.safetensors")), readFileSync(join(c, "checkpoint.safetensors")))).not.toBe(0);
   });
 
   it("resume refuses a different config", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sdebnn-c-"));
-    await trainImageRun(await freshRuntime(), cfg, { out: dir, stopAfter: 10 });
+    await trainRun(await freshRuntime(), cfg, { out: dir, stopAfter: 10 });
     const other = resolvePreset("tiny", undefined, ["train.lr=0.01"]) as ImageRunConfig;
-    await expect(trainImageRun(await freshRuntime(), other, { out: dir, resume: true })).rejects.toThrow(/config differs/);
+    await expect(trainRun(await freshRuntime(), other, { out: dir, resume: true })).rejects.toThrow(/config differs/);
   });
 });

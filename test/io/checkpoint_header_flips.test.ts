@@ -4,7 +4,8 @@
 // be refused by decodeCheckpoint with a CheckpointError (none accepted, no SyntaxError/RangeError).
 import { describe, expect, it } from "vitest";
 import { decodeCheckpoint, encodeCheckpoint } from "../../src/checkpoint/safetensors.js";
-import { ImageTrainer } from "../../src/train/image_trainer.js";
+import { Trainer } from "../../src/train/trainer.js";
+import { imageExamples } from "../../src/data/examples.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import { syntheticImageSet } from "../../src/data/synthetic.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
@@ -16,7 +17,7 @@ async function realCheckpoint(): Promise<Uint8Array> {
   const cfg = resolvePreset("tiny", undefined, ["train.maxSteps=5"]) as ImageRunConfig;
   const rt = await freshRuntime();
   const data = syntheticImageSet(128, 4, 8, 3);
-  const trainer = new ImageTrainer(rt, cfg, data);
+  const trainer = new Trainer(rt, cfg, imageExamples(data));
   while (!trainer.done) trainer.trainStep();
   return encodeCheckpoint(trainer.stateTensors(), {
     config: cfg, seed: cfg.seed, step: trainer.step, extra: { epoch_sums: JSON.stringify({ loss: 6.5, acc: 1.25, count: 5, skipped: 0 }) },

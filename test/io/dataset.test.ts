@@ -1,9 +1,7 @@
 // Seeded permutations, splits and batches: integer-only, identical everywhere, statistically uniform.
 import { describe, expect, it } from "vitest";
-import {
-  mix32, streamKey, IntRng, permutation, trainValSplit, epochOrder, UNIT_FROM_BYTE, imageBatch, imageBatches,
-  padChannels, gatherRows, validateImageSet, type ImageSet,
-} from "../../src/data/dataset.js";
+import { mix32, streamKey, IntRng, permutation, trainValSplit, epochOrder } from "../../src/data/shuffle.js";
+import { UNIT_FROM_BYTE, imageBatch, imageBatches, padChannels, gatherRows, validateImageSet, type ImageSet } from "../../src/data/dataset.js";
 import { ArgumentError, DataError } from "../../src/runtime/errors.js";
 
 /** mix32 in BigInt arithmetic (independent of Math.imul and of 32-bit coercions). */

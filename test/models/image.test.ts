@@ -32,7 +32,7 @@ describe("ImageSdeBnn", () => {
     const { params, grads } = model.space.allocated;
     // move the log-stds off their -4 init so their gradients are not negligible
     for (const e of model.space.list) if (e.name.includes("logstd")) params.view.fill(-1.5, e.offset, e.offset + e.size);
-    const loss = () => { grads.view.fill(0); return model.trainStep(x.ptr, labels, B, 5, 2, 0.5, 10).loss; };
+    const loss = () => { grads.view.fill(0); return model.trainStep(x.ptr, labels, B, { step: 5, samples: 2, rowWeight: 1, klWeight: 0.5 / 10 }).loss; };
     loss();
     const g = grads.view.slice();
     const base = params.view.slice();
@@ -54,23 +54,23 @@ describe("ImageSdeBnn", () => {
 
   it("predicts probability vectors; the same draw gives the same bits", async () => {
     const { model, x, B } = await setup(tiny());
-    const p = model.predict(x.ptr, B, 4, 3);
+    const p = { sampleProbs: model.predictSamples(x.ptr, B, { draw: 3, first: 0, samples: 4, total: 4 }) };
     expect(p.sampleProbs.length).toBe(4 * B * 3);
     for (let r = 0; r < 4 * B; r++) {
       const row = p.sampleProbs.subarray(r * 3, r * 3 + 3);
-      expect(Math.abs(row.reduce((a, v) => a + v, 0) - 1)).toBeLessThan(1e-5);
+      expect(Math.abs(row.reduce((a: number, v: number) => a + v, 0) - 1)).toBeLessThan(1e-5);
     }
-    expect(Array.from(model.predict(x.ptr, B, 4, 3).sampleProbs)).toEqual(Array.from(p.sampleProbs));
-    const other = model.predict(x.ptr, B, 4, 4).sampleProbs;
+    expect(Array.from(model.predictSamples(x.ptr, B, { draw: 3, first: 0, samples: 4, total: 4 }))).toEqual(Array.from(p.sampleProbs));
+    const other = model.predictSamples(x.ptr, B, { draw: 4, first: 0, samples: 4, total: 4 });
     expect(Array.from(other)).not.toEqual(Array.from(p.sampleProbs));
   });
 
   it("the ODEnet limit (sigma 0, point weights) has no KL and identical samples", async () => {
     const { model, x, labels, B } = await setup(tiny({ sigma: 0, w0: "point", head: "point" }));
-    const st = model.trainStep(x.ptr, labels, B, 0, 2, 1, 10);
+    const st = model.trainStep(x.ptr, labels, B, { step: 0, samples: 2, rowWeight: 1, klWeight: 1 / 10 });
     expect(st.kl).toBe(0);
     expect(model.space.list.some((e) => e.name.includes("nn") || e.name.includes("logstd"))).toBe(false);
-    const p = model.predict(x.ptr, B, 2, 0).sampleProbs;
+    const p = model.predictSamples(x.ptr, B, { draw: 0, first: 0, samples: 2, total: 2 });
     expect(Array.from(p.subarray(0, B * 3))).toEqual(Array.from(p.subarray(B * 3)));
   });
 
@@ -78,6 +78,6 @@ describe("ImageSdeBnn", () => {
     const rt = await freshRuntime();
     expect(() => new ImageSdeBnn(rt, new PhiloxRandomness(rt, 0), tiny({ height: 6, width: 6 }))).toThrow(/even spatial size.*3x3/);
     const { model, x, labels, B } = await setup(tiny());
-    expect(() => model.trainStep(x.ptr, labels, B, 0, 65, 1, 10)).toThrow(/samples must be an integer in \[1, 64\] for 2 block\(s\), got 65/);
+    expect(() => model.trainStep(x.ptr, labels, B, { step: 0, samples: 65, rowWeight: 1, klWeight: 0.1 })).toThrow(/samples must be an integer in \[1, 64\] for 2 block\(s\), got 65/);
   });
 });

@@ -1,51 +1,61 @@
-// predictParallel: S samples split over worker threads give the single-thread prediction bit for
-// bit (contiguous sample ranges, per-sample noise streams), for even and uneven splits.
+// predictRowsParallel: each chunk's S samples split over worker threads give the single-thread
+// prediction bit for bit (contiguous sample ranges, per-sample noise streams), for even and uneven
+// splits, for an image model and for toy1d (the same path serves every kind).
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshRuntime, ROOT } from "../helpers/wasm.js";
 import type { Runtime } from "../../src/runtime/load.js";
 import { resolvePreset } from "../../src/presets/index.js";
-import type { ImageRunConfig } from "../../src/models/image_config.js";
-import { ImageTrainer } from "../../src/train/image_trainer.js";
+import type { RunConfig } from "../../src/models/registry.js";
+import { Trainer } from "../../src/train/trainer.js";
+import { imageExamples } from "../../src/data/examples.js";
 import { syntheticImageSet } from "../../src/data/synthetic.js";
 import { ShardPool } from "../../src/node/shard_pool.js";
-import { predictParallel } from "../../src/train/parallel_predict.js";
+import { predictRows, predictRowsParallel } from "../../src/models/predict.js";
 import { ArgumentError } from "../../src/runtime/errors.js";
+import { toy1dKind } from "../../src/models/toy1d_kind.js";
 
-let rt: Runtime, trainer: ImageTrainer, pool: ShardPool;
-const cfg = resolvePreset("tiny", undefined, []) as ImageRunConfig;
+const script = pathToFileURL(join(ROOT, "dist/shard_worker.js"));
+const bytes = (a: Float32Array | null) => Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength);
 
-beforeAll(async () => {
-  rt = await freshRuntime();
-  trainer = new ImageTrainer(rt, cfg, syntheticImageSet(256, 4, 8, 0));
-  for (let i = 0; i < 3; i++) trainer.trainStep(); // parameters away from their initial values
-  pool = await ShardPool.start(3, rt.module, cfg, trainer.split.train.length, pathToFileURL(join(ROOT, "dist/shard_worker.js")));
-});
-afterAll(async () => { await pool?.close(); });
-
-function single(x: Float32Array, B: number, S: number, draw: number): Float32Array {
-  return rt.arena.scoped(() => trainer.model.predict(rt.arena.f32From(x).ptr, B, S, draw).sampleProbs);
-}
-
-describe("predictParallel", () => {
-  const B = 3, x = Float32Array.from({ length: B * 64 }, (_, i) => ((i * 37) % 101) / 100);
-
-  for (const [S, threads] of [[4, 2], [5, 3], [7, 3], [2, 3]] as const) {
-    it(`${S} samples over ${threads} threads: the single-thread bits`, async () => {
-      const ref = single(x, B, S, 9);
-      const par = await predictParallel(rt, trainer.model, pool.executors.slice(0, threads - 1), x, B, S, 9);
-      expect(par.samples).toBe(S);
-      expect(Buffer.from(par.sampleProbs.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
-      expect(ref.some((v, i) => v !== single(x, B, S, 10)[i])).toBe(true); // the draw matters
+for (const preset of ["tiny", "toy1d"] as const) {
+  describe(`predictRowsParallel (${preset})`, () => {
+    let rt: Runtime, trainer: Trainer, pool: ShardPool;
+    const cfg: RunConfig = resolvePreset(preset, undefined, preset === "toy1d" ? ["model.hidden=8", "model.nnHidden=8", "model.steps=4", "train.samples=2"] : []);
+    beforeAll(async () => {
+      rt = await freshRuntime();
+      const train = preset === "tiny" ? imageExamples(syntheticImageSet(256, 4, 8, 0)) : toy1dKind.embeddedData!(rt, cfg as never)!.train;
+      trainer = new Trainer(rt, cfg, train);
+      for (let i = 0; i < 3; i++) trainer.trainStep(); // parameters away from their initial values
+      pool = await ShardPool.start(3, rt.module, cfg, script);
     });
-  }
+    afterAll(async () => { await pool?.close(); });
 
-  it("a sample range is the same rows of the full prediction; bad ranges and inputs are typed errors", () => {
-    const full = single(x, B, 6, 2), K = cfg.model.classes;
-    const part = rt.arena.scoped(() => trainer.model.predict(rt.arena.f32From(x).ptr, B, 2, 2, { first: 3, total: 6 }).sampleProbs);
-    expect(Array.from(part)).toEqual(Array.from(full.subarray(3 * B * K, 5 * B * K)));
-    expect(() => trainer.model.predict(0, B, 4, 2, { first: 3, total: 6 })).toThrow(/sample range must lie inside \[0, 6\): got first 3, samples 4/);
-    return expect(predictParallel(rt, trainer.model, [], x.subarray(1), B, 2, 0)).rejects.toThrow(ArgumentError);
+    const rowsOf = () => (preset === "tiny" ? 5 : 7);
+    const input = () => Float32Array.from({ length: rowsOf() * trainer.model.inputSize }, (_, i) => ((i * 37) % 101) / 100);
+    const task = preset === "tiny" ? "classification" : "regression";
+
+    for (const [S, threads] of [[4, 2], [5, 3], [7, 3], [2, 3]] as const) {
+      it(`${S} samples over ${threads} threads, chunks of 2 rows: the single-thread bits`, async () => {
+        const o = { samples: S, batch: 2, draw: 9, perSample: true };
+        const ref = predictRows(rt, trainer.model, task, input(), o);
+        const par = await predictRowsParallel(rt, trainer.model, task, pool.executors.slice(0, threads - 1), input(), o);
+        expect(bytes(par.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(true);
+        expect(bytes(par.mean).equals(bytes(ref.mean))).toBe(true);
+        const other = predictRows(rt, trainer.model, task, input(), { ...o, draw: 10 });
+        expect(bytes(other.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(false); // the draw matters
+      });
+    }
+
+    it("a sample range is the same rows of the full prediction; bad ranges and inputs are typed errors", async () => {
+      const m = trainer.model, x = input().subarray(0, 2 * m.inputSize), K = m.outputSize;
+      const full = rt.arena.scoped(() => m.predictSamples(rt.arena.f32From(x).ptr, 2, { draw: 2, first: 0, samples: 6, total: 6 }));
+      const part = rt.arena.scoped(() => m.predictSamples(rt.arena.f32From(x).ptr, 2, { draw: 2, first: 3, samples: 2, total: 6 }));
+      expect(Array.from(part)).toEqual(Array.from(full.subarray(3 * 2 * K, 5 * 2 * K)));
+      expect(() => m.predictSamples(0, 2, { draw: 2, first: 3, samples: 4, total: 6 })).toThrow(ArgumentError);
+      await expect(predictRowsParallel(rt, m, task, [], input(), { samples: 0, batch: 4 })).rejects.toThrow(ArgumentError);
+      if (m.inputSize > 1) await expect(predictRowsParallel(rt, m, task, [], input().subarray(0, m.inputSize + 1), { samples: 2, batch: 4 })).rejects.toThrow(ArgumentError);
+    });
   });
-});
+}

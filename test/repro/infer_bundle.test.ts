@@ -23,17 +23,19 @@ describe("sdebnn/infer", () => {
   it("package.json exports ./infer to dist/infer.js", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(pkg.exports["./infer"]).toEqual({ types: "./dist/types/infer.d.ts", default: "./dist/infer.js" });
-    expect(readFileSync(join(ROOT, "dist/types/infer.d.ts"), "utf8")).toMatch(/loadClassifier/);
+    expect(readFileSync(join(ROOT, "dist/types/infer.d.ts"), "utf8")).toMatch(/loadModel/);
   });
 
-  it("pulls in no training, optimiser, dataset, preset, Node or CLI module", async () => {
+  it("pulls in no trainer, optimiser, data file reader, preset, Node or CLI module", async () => {
     const r = await esbuild.build({ absWorkingDir: ROOT, entryPoints: ["src/infer.ts"], bundle: true, write: false, format: "esm",
       platform: "neutral", mainFields: ["module", "main"], metafile: true, logLevel: "silent" });
     const inputs = Object.keys(r.metafile.inputs).filter((p) => p.startsWith("src/"));
     expect(inputs).toContain("src/models/image.ts");
-    expect(inputs.filter((p) => /^src\/(train|optim|data|presets|node|cli|eval|plot)\/|toy1d|node\.ts$|image_predict|image_trainer/.test(p))).toEqual([]);
+    // the kinds' schemas (src/train/config.ts) and embedded data (synthetic images, toy1d points) are allowed
+    const allowed = /^src\/(train\/config|data\/(examples|dataset|synthetic|hash)|plot\/svg)\.ts$/;
+    expect(inputs.filter((p) => !allowed.test(p) && /^src\/(train|optim|data|presets|node|cli|plot)\/|node\.ts$|trainer|loop/.test(p))).toEqual([]);
     const built = [...closure("infer.js")].map((f) => readFileSync(join(dist, f), "utf8")).join("\n");
-    for (const marker of ["class ImageTrainer", "class Optimizer", "function imageBatch", "function epochOrder", "function trainValSplit", "node:"]) {
+    for (const marker of ["class Trainer", "class Optimizer", "function epochOrder", "function trainValSplit", "function parseCsv", "from \"node:", "import(\"node:"]) {
       expect(built, marker).not.toContain(marker);
     }
   });
@@ -51,15 +53,13 @@ describe("sdebnn/infer", () => {
     const entry = "../../dist/infer.js";
     const infer = (await import(entry)) as typeof import("../../src/infer.js");
     const rt = await infer.init(new Uint8Array(readFileSync(join(dist, "sdebnn.wasm"))));
-    const clf = await infer.loadClassifier(rt, new Uint8Array(readFileSync(join(ROOT, "demo/mnist-small.safetensors"))));
+    const clf = await infer.loadModel(rt, new Uint8Array(readFileSync(join(ROOT, "demo/mnist-small.safetensors"))));
     const { readMnist } = await import("../../src/node/mnist.js");
     const testSet = readMnist("test");
-    const p = clf.predict(testSet.pixels.subarray(0, 20 * 784), 8);
+    const p = clf.predict(testSet.pixels.subarray(0, 20 * 784), { samples: 8 });
+    if (p.task !== "classification") throw new Error(`expected class probabilities, got ${p.task}`);
     let correct = 0;
-    for (let i = 0; i < 20; i++) {
-      const row = Array.from(p.probs.subarray(i * 10, i * 10 + 10));
-      if (row.indexOf(Math.max(...row)) === testSet.labels[i]) correct++;
-    }
+    for (let i = 0; i < 20; i++) if (p.predicted[i] === testSet.labels[i]) correct++;
     expect(correct).toBeGreaterThanOrEqual(16);
   });
 });

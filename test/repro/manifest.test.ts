@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { trainImageRun } from "../../src/node/train_image.js";
+import { trainRun } from "../../src/node/run.js";
 import { loadImageData } from "../../src/node/image_data.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
@@ -28,14 +28,14 @@ const cfg = resolvePreset("tiny") as ImageRunConfig;
 describe("the manifest of a training run", () => {
   it("records the package, wasm, config, data, checkpoint and a hash of the state after every update", async () => {
     const dir = tmp("m");
-    const run = await trainImageRun(await freshRuntime(), cfg, { out: dir });
+    const run = await trainRun(await freshRuntime(), cfg, { out: dir });
     const m = readManifest(dir);
     expect(m.packageVersion).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
     expect(m.wasmSha256).toBe(sha(readFileSync(join(ROOT, "dist/sdebnn.wasm"))));
     expect(m.config).toEqual(cfg);
     expect(m.seed).toBe(0);
     const train = loadImageData(cfg).train;
-    expect(m.data).toEqual({ count: 256, shape: [1, 8, 8], pixelsSha256: sha(train.pixels), labelsSha256: sha(train.labels) });
+    expect(m.data).toEqual({ count: 256, inputSize: 64, inputsSha256: sha(train.pixels), targetsSha256: sha(train.labels) });
     expect(m.checkpointSha256).toBe(sha(readFileSync(join(dir, "checkpoint.safetensors"))));
     expect([m.updates, m.totalUpdates, m.complete, m.traceEvery]).toEqual([24, 24, true, 1]);
     expect(m.trace.map(([s]) => s)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
@@ -48,11 +48,11 @@ describe("the manifest of a training run", () => {
 
   it("a run interrupted and resumed writes the manifest of the uninterrupted run", async () => {
     const a = tmp("ma"), b = tmp("mb");
-    await trainImageRun(await freshRuntime(), cfg, { out: a });
-    await trainImageRun(await freshRuntime(), cfg, { out: b, stopAfter: 13 });
+    await trainRun(await freshRuntime(), cfg, { out: a });
+    await trainRun(await freshRuntime(), cfg, { out: b, stopAfter: 13 });
     const partial = readManifest(b);
     expect([partial.updates, partial.complete, partial.trace.length]).toEqual([10, false, 10]);
-    await trainImageRun(await freshRuntime(), cfg, { out: b, resume: true });
+    await trainRun(await freshRuntime(), cfg, { out: b, resume: true });
     const [ma, mb] = [readManifest(a), readManifest(b)];
     expect(mb.trace).toEqual(ma.trace);
     expect(mb.epochs).toEqual(ma.epochs);
@@ -104,9 +104,9 @@ describe("sdebnn reproduce", () => {
   });
 
   it("refuses different training data before training (exit 4, naming the field)", () => {
-    const r = cli("reproduce", tampered((m) => { m.data.pixelsSha256 = "f".repeat(64); }));
+    const r = cli("reproduce", tampered((m) => { m.data.inputsSha256 = "f".repeat(64); }));
     expect(r.code).toBe(4);
-    expect(r.err).toMatch(/field 'data\.pixelsSha256': the training data differ from the recorded run: expected f{64}, got [0-9a-f]{64}/);
+    expect(r.err).toMatch(/field 'data\.inputsSha256': the training data differ from the recorded run: expected f{64}, got [0-9a-f]{64}/);
   });
 
   it("refuses an --out that already holds a run (exit 2)", () => {
@@ -124,8 +124,8 @@ describe("sdebnn reproduce", () => {
 
 describe("compareManifests", () => {
   const base = (trace: [number, string][]): RunManifest => ({
-    format: "sdebnn-manifest", formatVersion: 1, packageVersion: "0.1.0", wasmSha256: null, runtime: "x", config: {}, seed: 0,
-    data: { count: 1, shape: [1, 1, 1], pixelsSha256: "a".repeat(64), labelsSha256: "b".repeat(64) },
+    format: "sdebnn-manifest", formatVersion: 2, packageVersion: "0.1.0", wasmSha256: null, runtime: "x", config: {}, seed: 0,
+    data: { count: 1, inputSize: 1, inputsSha256: "a".repeat(64), targetsSha256: "b".repeat(64) },
     updates: 20, totalUpdates: 20, complete: true, checkpointSha256: "c".repeat(64), traceEvery: 5, trace, epochs: [],
   });
   const h = (k: number) => k.toString(16).padStart(16, "0");

@@ -29,18 +29,22 @@ describe("dist/", () => {
     }
   });
 
-  it("the Node entry reads the wasm from disk and re-exports the core", () => {
+  it("the Node entry adds worker threads and data files to the core, and finds the wasm next to itself", () => {
     const src = [...closure("node.js")].map((f) => readFileSync(join(dist, f), "utf8")).join("\n");
-    expect(src).toMatch(/from ["']node:fs\/promises["']/);
+    expect(src).toMatch(/from ["']node:worker_threads["']/);
     expect(src).toMatch(/sdebnn\.wasm/);
   });
 
   it("package.json exports map each runtime to the right entry", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     const root = pkg.exports["."];
-    expect(root.node).toBe("./dist/node.js");
-    for (const cond of ["deno", "browser", "worker", "default"]) expect(root[cond]).toBe("./dist/index.js");
-    expect(root.types).toBe("./dist/types/index.d.ts");
-    expect(readFileSync(join(ROOT, root.types.slice(2)), "utf8")).toMatch(/export declare function init/);
+    // every condition carries the types of its own entry (the node condition: the Node entry's)
+    expect(root.node).toEqual({ types: "./dist/types/node.d.ts", default: "./dist/node.js" });
+    for (const cond of ["deno", "browser", "worker", "default"]) expect(root[cond]).toEqual({ types: "./dist/types/index.d.ts", default: "./dist/index.js" });
+    for (const e of [root.node, root.default, pkg.exports["./advanced"], pkg.exports["./infer"]]) {
+      expect(readFileSync(join(ROOT, e.types.slice(2)), "utf8")).toMatch(/export declare function init|export \{ init \}|init/);
+      expect(readFileSync(join(ROOT, e.default.slice(2)), "utf8").length).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(ROOT, "dist/types/node.d.ts"), "utf8")).toMatch(/export declare function loadData/);
   });
 });

@@ -15,21 +15,21 @@ import webpack from "webpack";
 import { ROOT, freshRuntime } from "../helpers/wasm.js";
 import { launchChromium, pageResult, serveRoot } from "../helpers/browser.js";
 import { packedInstall, type PackedInstall } from "../helpers/packed.js";
-import { loadClassifier } from "../../src/infer/classifier.js";
+import { loadModel as loadClassifier } from "../../src/api/model.js";
 import { readMnist } from "../../src/node/mnist.js";
 
 const IMAGES = 4, SAMPLES = 4;
 
 const MAIN = `import * as sdebnn from "sdebnn";
-import { init, loadClassifier } from "sdebnn/infer";
+import { init, loadModel } from "sdebnn/infer";
 
 const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
 const plain = (p) => ({ probs: Array.from(p.probs), entropy: Array.from(p.entropy), mutualInformation: Array.from(p.mutualInformation) });
 
 async function main() {
   const [checkpoint, images] = await Promise.all([get("./model.safetensors"), get("./images.bin")]);
-  const viaInfer = (await loadClassifier(await init(), checkpoint)).predict(images, ${SAMPLES});
-  const viaMain = (await sdebnn.loadClassifier(await sdebnn.init(), checkpoint)).predict(images, ${SAMPLES});
+  const viaInfer = (await loadModel(await init(), checkpoint)).predict(images, { samples: ${SAMPLES} });
+  const viaMain = (await sdebnn.loadModel(await sdebnn.init(), checkpoint)).predict(images, { samples: ${SAMPLES} });
   return { infer: plain(viaInfer), main: plain(viaMain) };
 }
 main().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String((e && e.stack) || e) }; });
@@ -74,7 +74,8 @@ beforeAll(async () => {
   const test = readMnist("test");
   images = test.pixels.slice(0, IMAGES * 784);
   const clf = await loadClassifier(await freshRuntime(), new Uint8Array(readFileSync(join(ROOT, "demo/mnist-small.safetensors"))));
-  const w = clf.predict(images, SAMPLES);
+  const w = clf.predict(images, { samples: SAMPLES });
+  if (w.task !== "classification") throw new Error(w.task);
   want = { probs: Array.from(w.probs), entropy: Array.from(w.entropy), mutualInformation: Array.from(w.mutualInformation) };
   rmSync(root(), { recursive: true, force: true });
   const served = await serveRoot(root());

@@ -47,8 +47,8 @@ beforeAll(async () => {
   mkdirSync(join(ROOT, "build/golden"), { recursive: true });
   writeFileSync(join(ROOT, "build/golden/mnist128.bin"), fixture);
 
-  const distNode = "../../dist/node.js";
-  const sdebnn = (await import(distNode)) as typeof import("../../src/node.js");
+  const distAdvanced = "../../dist/advanced.js";
+  const sdebnn = (await import(distAdvanced)) as typeof import("../../src/advanced.js");
   node = await goldenRun(sdebnn, new Uint8Array(readFileSync(join(ROOT, "dist/sdebnn.wasm"))), { mnist: mnistFixture(fixture) }, { keep: true });
   // the MNIST golden checkpoint, for workerd's inference case (a Data module of its bundle)
   writeFileSync(join(ROOT, "build/golden/mnist-golden.safetensors"), node.outputs![`${GOLDEN_MNIST} / checkpoint`]!);

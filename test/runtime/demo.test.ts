@@ -34,12 +34,12 @@ afterAll(async () => {
 });
 
 describe("browser demo", () => {
-  it("loads dist/index.js and dist/sdebnn.wasm and the committed checkpoint (< 300 KB)", async () => {
+  it("loads dist/advanced.js and dist/sdebnn.wasm and the committed checkpoint (< 300 KB)", async () => {
     await page.waitForFunction(() => (window as unknown as { __demo?: DemoState }).__demo?.ready || (window as unknown as { __demo?: DemoState }).__demo?.error, null, { timeout: 30_000 });
     const s = await demo();
     expect(s.error).toBeNull();
     expect(errors).toEqual([]);
-    expect(requested).toEqual(expect.arrayContaining(["/demo/demo.js", "/dist/index.js", "/dist/sdebnn.wasm", "/demo/mnist-small.safetensors"]));
+    expect(requested).toEqual(expect.arrayContaining(["/demo/demo.js", "/dist/advanced.js", "/dist/sdebnn.wasm", "/demo/mnist-small.safetensors"]));
     expect(statSync(join(ROOT, "demo/mnist-small.safetensors")).size).toBeLessThan(300 * 1024);
   });
 

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, freshRuntime } from "../helpers/wasm.js";
-import { loadClassifier } from "../../src/infer/classifier.js";
+import { loadModel as loadClassifier } from "../../src/api/model.js";
 import { denoPath } from "../helpers/deno.js";
 import { packedInstall, type PackedInstall } from "../helpers/packed.js";
 import { readMnist } from "../../src/node/mnist.js";
@@ -85,7 +85,8 @@ describe("npm pack, installed into a fresh folder", () => {
     expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout) as { predictions: { predicted: number; probabilities: number[]; entropy: number; mutualInformation: number }[] };
     const clf = await loadClassifier(await freshRuntime(), new Uint8Array(readFileSync(join(ROOT, "demo/mnist-small.safetensors"))));
-    const want = clf.predict(test.pixels.subarray(0, 784), 4);
+    const want = clf.predict(test.pixels.subarray(0, 784), { samples: 4 });
+    if (want.task !== "classification") throw new Error(want.task);
     expect(got.predictions).toHaveLength(1);
     expect(got.predictions[0]!.probabilities).toEqual(Array.from(want.probs));
     expect([got.predictions[0]!.entropy, got.predictions[0]!.mutualInformation]).toEqual([want.entropy[0], want.mutualInformation[0]]);

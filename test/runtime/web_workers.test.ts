@@ -17,7 +17,7 @@ let node: WorkerResult, deno: WorkerResult, chromium: WorkerResult;
 let server: Server | undefined;
 
 beforeAll(async () => {
-  const sdebnn = await import("../../dist/index.js" as string);
+  const sdebnn = await import("../../dist/advanced.js" as string);
   node = await workerRun(sdebnn, new Uint8Array(readFileSync(join(ROOT, "dist/sdebnn.wasm"))), undefined, false);
   deno = runDenoJson<WorkerResult>(join(ROOT, "test/runtime/workers/deno_main.mjs"));
   const served = await serveRoot();

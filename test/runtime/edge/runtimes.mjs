@@ -140,12 +140,12 @@ export function quantile(values, q) {
  */
 export async function predictionCases({ count = 16, samples = (k) => 1 + (k % 4) } = {}) {
   const sdebnn = await import(join(ROOT, "dist/node.js"));
-  const test = sdebnn.readMnist("test");
-  const clf = await sdebnn.loadClassifier(await sdebnn.init(), readFileSync(join(ROOT, "demo/mnist-small.safetensors")));
+  const test = sdebnn.loadData(await sdebnn.init(), sdebnn.configOf("mnist")).test.images;
+  const clf = await sdebnn.loadModel(await sdebnn.init(), readFileSync(join(ROOT, "demo/mnist-small.safetensors")));
   return Array.from({ length: count }, (_, k) => {
     const pixels = Array.from(test.pixels.subarray(k * 784, (k + 1) * 784), (b) => b / 255);
     const n = samples(k);
-    const p = clf.predict(Float32Array.from(pixels), n);
+    const p = clf.predict(Float32Array.from(pixels), { samples: n });
     const probabilities = Array.from(p.probs);
     const prediction = probabilities.indexOf(Math.max(...probabilities));
     const rows = Array.from({ length: 28 }, (_, r) => pixels.slice(r * 28, r * 28 + 28));

@@ -174,21 +174,14 @@ cases.push(
   {
     name: "training: 3 Adam updates of a small toy 1D SDE-BNN (STL KL, 4 MC samples), then predictions",
     run(rt, sdebnn) {
-      const cfg = structuredClone(sdebnn.TOY1D_DEFAULTS);
-      cfg.seed = 7;
-      cfg.model.hidden = 8;
-      cfg.model.nnHidden = 8;
-      cfg.model.steps = 6;
-      cfg.train.samples = 4;
-      cfg.train.updates = 3;
-      const rand = new sdebnn.PhiloxRandomness(rt, cfg.seed);
-      const data = sdebnn.makeToy1dData(rt, rand, cfg.data);
-      const model = new sdebnn.Toy1dModel(rt, rand, cfg);
-      const opt = new sdebnn.Optimizer(rt, model.space, { ...sdebnn.OPTIM_DEFAULTS, lr: 1e-2, updates: 3 });
+      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=7", "model.hidden=8", "model.nnHidden=8", "model.steps=6", "model.kl=stl",
+        "train.samples=4", "train.epochs=3", "train.lr=1e-2"]);
+      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train);
       const losses = [];
-      for (let k = 0; k < 3; k++) losses.push(opt.update(() => model.trainStep(data, k)).loss);
-      const f = model.sampleFunctions(Float32Array.from([-1, 0, 1, 4, 7.5]), 3, 0);
-      return concat([model.space.allocated.params.toArray(), opt.m.toArray(), opt.v.toArray(), new Float32Array(losses), f]);
+      for (let k = 0; k < 3; k++) losses.push(trainer.trainStep().loss);
+      const f = sdebnn.predictRows(rt, trainer.model, "regression", Float32Array.from([-1, 0, 1, 4, 7.5]), { samples: 3, batch: 8, perSample: true }).sampleOutputs;
+      const o = trainer.opt;
+      return concat([o.params.toArray(), o.m.toArray(), o.v.toArray(), new Float32Array(losses), f]);
     },
   },
 );
@@ -201,13 +194,6 @@ cases.push(
 export const GOLDEN_TOY1D = "golden training: toy1d, 5 Adam updates (width 8, 6 steps, 4 MC samples)";
 export const GOLDEN_MNIST = "golden training: MNIST first 128 images, width-4 model, 6 updates of batch 16";
 
-function paramTensors(space, views) {
-  const out = [];
-  for (const [prefix, view] of views) {
-    for (const e of space.list) out.push([prefix + e.name, { dtype: "F32", shape: [...e.shape], data: view.slice(e.offset, e.offset + e.size) }]);
-  }
-  return out;
-}
 
 /**
  * The golden inference case: the inference path (what sdebnn/infer runs) on the MNIST golden
@@ -215,8 +201,8 @@ function paramTensors(space, views) {
  * alone by runtimes that only serve inference (workerd), with `sdebnn` = sdebnn/infer.
  */
 export async function goldenInference(sdebnn, rt, checkpoint, pixels) {
-  const classifier = await sdebnn.loadClassifier(rt, checkpoint);
-  const p = classifier.predict(pixels.subarray(0, 8 * 784), 4);
+  const classifier = await sdebnn.loadModel(rt, checkpoint);
+  const p = classifier.predict(pixels.subarray(0, 8 * 784), { samples: 4 });
   return concat([p.probs, p.entropy, p.mutualInformation]);
 }
 
@@ -224,23 +210,14 @@ export const trainingCases = [
   {
     name: GOLDEN_TOY1D,
     async run(rt, sdebnn) {
-      const cfg = structuredClone(sdebnn.TOY1D_DEFAULTS);
-      cfg.seed = 11;
-      cfg.model.hidden = 8;
-      cfg.model.nnHidden = 8;
-      cfg.model.steps = 6;
-      cfg.train.samples = 4;
-      cfg.train.updates = 5;
-      const rand = new sdebnn.PhiloxRandomness(rt, cfg.seed);
-      const data = sdebnn.makeToy1dData(rt, rand, cfg.data);
-      const model = new sdebnn.Toy1dModel(rt, rand, cfg);
-      const opt = new sdebnn.Optimizer(rt, model.space, { ...sdebnn.OPTIM_DEFAULTS, lr: 1e-2, updates: 5 });
-      for (let k = 0; k < 5; k++) opt.update(() => model.trainStep(data, k));
-      const checkpoint = await sdebnn.encodeCheckpoint(
-        paramTensors(model.space, [["", opt.params.view], ["adam_m.", opt.m.view], ["adam_v.", opt.v.view]]),
-        { config: { kind: "toy1d", ...cfg }, seed: cfg.seed, step: opt.step });
-      const p = sdebnn.predictToy1d(rt, model, Float32Array.from([-6, -1, 0, 1, 2.5, 4, 7.5]), 16, 0);
-      return { checkpoint, predictions: concat([p.mean, p.stdFunction, p.stdPredictive]) };
+      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=11", "model.hidden=8", "model.nnHidden=8", "model.steps=6",
+        "train.samples=4", "train.epochs=5", "train.lr=1e-2", "eval.samples=16"]);
+      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train);
+      while (!trainer.done) trainer.trainStep();
+      const checkpoint = await sdebnn.encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
+      const model = await sdebnn.loadModel(rt, checkpoint);
+      const p = model.predict([-6, -1, 0, 1, 2.5, 4, 7.5]);
+      return { checkpoint, predictions: concat([p.mean, p.epistemicStd, p.std]) };
     },
   },
   {
@@ -250,7 +227,7 @@ export const trainingCases = [
       const set = { count: labels.length, channels: 1, height: 28, width: 28, pixels, labels, numClasses: 10 };
       const cfg = sdebnn.resolvePreset("mnist", undefined, ["seed=5", "model.hidden=4", "model.nnHidden=4", "model.steps=4",
         "model.augment=0", "train.batch=16", "train.maxSteps=6", "train.emaDecay=0.9", "data.valFraction=0", "eval.batch=16"]);
-      const trainer = new sdebnn.ImageTrainer(rt, cfg, set);
+      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.imageExamples(set));
       while (!trainer.done) trainer.trainStep();
       const checkpoint = await sdebnn.encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
       return { checkpoint, predictions: await goldenInference(sdebnn, rt, checkpoint, pixels) };

@@ -1,6 +1,6 @@
 // Deno and Bun side of the cross-runtime golden test: prints one JSON line. Files are read with
 // fetch of file: URLs, which both support (Deno with --allow-read).
-import * as sdebnn from "../../../dist/index.js";
+import * as sdebnn from "../../../dist/advanced.js";
 import { goldenRun, mnistFixture } from "./cases.mjs";
 
 const read = async (path) => new Uint8Array(await (await fetch(new URL(path, import.meta.url))).arrayBuffer());

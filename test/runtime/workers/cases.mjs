@@ -7,16 +7,17 @@ const hex = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.diges
 async function train(sdebnn, bytes, workers, workerUrl) {
   const rt = await sdebnn.init(bytes);
   const cfg = sdebnn.resolvePreset("tiny", undefined, ["train.shards=3"]);
-  const trainer = new sdebnn.ImageTrainer(rt, cfg, sdebnn.syntheticImageSet(256, 4, 8, 0));
-  const pool = workers > 1 ? await sdebnn.WebShardPool.start(workers, bytes, cfg, trainer.split.train.length, workerUrl) : null;
+  const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.imageExamples(sdebnn.syntheticImageSet(256, 4, 8, 0)));
+  const pool = workers > 1 ? await sdebnn.WebShardPool.start(workers, bytes, cfg, workerUrl) : null;
   const losses = [];
   let probs;
   try {
     for (let i = 0; i < STEPS; i++) losses.push((await trainer.trainStepAsync(pool ? pool.executors : [])).loss);
-    // 5 samples of 2 inputs: split over the threads (predictParallel), or on this thread alone
+    // 5 samples of 2 inputs: split over the threads (predictRowsParallel), or on this thread alone
     const x = new Float32Array(2 * trainer.model.inputSize).map((_, i) => (i % 7) / 7);
-    probs = pool ? (await sdebnn.predictParallel(rt, trainer.model, pool.executors, x, 2, 5, 1)).sampleProbs
-      : rt.arena.scoped(() => trainer.model.predict(rt.arena.f32From(x).ptr, 2, 5, 1).sampleProbs);
+    const o = { samples: 5, batch: 2, draw: 1, perSample: true };
+    probs = (pool ? await sdebnn.predictRowsParallel(rt, trainer.model, "classification", pool.executors, x, o)
+      : sdebnn.predictRows(rt, trainer.model, "classification", x, o)).sampleOutputs;
   } finally {
     pool?.close();
   }

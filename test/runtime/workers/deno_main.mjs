@@ -1,5 +1,5 @@
 // Deno side of the Web Worker test: prints one JSON line.
-import * as sdebnn from "../../../dist/index.js";
+import * as sdebnn from "../../../dist/advanced.js";
 import { workerRun } from "./cases.mjs";
 
 const bytes = await Deno.readFile(new URL("../../../dist/sdebnn.wasm", import.meta.url));

@@ -1,0 +1,54 @@
+// The image classifier as a model kind (./kind.ts): SDE-BNN blocks over zero-padded image channels,
+// a mean-field Bayesian head; ODEnet with sigma 0 and point weights.
+import { ArgumentError } from "../runtime/errors.js";
+import { PhiloxRandomness } from "../random/philox_randomness.js";
+import { syntheticImageSet } from "../data/synthetic.js";
+import { imageExamples } from "../data/examples.js";
+import { UNIT_FROM_BYTE } from "../data/dataset.js";
+import { flatten, type ModelKind } from "./kind.js";
+import { ImageSdeBnn } from "./image.js";
+import { imageRunSchema, type ImageRunConfig } from "./image_config.js";
+
+export const imageKind: ModelKind<ImageRunConfig> = {
+  name: "image",
+  task: "classification",
+  schema: imageRunSchema,
+  description: "image classifier: SDE-BNN blocks over the image channels, mean-field Bayesian Dense head",
+  build: (rt, cfg) => new ImageSdeBnn(rt, new PhiloxRandomness(rt, cfg.seed), cfg.model),
+  embeddedData(_rt, cfg) {
+    if (cfg.data.dataset !== "synthetic") return null;
+    const m = cfg.model, d = cfg.data;
+    if (m.channels !== 1 || m.height !== m.width) {
+      throw new ArgumentError(`data.dataset "synthetic" makes square 1-channel images: model.channels must be 1 and model.height = model.width, got ${m.channels}x${m.height}x${m.width}`);
+    }
+    return {
+      train: imageExamples(syntheticImageSet(d.trainLimit || 1024, m.classes, m.height, cfg.seed), "synthetic training set"),
+      test: imageExamples(syntheticImageSet(d.testLimit || 256, m.classes, m.height, cfg.seed + 1), "synthetic test set"),
+    };
+  },
+  checkData(cfg, set) {
+    const m = cfg.model;
+    const images = (set as { images?: { channels: number; height: number; width: number; numClasses: number } }).images;
+    if (set.task !== "classification") throw new ArgumentError(`${set.name}: an image model needs class labels, got ${set.task} targets`);
+    if (images && (images.channels !== m.channels || images.height !== m.height || images.width !== m.width)) {
+      throw new ArgumentError(`${set.name}: images are ${images.channels}x${images.height}x${images.width} but the model expects ` +
+        `${m.channels}x${m.height}x${m.width} (model.channels/height/width)`);
+    }
+    if (set.inputSize !== m.channels * m.height * m.width) {
+      throw new ArgumentError(`${set.name}: ${set.inputSize} values per example, the model expects ${m.channels}x${m.height}x${m.width}`);
+    }
+    if (images && images.numClasses > m.classes) throw new ArgumentError(`${set.name} has ${images.numClasses} classes, model.classes is ${m.classes}`);
+  },
+  encodeInputs(cfg, inputs) {
+    const m = cfg.model, per = m.channels * m.height * m.width;
+    const flat = flatten(inputs);
+    if (flat.length === 0 || flat.length % per !== 0) {
+      throw new ArgumentError(`images: expected a positive multiple of ${per} values (${m.channels}x${m.height}x${m.width} per image), got ${flat.length}`);
+    }
+    if (flat instanceof Uint8Array) return Float32Array.from(flat, (b) => UNIT_FROM_BYTE[b]!);
+    const bad = Array.prototype.findIndex.call(flat, (v: number) => !(v >= 0 && v <= 1));
+    if (bad >= 0) throw new ArgumentError(`images: value ${bad} is ${flat[bad]}, expected a number in [0, 1] (or pass bytes 0..255 as a Uint8Array)`);
+    return flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
+  },
+  classNames: (cfg) => Array.from({ length: cfg.model.classes }, (_, i) => String(i)),
+};

@@ -1,0 +1,27 @@
+// The registry of model kinds: the one place that knows which kinds exist. Config validation,
+// model construction, checkpoint loading, the trainer and the CLI all dispatch through it.
+import { ConfigError } from "../runtime/errors.js";
+import { resolveConfig } from "../config/overrides.js";
+import type { ModelKind } from "./kind.js";
+import { imageKind } from "./image_kind.js";
+import { toy1dKind } from "./toy1d_kind.js";
+import type { ImageRunConfig } from "./image_config.js";
+import type { Toy1dRunConfig } from "./toy1d_config.js";
+
+/** A validated run config of any kind. */
+export type RunConfig = ImageRunConfig | Toy1dRunConfig;
+export type KindName = RunConfig["kind"];
+
+export const KINDS: Readonly<Record<KindName, ModelKind<any>>> = { image: imageKind, toy1d: toy1dKind };
+
+/** The kind of a config tree (ConfigError naming the field when it is missing or unknown). */
+export function kindOf(tree: unknown): ModelKind<RunConfig> {
+  const kind = (tree as { kind?: unknown } | null)?.kind;
+  if (typeof kind === "string" && Object.hasOwn(KINDS, kind)) return KINDS[kind as KindName];
+  throw new ConfigError(`config field 'kind': expected one of ${Object.keys(KINDS).map((k) => `"${k}"`).join(", ")}, got ${JSON.stringify(kind) ?? "nothing"}`);
+}
+
+/** Validates a complete config tree (e.g. from a file, a checkpoint or a manifest) by its `kind`, with `key=value` overrides. */
+export function resolveRunConfig(tree: unknown, sets: readonly string[] = []): RunConfig {
+  return resolveConfig(kindOf(tree).schema, tree, sets) as RunConfig;
+}

@@ -1,0 +1,25 @@
+// NODE-ONLY: the training and test examples a run config names: embedded data (toy1d points,
+// synthetic images) from the kind itself, files (MNIST, CIFAR-10 batches) read from disk here.
+import type { Runtime } from "../runtime/load.js";
+import type { ExampleSet } from "../models/kind.js";
+import { kindOf, type KindName, type RunConfig } from "../models/registry.js";
+import type { ImageRunConfig } from "../models/image_config.js";
+import { imageExamples } from "../data/examples.js";
+import { loadImageData } from "./image_data.js";
+
+export interface RunData { train: ExampleSet; test: ExampleSet }
+
+/** Readers of file-based data sets, by kind. */
+const FILE_DATA: Partial<Record<KindName, (cfg: RunConfig) => RunData>> = {
+  image(cfg) {
+    const d = loadImageData(cfg as ImageRunConfig), name = (cfg as ImageRunConfig).data.dataset;
+    return { train: imageExamples(d.train, `${name} training set`), test: imageExamples(d.test, `${name} test set`) };
+  },
+};
+
+/** The examples of a run: embedded when the config embeds them, else read from the files it names. */
+export function loadData(rt: Runtime, cfg: RunConfig): RunData {
+  const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
+  if (embedded) return embedded;
+  return FILE_DATA[cfg.kind]!(cfg);
+}

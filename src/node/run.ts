@@ -1,0 +1,120 @@
+// NODE-ONLY: a training run of any kind in an output directory: config.json, metrics.jsonl (one
+// record per epoch or per train.logEvery updates), checkpoint.safetensors (atomically replaced
+// every train.checkpointEvery updates and at the end), manifest.json, results.json (test metrics
+// with the evaluation weights) and figures (SVG). --resume continues from the checkpoint with the
+// same bits as an uninterrupted run.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Runtime } from "../runtime/load.js";
+import { CheckpointError, ConfigError } from "../runtime/errors.js";
+import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/safetensors.js";
+import { Trainer, type StepRecord } from "../train/trainer.js";
+import { emptySums, runTraining, type RecordSums, type RunRecord } from "../train/loop.js";
+import type { RunConfig } from "../models/registry.js";
+import { scoreSet, type SetMetrics } from "../eval/score.js";
+import { allIndices } from "../data/examples.js";
+import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./atomic.js";
+import { loadData, type RunData } from "./data.js";
+import { canonicalJson } from "../config/canonical.js";
+import { ShardPool } from "./shard_pool.js";
+import { ManifestRecorder } from "../repro/recorder.js";
+import { runFigures } from "./figures.js";
+import { ensureDirectory, readFileChecked } from "./files.js";
+
+export interface TrainRunOptions {
+  out: string;
+  resume?: boolean;
+  /** Called after every update (progress display). */
+  onStep?: (rec: StepRecord, trainer: Trainer) => void;
+  onRecord?: (rec: RunRecord) => void;
+  /** Called before and after the final test scoring (it can take a while). */
+  onTest?: (phase: "start" | "end", count: number) => void;
+  /** Stop (as if killed) after this many updates in this process: for tests. */
+  stopAfter?: number;
+  /** Threads computing the batch's shards (this one included); the bits do not depend on it. */
+  workers?: number;
+  /** The worker script (default: dist/shard_worker.js next to the bundle). */
+  workerScript?: URL;
+  /** Score the test set and write results.json and the figures at the end (default true). */
+  score?: boolean;
+  /** Data already loaded (default: loadData(rt, cfg)). */
+  data?: RunData;
+}
+
+export interface TrainRunResult { trainer: Trainer; test: SetMetrics | null; checkpoint: string; stoppedEarly: boolean; figures: string[]; report: Record<string, number> | null }
+
+export const CHECKPOINT_FILE = "checkpoint.safetensors";
+
+export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
+  const dir = ensureDirectory(opts.out, "output directory (--out)");
+  const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
+  // temp files of writes cut short by a crash are never the checkpoint: clear them
+  for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json"), join(dir, "manifest.json")]) removeStaleTemps(f);
+  const data = opts.data ?? loadData(rt, cfg);
+  const trainer = new Trainer(rt, cfg, data.train);
+  let sums: RecordSums = emptySums();
+  if (opts.resume) {
+    if (!existsSync(ckPath)) throw new CheckpointError(`--resume: ${ckPath} does not exist`);
+    const ck = await decodeCheckpoint(readFileChecked(ckPath, { what: "checkpoint (--resume)" }), ckPath);
+    if (canonicalJson(ck.config) !== canonicalJson(cfg)) {
+      throw new ConfigError(`--resume: the config differs from the one in ${ckPath} (resume with the same preset, config and --set flags)`);
+    }
+    trainer.loadState(ck, ck.step);
+    sums = JSON.parse(ck.metadata.epoch_sums ?? "null") as RecordSums ?? sums;
+    // drop records written after the checkpoint (they will be written again)
+    if (existsSync(metricsPath)) {
+      const keep = readJsonl(metricsPath).records.filter((r) => (r as RunRecord).step <= ck.step);
+      await writeFileAtomic(metricsPath, keep.map((r) => JSON.stringify(r) + "\n").join(""));
+    }
+  } else if (existsSync(ckPath)) {
+    throw new CheckpointError(`${ckPath} exists: pass --resume to continue that run, or choose another --out`);
+  } else {
+    await writeFileAtomic(metricsPath, "");
+  }
+  await writeFileAtomic(join(dir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
+  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume);
+  const log = new JsonlAppender(metricsPath);
+  const save = async (s: RecordSums) => {
+    const bytes = await encodeCheckpoint(trainer.stateTensors(), {
+      config: cfg, seed: cfg.seed, step: trainer.step, extra: { epoch_sums: JSON.stringify(s) },
+    });
+    await writeFileAtomic(ckPath, bytes);
+    await manifest.write(bytes);
+  };
+  let steps = 0;
+  const pool = (opts.workers ?? 1) > 1 ? await ShardPool.start(opts.workers!, rt.module, cfg, opts.workerScript) : null;
+  let stoppedEarly = false;
+  try {
+    ({ stoppedEarly } = await runTraining(rt, trainer, {
+      executors: pool?.executors, sums,
+      onStep: (rec, t) => { steps++; opts.onStep?.(rec, t); manifest.step(); },
+      onRecord: (r) => { log.append(r); manifest.epoch({ epoch: r.epoch, step: r.step, trainLoss: r.trainLoss, valNll: r.valNll }); opts.onRecord?.(r); },
+      afterStep: async (t, s) => {
+        const every = cfg.train.checkpointEvery;
+        if ((every > 0 && t.step % every === 0) || t.done) await save(s);
+        return opts.stopAfter !== undefined && steps >= opts.stopAfter;
+      },
+    }));
+    let test: SetMetrics | null = null, report: Record<string, number> | null = null;
+    const figures: string[] = [];
+    if (!stoppedEarly && opts.score !== false) {
+      opts.onTest?.("start", data.test.count);
+      const evalWeights = trainer.withEvalWeights(() => trainer.model.space.allocated.params.view.slice());
+      const live = trainer.model.space.allocated.params.view.slice();
+      trainer.model.space.allocated.params.view.set(evalWeights);
+      try {
+        test = await scoreSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors });
+        report = trainer.kind.report?.(rt, cfg, trainer.model) ?? null;
+        figures.push(...await runFigures(rt, dir, trainer, data, test, readJsonl(metricsPath).records as RunRecord[]));
+      } finally {
+        trainer.model.space.allocated.params.view.set(live);
+      }
+      opts.onTest?.("end", data.test.count);
+      await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test, ...(report ? { report } : {}) }, null, 2) + "\n");
+    }
+    return { trainer, test, checkpoint: ckPath, stoppedEarly, figures, report };
+  } finally {
+    log.close();
+    await pool?.close();
+  }
+}
