@@ -17,6 +17,12 @@ export { ReversibleHeun } from "./sde/solvers/reversible_heun.js";
 export { solveFixed, backpropFixed, adjointReversibleHeun, gridTime, type FixedGrid } from "./sde/integrate.js";
 export { solveAdaptive, type AdaptiveOptions, type AdaptiveResult } from "./sde/adaptive.js";
 export * from "./sde/brownian/index.js";
+export { solve, type SolveOptions, type SolveRun } from "./sde/solve.js";
+export { checkContract, type Contract } from "./sde/check.js";
+export { ConstantSteps } from "./sde/controllers/constant.js";
+export { PiController, type PiOptions } from "./sde/controllers/pi.js";
+export type { StepController } from "./sde/controllers/controller.js";
+export { BackpropAdjoint, ReversibleAdjoint, makeAdjoint, type Adjoint } from "./sde/adjoints/index.js";
 
 // SDE-BNN block and layers
 export { BlockTerms, type HiddenDrift, type WeightDrift, type KlEstimator, type BlockTermsOptions } from "./sde/block_terms.js";

@@ -37,5 +37,5 @@ export { syntheticImageSet } from "./data/synthetic.js";
 // errors (every error is an SdebnnError with a stable `code`)
 export {
   SdebnnError, ConfigError, DataError, CheckpointError, NumericalError, ArgumentError, RuntimeSupportError, WasmLoadError,
-  MemoryLimitError, WasmAbortError,
+  MemoryLimitError, WasmAbortError, FileError,
 } from "./runtime/errors.js";

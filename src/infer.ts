@@ -14,5 +14,5 @@ export type { RunConfig, KindName } from "./models/registry.js";
 export type { ModelInput } from "./models/kind.js";
 export {
   SdebnnError, ConfigError, DataError, CheckpointError, NumericalError, ArgumentError, RuntimeSupportError, WasmLoadError,
-  MemoryLimitError, WasmAbortError,
+  MemoryLimitError, WasmAbortError, FileError,
 } from "./runtime/errors.js";
