@@ -17,10 +17,12 @@ import { mnistFixtureBytes, GOLDEN_MNIST } from "./golden/cases.mjs";
 const expected = JSON.parse(readFileSync(join(ROOT, "test/runtime/golden/expected.json"), "utf8")) as { results: Record<string, string> };
 let p: PackedInstall;
 
-// One script for Node and Deno: the golden cases on `sdebnn` (the runtime's export condition),
-// the inference case on `sdebnn/infer`, the default init() source, and where each specifier resolved.
+// One script for Node and Deno: the golden cases on `sdebnn/advanced` (they drive the trainer and
+// kernels directly), the inference case on `sdebnn/infer`, the default init() source of `sdebnn`
+// (the runtime's export condition), and where each specifier resolved.
 const MAIN = `
-import * as sdebnn from "sdebnn";
+import * as sdebnn from "sdebnn/advanced";
+import * as entry from "sdebnn";
 import * as infer from "sdebnn/infer";
 import { goldenRun, goldenInference, mnistFixture, sha256Hex, GOLDEN_MNIST } from "./cases.mjs";
 
@@ -30,7 +32,7 @@ const wasm = await read(wasmUrl);
 const fixture = mnistFixture(await read(new URL("./mnist128.bin", import.meta.url)));
 const golden = await goldenRun(sdebnn, wasm, { mnist: fixture }, { keep: true });
 const out = await goldenInference(infer, await infer.init(wasm), golden.outputs[GOLDEN_MNIST + " / checkpoint"], fixture.pixels);
-const rt = await sdebnn.init(); // the default source of this runtime's entry
+const rt = await entry.init(); // the default source of this runtime's entry
 const x = rt.arena.f32From([1, 2, 3]);
 console.log(JSON.stringify({
   results: golden.results, infer: await sha256Hex(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)),
