@@ -84,11 +84,11 @@ export function buildCase(rt: Runtime, spec: CaseSpec): Uint8Array {
     grads.view.fill(0);
     const X = rt.arena.f32From(x), Y = rt.arena.alloc(spec.rows * 4);
     new Int32Array(rt.memory.buffer, Y, spec.rows).set(y);
-    return model.trainStep(X.ptr, Y, spec.rows, spec.step, S, spec.klCoef, spec.datasetSize);
+    return model.trainStep(X.ptr, Y, spec.rows, { step: spec.step, samples: S, rowWeight: 1, klWeight: spec.klCoef / spec.datasetSize });
   });
   const gradTensors: [string, Tensor][] = model.space.list.map((e) => [`grad.${e.name}`, f32([...e.shape], grads.view.slice(e.offset, e.offset + e.size))]);
   const draw = 3;
-  const pred = rt.arena.scoped(() => model.predict(rt.arena.f32From(x).ptr, spec.rows, S, draw));
+  const pred = { sampleProbs: rt.arena.scoped(() => model.predictSamples(rt.arena.f32From(x).ptr, spec.rows, { draw, first: 0, samples: S, total: S })) };
   const tensors: [string, Tensor][] = [
     ...params, ...gradTensors,
     ["x", f32([spec.rows, cfg.model.channels, cfg.model.height, cfg.model.width], x)],

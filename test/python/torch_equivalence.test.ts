@@ -15,15 +15,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runtime } from "../../src/runtime/load.js";
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, type Tensor } from "../../src/checkpoint/safetensors.js";
-import { loadClassifier } from "../../src/infer.js";
+import { loadModel } from "../../src/api/model.js";
 import { resolvePreset, resolveRunConfig } from "../../src/presets/index.js";
 import type { ImageRunConfig } from "../../src/models/image_config.js";
-import { ImageTrainer } from "../../src/train/image_trainer.js";
+import { Trainer } from "../../src/train/trainer.js";
+import { imageExamples } from "../../src/data/examples.js";
 import { loadImageData } from "../../src/node/image_data.js";
 import { ImageSdeBnn } from "../../src/models/image.js";
 import { PhiloxRandomness } from "../../src/random/philox_randomness.js";
 import { syntheticImageSet } from "../../src/data/synthetic.js";
-import { epochOrder, trainValSplit, UNIT_FROM_BYTE } from "../../src/data/dataset.js";
+import { UNIT_FROM_BYTE } from "../../src/data/dataset.js";
+import { epochOrder, trainValSplit } from "../../src/data/shuffle.js";
 import { freshRuntime, ROOT } from "../helpers/wasm.js";
 import { buildCase, drawTensors, type CaseSpec } from "./torch_case.js";
 
@@ -119,14 +121,14 @@ beforeAll(async () => {
   writeFileSync(join(dir, "data.safetensors"), dataFile());
   // an sdebnn training checkpoint of the tiny model (3 updates), and what sdebnn/infer predicts from it
   const cfg = tiny();
-  const trainer = new ImageTrainer(rt, cfg, loadImageData(cfg).train);
+  const trainer = new Trainer(rt, cfg, imageExamples(loadImageData(cfg).train));
   for (let k = 0; k < 3; k++) trainer.trainStep();
   const ck = await encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step,
     extra: { epoch_sums: JSON.stringify({ loss: 1.25, acc: 0.5, count: 3, skipped: 0 }) } });
   writeFileSync(join(dir, "ts_checkpoint.safetensors"), ck);
   const { images, noise } = evalFiles(cfg);
   writeFileSync(join(dir, "eval_noise.safetensors"), noise);
-  const p = (await loadClassifier(rt, ck)).predict(images, cfg.eval.samples, 0);
+  const p = (await loadModel(rt, ck)).predict(images, { samples: cfg.eval.samples, draw: 0 }) as import("../../src/api/model.js").ClassPrediction;
   writeFileSync(join(dir, "ts_predict.safetensors"), encodeSafetensors([imagesTensor(cfg, images),
     ["probs", { dtype: "F32", shape: [p.count, p.classes], data: p.probs }]]));
   writeFileSync(join(dir, "tiny.json"), JSON.stringify(cfg, null, 2));
@@ -193,7 +195,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
       "--noise", join(dir, "eval_noise.safetensors"), "--out", join(dir, "torch_predict.safetensors")]);
     expect(pr.code, pr.err).toBe(0);
     const torchProbs = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "torch_predict.safetensors")))).tensors.get("probs")!.data as Float32Array;
-    const p = (await loadClassifier(rt, ckBytes)).predict(images, cfg.eval.samples, 0);
+    const p = (await loadModel(rt, ckBytes)).predict(images, { samples: cfg.eval.samples, draw: 0 }) as import("../../src/api/model.js").ClassPrediction;
     const err = rel(p.probs, torchProbs);
     console.log(`PyTorch-trained checkpoint in sdebnn/infer: ${p.count} images, max relative difference of the probabilities ${err.toExponential(2)}`);
     expect(err).toBeLessThanOrEqual(1e-5);
