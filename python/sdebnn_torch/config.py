@@ -13,7 +13,7 @@ from .json_js import parse_json_strict
 
 MAX_CONFIG_DEPTH = 64  # src/config/strict_json.ts
 
-INT, NUM, ENUM, STR, INTS = "integer", "number", "enum", "string", "integers"
+INT, NUM, ENUM, STR, INTS, BOOL = "integer", "number", "enum", "string", "integers", "boolean"
 
 
 def _f(kind, default=None, lo=None, hi=None, values=None, optional=False, min_len=None, max_len=None):
@@ -36,10 +36,11 @@ IMAGE_MODEL = OrderedDict([
 ])
 
 TRAIN = OrderedDict([
-    ("epochs", _f(NUM, 1, 0, 1e4)), ("maxSteps", _f(INT, 0, 0, 1e9)), ("batch", _f(INT, 64, 1, 65536)),
+    ("epochs", _f(NUM, 1, 0, 1e7)), ("maxSteps", _f(INT, 0, 0, 1e9)), ("batch", _f(INT, 64, 1, 65536)),
     ("lr", _f(NUM, 1e-3, 0, 10)), ("schedule", _f(ENUM, "constant", values=["constant", "cosine"])),
-    ("minLr", _f(NUM, 0, 0, 10)), ("emaDecay", _f(NUM, 0.999, 0, 0.999999)), ("samples", _f(INT, 1, 1, 64)),
-    ("shards", _f(INT, 2, 1, 64)), ("klCoef", _f(NUM, 1e-3, 0, 1e6)), ("checkpointEvery", _f(INT, 500, 0, 1e9)),
+    ("minLr", _f(NUM, 0, 0, 10)), ("emaDecay", _f(NUM, 0.999, 0, 0.999999)), ("samples", _f(INT, 1, 1, 128)),
+    ("shards", _f(INT, 2, 1, 64)), ("klCoef", _f(NUM, 1e-3, 0, 1e6)), ("klDivideByN", _f(BOOL, True)),
+    ("checkpointEvery", _f(INT, 500, 0, 1e9)), ("logEvery", _f(INT, 0, 0, 1e9)),
     ("onNonFinite", _f(ENUM, "stop", values=["stop", "skip"])),
 ])
 
@@ -49,7 +50,7 @@ DATA = OrderedDict([
 ])
 
 EVAL = OrderedDict([
-    ("samples", _f(INT, 8, 1, 256)), ("batch", _f(INT, 256, 1, 65536)), ("valLimit", _f(INT, 1000, 0, 1e9)),
+    ("samples", _f(INT, 8, 1, 128)), ("batch", _f(INT, 256, 1, 65536)), ("valLimit", _f(INT, 1000, 0, 1e9)),
 ])
 
 IMAGE_RUN = OrderedDict([
@@ -78,6 +79,10 @@ def _value(v, spec, where):
     if kind == ENUM:
         if v not in spec["values"]:
             raise ConfigError(f"{where}: expected one of {', '.join(json.dumps(x) for x in spec['values'])}, got {json.dumps(v)}")
+        return v
+    if kind == BOOL:
+        if not isinstance(v, bool):
+            raise ConfigError(f"{where}: expected true or false, got {json.dumps(v)}")
         return v
     if kind == STR:
         if not isinstance(v, str):

@@ -128,10 +128,11 @@ class Trainer:
         x, y = x.to(self.device), y.to(self.device)
         noise = TorchNoise(self.cfg["seed"], TRAIN, step, self.device)
         self.opt.zero_grad(set_to_none=False)
-        loss, st = self.ddp(x, y, noise, t["samples"], t["klCoef"], len(self.train_idx),
+        kl_n = len(self.train_idx) if t["klDivideByN"] else 1  # loss = NLL + klCoef * KL / N, or + klCoef * KL
+        loss, st = self.ddp(x, y, noise, t["samples"], t["klCoef"], kl_n,
                             row_weight=share * self.world, kl_weight=1.0)
         loss.backward()
-        coef = t["klCoef"] / len(self.train_idx)
+        coef = t["klCoef"] / kl_n
         parts = torch.tensor([share * st["nll"], st["correct"]], dtype=torch.float64, device=self.device)  # NCCL: on the GPU
         if self.world > 1:
             dist.all_reduce(parts)
