@@ -6,7 +6,8 @@
 // from a virtual Brownian tree.
 //   node bench/sde_fig5.mjs [updates]     (writes bench/results/sde_fig5_{time,nfe}.svg, sde_fig5.json, sde_fig5.md)
 import { mkdirSync, writeFileSync } from "node:fs";
-import { init, chart, ImageTrainer, resolvePreset, loadImageData } from "../dist/node.js";
+import { init, loadData } from "../dist/node.js";
+import { chart, Trainer, resolvePreset } from "../dist/advanced.js";
 import { median } from "./lib/measure.mjs";
 
 const UPDATES = Number(process.argv[2] ?? 60);
@@ -24,14 +25,14 @@ const RUNS = {
   "adaptive RH, adjoint": [...ADAPTIVE, "model.gradient=adjoint"],
 };
 
-const data = loadImageData(resolvePreset("mnist", undefined, BASE));
+const data = loadData(await init(), resolvePreset("mnist", undefined, BASE));
 // One trainer per run, each in its own runtime; the runs' updates are interleaved so that the
 // machine's load (2 shared cores) weighs on every run alike.
 const runs = [];
 for (const [name, sets] of Object.entries(RUNS)) {
   const cfg = resolvePreset("mnist", undefined, [...BASE, ...sets]);
   const rt = await init();
-  const trainer = new ImageTrainer(rt, cfg, data.train);
+  const trainer = new Trainer(rt, cfg, data.train);
   runs.push({ name, sets, rt, trainer, peak0: rt.arena.peak, loss: [], ms: [], wall: [], nfe: [], t: 0 });
 }
 const evaluationsOf = (r) => r.trainer.model.blocks.reduce((a, b) => a + b.evaluations.forward + b.evaluations.backward, 0);

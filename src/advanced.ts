@@ -10,7 +10,8 @@ export * from "./runtime/errors.js";
 
 // SDE library
 export type { SdeTerms, BrownianSource, AdditiveNoise, DiagonalNoise } from "./sde/terms.js";
-export type { Solver, SolverName, StepNoise } from "./sde/solvers/solver.js";
+export { isReversible, type Solver, type SolverName, type StepNoise, type SolverCapabilities, type ReversibleSolver, type NoiseKind } from "./sde/solvers/solver.js";
+export { UniformGrid, RecordedGrid, StateTape, type StepGrid } from "./sde/grid.js";
 export { EulerMaruyama } from "./sde/solvers/euler.js";
 export { Sra1 } from "./sde/solvers/sra1.js";
 export { ReversibleHeun } from "./sde/solvers/reversible_heun.js";
@@ -21,12 +22,12 @@ export { solve, type SolveOptions, type SolveRun } from "./sde/solve.js";
 export { checkContract, type Contract } from "./sde/check.js";
 export { ConstantSteps } from "./sde/controllers/constant.js";
 export { PiController, type PiOptions } from "./sde/controllers/pi.js";
-export type { StepController } from "./sde/controllers/controller.js";
+export type { StepController, StepSequence, Trial } from "./sde/controllers/controller.js";
 export { BackpropAdjoint, ReversibleAdjoint, makeAdjoint, type Adjoint } from "./sde/adjoints/index.js";
 
 // SDE-BNN block and layers
 export { BlockTerms, type HiddenDrift, type WeightDrift, type KlEstimator, type BlockTermsOptions } from "./sde/block_terms.js";
-export { SdeBnnBlock, makeSolver, type SdeBnnBlockOptions, type BlockRun, type GradientMethod, type HiddenDriftSource } from "./sde/block.js";
+export { SdeBnnBlock, makeSolver, type SdeBnnBlockOptions, type BlockRun, type GradientMethod, type HiddenDriftSource, type AdaptiveStepping, type BlockEvaluations } from "./sde/block.js";
 export { StackHiddenDrift, StackWeightDrift } from "./sde/drifts.js";
 export type { Layer, LayerContext, ParamSlot, InitSpec } from "./nn/layer.js";
 export { Stack, type Tape, type FlatSlot } from "./nn/stack.js";
