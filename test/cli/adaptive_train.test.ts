@@ -37,12 +37,13 @@ describe("sdebnn train with model.solver=adaptive", () => {
   it("toy1d preset (the other model kind): trains with model.solver=adaptive", () => {
     const out = join(dir, "toy1d");
     const r = cli("train", "--preset", "toy1d", "--set", "model.solver=adaptive", "--set", "model.hidden=8", "--set", "model.nnHidden=8",
-      "--set", "train.updates=20", "--out", out, "--json");
+      "--set", "train.epochs=20", "--out", out, "--json");
     expect(r.code, r.err).toBe(0);
     const res = JSON.parse(r.out);
-    expect(res.metrics.updates).toBe(20);
-    expect(Number.isFinite(res.metrics.finalLoss)).toBe(true);
-    expect(res.metrics.heldOutRmse).toBeGreaterThan(0);
+    expect(res.step).toBe(20);
+    expect(res.test.task).toBe("regression");
+    expect(res.test.rmse).toBeGreaterThan(0);
+    expect(Number.isFinite(res.test.nll)).toBe(true);
   });
 
   it("bad adaptive settings are config errors naming the field", () => {
