@@ -41,6 +41,7 @@ TRAIN = OrderedDict([
     ("minLr", _f(NUM, 0, 0, 10)), ("emaDecay", _f(NUM, 0.999, 0, 0.999999)), ("samples", _f(INT, 1, 1, 64)),
     ("shards", _f(INT, 2, 1, 64)), ("klCoef", _f(NUM, 1e-3, 0, 1e6)), ("checkpointEvery", _f(INT, 500, 0, 1e9)),
     ("onNonFinite", _f(ENUM, "stop", values=["stop", "skip"])),
+    ("divergeFactor", _f(NUM, 1e4, 0, 1e300)),  # src/train/divergence.ts (the guard runs in sdebnn's trainer)
 ])
 
 DATA = OrderedDict([

@@ -22,7 +22,8 @@ export const PROGRAM: ProgramSpec = {
   name: "sdebnn",
   summary: "Train and run SDE-BNNs (infinitely deep Bayesian neural networks). Exit codes: 0 ok, 1 runtime, " +
     "2 usage, 3 config, 4 data or checkpoint, 5 numerical (NaN/Inf, divergence), 6 file system (missing file, " +
-    "directory, permissions, read-only or full disk), 70 internal error (docs/reliability.md).",
+    "directory, permissions, read-only or full disk), 7 run directory in use by another process, " +
+    "70 internal error (docs/reliability.md).",
   globalFlags: { ...common },
   commands: [
     { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs)", flags: {
@@ -60,6 +61,7 @@ function exitCode(e: SdebnnError): number {
     case "E_DATA": case "E_CHECKPOINT": return 4;
     case "E_NUMERICAL": return 5;
     case "E_FILE": return 6;
+    case "E_LOCKED": return 7;
     case "E_ARGUMENT": return 3;
     default: return 1;
   }

@@ -4,6 +4,7 @@ import { UsageError, type FlagValue } from "./args.js";
 import { DataError } from "../runtime/errors.js";
 import { parseJsonStrict } from "../config/strict_json.js";
 import { readFileChecked } from "../node/files.js";
+import { assertFiniteOutputs, assertFiniteTensors } from "../checkpoint/finite.js";
 import { decodeCheckpoint } from "../checkpoint/safetensors.js";
 import { loadImageModel } from "../models/image_checkpoint.js";
 import { predictImageSet } from "../models/image_predict.js";
@@ -61,6 +62,7 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
   const path = String(flags.checkpoint);
   const rt = await init();
   const ck = await decodeCheckpoint(readFileChecked(path, { what: "checkpoint (--checkpoint)" }), path);
+  assertFiniteTensors(ck.tensors, path);
   const { model, cfg } = loadImageModel(rt, ck);
   const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
   const shape = { channels: cfg.model.channels, height: cfg.model.height, width: cfg.model.width };
@@ -72,6 +74,7 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
     const set: ImageSet = { count, ...shape, pixels, labels: new Uint8Array(count), numClasses: cfg.model.classes };
     const p = predictImageSet(rt, model, set, Uint32Array.from({ length: count }, (_, i) => i), samples, cfg.eval.batch);
     const K = cfg.model.classes;
+    assertFiniteOutputs(p.probs, K, `${input}: the class probabilities`);
     for (let i = 0; i < count; i++) {
       const probs = Array.from(p.probs.subarray(i * K, (i + 1) * K));
       let best = 0;

@@ -15,6 +15,8 @@ import { loadImageModel } from "../models/image_checkpoint.js";
 import { evaluateImageSet } from "../models/image_predict.js";
 import { loadImageData } from "../node/image_data.js";
 import { ensureDirectory, readFileChecked, readTextChecked } from "../node/files.js";
+import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
+import { assertFiniteOutputs, assertFiniteTensors } from "../checkpoint/finite.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -49,8 +51,9 @@ export async function trainCommand(flags: Flags, json: boolean): Promise<number>
   const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const t0 = Date.now();
   let examples = 0;
+  const stop = StopSignals.install((line) => { bar.end(); console.error(line); });
   const res = await trainImageRun(rt, cfg, {
-    out, resume: flags.resume === true, workers: Number(flags.workers ?? 1),
+    out, resume: flags.resume === true, workers: Number(flags.workers ?? 1), stop,
     onStep: (rec, tr) => {
       examples += cfg.train.batch;
       if (!json) bar.update({ done: tr.step, total: tr.totalSteps, elapsedMs: Date.now() - t0, examples, loss: rec.loss, accuracy: rec.accuracy, label: `epoch ${rec.epoch + 1}` });
@@ -61,7 +64,13 @@ export async function trainCommand(flags: Flags, json: boolean): Promise<number>
       console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAccuracy).toFixed(2)} %, ` +
         `val acc ${(100 * e.valAccuracy).toFixed(2)} % nll ${e.valNll.toFixed(4)} ece ${(100 * e.valEce).toFixed(2)} %`);
     },
-  });
+  }).finally(() => stop.dispose());
+  if (res.stoppedBy) {
+    bar.end();
+    if (json) console.log(JSON.stringify({ out, step: res.trainer.step, stoppedBy: res.stoppedBy, checkpoint: res.checkpoint }));
+    else console.error(`stopped by ${res.stoppedBy} after update ${res.trainer.step}; checkpoint written: continue with --resume`);
+    return SIGNAL_EXIT_CODES[res.stoppedBy];
+  }
   const t = res.test!;
   if (json) console.log(JSON.stringify({ out, step: res.trainer.step, test: t }));
   else console.log(`test: accuracy ${(100 * t.accuracy).toFixed(2)} %, NLL ${t.nll.toFixed(4)}, ECE ${(100 * t.ece).toFixed(2)} %, ` +
@@ -73,12 +82,14 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   const path = String(flags.checkpoint);
   const rt = await init();
   const ck = await decodeCheckpoint(readFileChecked(path, { what: "checkpoint (--checkpoint)" }), path);
+  assertFiniteTensors(ck.tensors, path);
   const { model, cfg } = loadImageModel(rt, ck);
   const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
   if (!(Number.isInteger(samples) && samples >= 1)) throw new ConfigError(`--samples must be a positive integer, got ${flags.samples}`);
   const { test } = loadImageData(cfg);
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
   const r = evaluateImageSet(rt, model, test, Uint32Array.from({ length: n }, (_, i) => i), samples, cfg.eval.batch);
+  assertFiniteOutputs([r.nll, r.entropy, r.mutualInformation, r.brier], 4, "the test-set metrics (NLL, entropy, MI, Brier)");
   if (json) console.log(JSON.stringify({ checkpoint: path, step: ck.step, ...r }));
   else console.log(`${path} (step ${ck.step}): accuracy ${(100 * r.accuracy).toFixed(2)} %, NLL ${r.nll.toFixed(4)}, ECE ${(100 * r.ece).toFixed(2)} %, ` +
     `Brier ${r.brier.toFixed(4)}, entropy ${r.entropy.toFixed(4)}, MI ${r.mutualInformation.toFixed(4)} (${n} images, ${samples} samples)`);

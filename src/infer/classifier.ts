@@ -3,6 +3,7 @@
 import type { Runtime } from "../runtime/load.js";
 import { ArgumentError, CheckpointError } from "../runtime/errors.js";
 import { decodeCheckpoint, expectTensor, type Checkpoint } from "../checkpoint/safetensors.js";
+import { assertFiniteTensors } from "../checkpoint/finite.js";
 import { resolveConfig } from "../config/overrides.js";
 import { imageRunSchema, type ImageRunConfig } from "../models/image_config.js";
 import { PhiloxRandomness } from "../random/philox_randomness.js";
@@ -77,6 +78,10 @@ export async function loadClassifier(rt: Runtime, checkpoint: Uint8Array | Check
   const first = model.space.list[0]!;
   const prefix = (options.weights ?? "ema") === "ema" && ck.tensors.has(`ema.${first.name}`) ? "ema." : "";
   const view = model.space.allocated.params.view;
-  for (const e of model.space.list) view.set(expectTensor(ck, prefix + e.name, "F32", e.shape).data as Float32Array, e.offset);
+  for (const e of model.space.list) {
+    const t = expectTensor(ck, prefix + e.name, "F32", e.shape);
+    assertFiniteTensors(new Map([[prefix + e.name, t]]), options.name ?? "<checkpoint>");
+    view.set(t.data as Float32Array, e.offset);
+  }
   return new ImageClassifier(rt, model, cfg, ck.step);
 }

@@ -51,6 +51,7 @@ export const trainSchema = s.object({
   klCoef: s.number({ min: 0, max: 1e6, default: 1e-3, doc: "loss = mean NLL + klCoef * KL / N" }),
   checkpointEvery: s.integer({ min: 0, max: 1e9, default: 500, doc: "updates between checkpoints (0: only at the end)" }),
   onNonFinite: s.enum(["stop", "skip"] as const, { default: "stop", doc: "a NaN/Inf step: stop with NumericalError, or skip the batch" }),
+  divergeFactor: s.number({ min: 0, max: 1e300, default: 1e4, doc: "stop with NumericalError when a loss exceeds this multiple of the mean of the first 10 losses (0: never)" }),
 });
 
 export const dataSchema = s.object({

@@ -16,6 +16,10 @@ import { canonicalJson } from "../config/canonical.js";
 import { ShardPool } from "./shard_pool.js";
 import { ManifestRecorder } from "../repro/recorder.js";
 import { ensureDirectory, readFileChecked } from "./files.js";
+import { RunLock } from "./run_lock.js";
+import { faultPoint } from "./fault.js";
+import type { StopSignal, StopSignals } from "./stop_signals.js";
+import { DivergenceGuard, parseDivergenceState } from "../train/divergence.js";
 
 export interface EpochRecord {
   epoch: number; step: number; trainLoss: number; trainAccuracy: number; skipped: number;
@@ -34,9 +38,11 @@ export interface TrainRunOptions {
   workers?: number;
   /** The worker script (default: dist/shard_worker.js next to the bundle). */
   workerScript?: URL;
+  /** SIGINT/SIGTERM: checkpoint at the next update boundary and return with `stoppedBy`. */
+  stop?: StopSignals;
 }
 
-export interface TrainRunResult { trainer: ImageTrainer; test: EvalResult | null; checkpoint: string; stoppedEarly: boolean }
+export interface TrainRunResult { trainer: ImageTrainer; test: EvalResult | null; checkpoint: string; stoppedEarly: boolean; stoppedBy?: StopSignal }
 
 interface EpochSums { loss: number; acc: number; count: number; skipped: number }
 
@@ -44,15 +50,29 @@ export const CHECKPOINT_FILE = "checkpoint.safetensors";
 
 export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
   const dir = ensureDirectory(opts.out, "output directory (--out)");
+  const lock = RunLock.acquire(dir); // RunLockError before anything in the directory is touched
+  try {
+    return await trainLocked(rt, cfg, opts, dir);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(rt: Runtime, cfg: ImageRunConfig, opts: TrainRunOptions, dir: string): Promise<TrainRunResult> {
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
   // temp files of writes cut short by a crash are never the checkpoint: clear them
   for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json"), join(dir, "manifest.json")]) removeStaleTemps(f);
   const data = loadImageData(cfg);
   const trainer = new ImageTrainer(rt, cfg, data.train);
   let sums: EpochSums = { loss: 0, acc: 0, count: 0, skipped: 0 };
+  let resumedFrom: { bytes: Uint8Array; metadata: Record<string, string> } | null = null;
+  let diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor });
   if (opts.resume) {
     if (!existsSync(ckPath)) throw new CheckpointError(`--resume: ${ckPath} does not exist`);
-    const ck = await decodeCheckpoint(readFileChecked(ckPath, { what: "checkpoint (--resume)" }), ckPath);
+    const bytes = readFileChecked(ckPath, { what: "checkpoint (--resume)" });
+    const ck = await decodeCheckpoint(bytes, ckPath);
+    resumedFrom = { bytes, metadata: ck.metadata };
+    diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor, state: parseDivergenceState(ck.metadata.loss_start) ?? undefined });
     if (canonicalJson(ck.config) !== canonicalJson(cfg)) {
       throw new ConfigError(`--resume: the config differs from the one in ${ckPath} (resume with the same preset, config and --set flags)`);
     }
@@ -69,15 +89,20 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
     await writeFileAtomic(metricsPath, "");
   }
   await writeFileAtomic(join(dir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
-  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume);
+  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume, resumedFrom?.metadata);
+  if (resumedFrom) await manifest.write(resumedFrom.bytes); // the manifest describes the checkpoint on disk again
   const log = new JsonlAppender(metricsPath);
   const save = async () => {
     const bytes = await encodeCheckpoint(trainer.stateTensors(), {
-      config: cfg, seed: cfg.seed, step: trainer.step, extra: { epoch_sums: JSON.stringify(sums) },
+      config: cfg, seed: cfg.seed, step: trainer.step,
+      extra: { epoch_sums: JSON.stringify(sums), loss_start: JSON.stringify(diverge.state), ...manifest.checkpointMetadata() },
     });
     await writeFileAtomic(ckPath, bytes);
+    faultPoint("checkpoint-renamed", trainer.step);
     await manifest.write(bytes);
+    savedAt = trainer.step;
   };
+  let savedAt = trainer.step, stoppedBy: StopSignal | undefined;
   const t0 = Date.now();
   let steps = 0, stoppedEarly = false;
   const pool = (opts.workers ?? 1) > 1
@@ -85,8 +110,14 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
   try {
     while (!trainer.done) {
       if (opts.stopAfter !== undefined && steps >= opts.stopAfter) { stoppedEarly = true; break; }
+      if (opts.stop && (stoppedBy = (await opts.stop.poll()) ?? undefined)) { // graceful stop at an update boundary
+        if (savedAt !== trainer.step) await save();
+        stoppedEarly = true;
+        break;
+      }
       const rec = pool ? await trainer.trainStepAsync(pool.executors) : trainer.trainStep();
       steps++;
+      if (!rec.skipped) diverge.observe(trainer.step, rec.loss);
       if (rec.skipped) sums.skipped++;
       else { sums.loss += rec.loss; sums.acc += rec.accuracy; sums.count++; }
       opts.onStep?.(rec, trainer);
@@ -117,5 +148,5 @@ export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: Trai
     test = trainer.withEvalWeights(() => trainer.evaluate(data.test, Uint32Array.from({ length: data.test.count }, (_, i) => i)));
     await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test }, null, 2) + "\n");
   }
-  return { trainer, test, checkpoint: ckPath, stoppedEarly };
+  return { trainer, test, checkpoint: ckPath, stoppedEarly, stoppedBy };
 }
