@@ -7,6 +7,8 @@ import { UsageError } from "./args.js";
 import { ImageTrainer } from "../train/image_trainer.js";
 import { loadImageData } from "../node/image_data.js";
 import { ShardPool } from "../node/shard_pool.js";
+import { preflightImageRun } from "../train/preflight.js";
+import { availableParallelism } from "node:os";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -18,6 +20,7 @@ export async function benchCommand(flags: Record<string, FlagValue | undefined>,
   const { train } = loadImageData(cfg);
   const tr = new ImageTrainer(rt, cfg, train);
   const workers = Number(flags.workers ?? 1);
+  preflightImageRun(cfg, { workers, parallelism: availableParallelism() });
   const pool = workers > 1 ? await ShardPool.start(workers, rt.module, cfg, tr.split.train.length) : null;
   const step = () => (pool ? tr.trainStepAsync(pool.executors) : Promise.resolve(tr.trainStep()));
   await step(); // warm-up

@@ -9,37 +9,19 @@ import { decodeCheckpoint } from "../checkpoint/safetensors.js";
 import { loadImageModel } from "../models/image_checkpoint.js";
 import { predictImageSet } from "../models/image_predict.js";
 import { decodePngGrey } from "../data/png.js";
+import { imagesFromJson, type ImageShape, type PixelScale } from "../data/json_images.js";
 import { parseMnistImages } from "../data/idx.js";
 import { maybeGunzipSync } from "../node/gzip.js";
 import type { ImageSet } from "../data/dataset.js";
 
-interface Shape { channels: number; height: number; width: number }
+export { imagesFromJson };
 
-/** JSON input: one image [rows][cols] or several [[rows][cols], ...]; values in [0, 1] or integers 0..255. */
-export function imagesFromJson(value: unknown, s: Shape, name: string): Uint8Array {
-  const list = Array.isArray(value) && Array.isArray(value[0]) && Array.isArray((value[0] as unknown[])[0]) ? value as unknown[] : [value];
-  const per = s.height * s.width;
-  if (s.channels !== 1) throw new DataError(`${name}: JSON input supports single-channel models, this one has ${s.channels} channels`);
-  const out = new Uint8Array(list.length * per);
-  list.forEach((img, n) => {
-    if (!Array.isArray(img) || img.length !== s.height) throw new DataError(`${name}: image ${n}: expected ${s.height} rows, got ${Array.isArray(img) ? img.length : typeof img}`);
-    const flat = (img as unknown[]).flatMap((row, i) => {
-      if (!Array.isArray(row) || row.length !== s.width) throw new DataError(`${name}: image ${n} row ${i}: expected ${s.width} values, got ${Array.isArray(row) ? row.length : typeof row}`);
-      return row as unknown[];
-    });
-    const unit = flat.every((v) => typeof v === "number" && v >= 0 && v <= 1) && flat.some((v) => !Number.isInteger(v));
-    flat.forEach((v, k) => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 255) throw new DataError(`${name}: image ${n} pixel ${k}: expected a number in [0, 1] or 0..255, got ${JSON.stringify(v)}`);
-      out[n * per + k] = unit ? Math.round(v * 255) : Math.round(v);
-    });
-  });
-  return out;
-}
+interface ReadOptions { scale?: PixelScale; background: number }
 
-async function readImages(path: string, s: Shape): Promise<Uint8Array> {
+async function readImages(path: string, s: ImageShape, o: ReadOptions): Promise<Uint8Array> {
   const bytes = readFileChecked(path, { what: "input" });
   if (path.endsWith(".png")) {
-    const img = await decodePngGrey(bytes, path);
+    const img = await decodePngGrey(bytes, path, { background: o.background });
     if (img.width !== s.width || img.height !== s.height || s.channels !== 1) {
       throw new DataError(`${path}: expected a ${s.width}x${s.height} image for this ${s.channels}-channel model, got ${img.width}x${img.height}`);
     }
@@ -48,13 +30,22 @@ async function readImages(path: string, s: Shape): Promise<Uint8Array> {
   if (path.endsWith(".json")) {
     // [images][rows][values]: 3 levels
     const v = parseJsonStrict(new TextDecoder().decode(bytes), { where: path, maxDepth: 3, error: (m) => new DataError(m) });
-    return imagesFromJson(v, s, path);
+    return imagesFromJson(v, s, path, o.scale);
   }
   const imgs = parseMnistImages(maybeGunzipSync(bytes, { name: path }), path);
   if (imgs.rows !== s.height || imgs.cols !== s.width || s.channels !== 1) {
     throw new DataError(`${path}: expected ${s.height}x${s.width} images for this ${s.channels}-channel model, got ${imgs.rows}x${imgs.cols}`);
   }
   return imgs.pixels;
+}
+
+/** --background: black (default), white or a grey level 0..255 under transparent PNG pixels. */
+function parseBackground(v: FlagValue | undefined): number {
+  if (v === undefined || v === "black") return 0;
+  if (v === "white") return 255;
+  const t = String(v);
+  if (/^(0|[1-9]\d{0,2})$/.test(t) && Number(t) <= 255) return Number(t);
+  throw new UsageError(`--background: expected black, white or a grey level 0..255, got ${JSON.stringify(t)}`);
 }
 
 export async function predictCommand(flags: Record<string, FlagValue | undefined>, inputs: string[], json: boolean): Promise<number> {
@@ -66,10 +57,11 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
   const { model, cfg } = loadImageModel(rt, ck);
   const samples = flags.samples === undefined ? cfg.eval.samples : Number(flags.samples);
   const shape = { channels: cfg.model.channels, height: cfg.model.height, width: cfg.model.width };
+  const read: ReadOptions = { scale: flags.scale as PixelScale | undefined, background: parseBackground(flags.background) };
   const per = shape.channels * shape.height * shape.width;
   const results: { input: string; index: number; predicted: number; probabilities: number[]; entropy: number; mutualInformation: number }[] = [];
   for (const input of inputs) {
-    const pixels = await readImages(input, shape);
+    const pixels = await readImages(input, shape, read);
     const count = pixels.length / per;
     const set: ImageSet = { count, ...shape, pixels, labels: new Uint8Array(count), numClasses: cfg.model.classes };
     const p = predictImageSet(rt, model, set, Uint32Array.from({ length: count }, (_, i) => i), samples, cfg.eval.batch);

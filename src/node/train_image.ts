@@ -20,6 +20,8 @@ import { RunLock } from "./run_lock.js";
 import { faultPoint } from "./fault.js";
 import type { StopSignal, StopSignals } from "./stop_signals.js";
 import { DivergenceGuard, parseDivergenceState } from "../train/divergence.js";
+import { preflightImageRun } from "../train/preflight.js";
+import { availableParallelism } from "node:os";
 
 export interface EpochRecord {
   epoch: number; step: number; trainLoss: number; trainAccuracy: number; skipped: number;
@@ -49,6 +51,7 @@ interface EpochSums { loss: number; acc: number; count: number; skipped: number 
 export const CHECKPOINT_FILE = "checkpoint.safetensors";
 
 export async function trainImageRun(rt: Runtime, cfg: ImageRunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
+  preflightImageRun(cfg, { workers: opts.workers ?? 1, parallelism: availableParallelism() }); // before the directory is touched
   const dir = ensureDirectory(opts.out, "output directory (--out)");
   const lock = RunLock.acquire(dir); // RunLockError before anything in the directory is touched
   try {
