@@ -42,6 +42,7 @@ TRAIN = OrderedDict([
     ("shards", _f(INT, 2, 1, 64)), ("klCoef", _f(NUM, 1e-3, 0, 1e6)), ("klDivideByN", _f(BOOL, True)),
     ("checkpointEvery", _f(INT, 500, 0, 1e9)), ("logEvery", _f(INT, 0, 0, 1e9)),
     ("onNonFinite", _f(ENUM, "stop", values=["stop", "skip"])),
+    ("divergeFactor", _f(NUM, 1e4, 0, 1e300)),  # src/train/divergence.ts (the guard runs in sdebnn's trainer)
 ])
 
 DATA = OrderedDict([

@@ -3,6 +3,7 @@ import type { Runtime } from "../runtime/load.js";
 import { ArgumentError, CheckpointError } from "../runtime/errors.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../checkpoint/safetensors.js";
 import { evalWeightsPrefix, loadParamBlocks, paramBlockTensors } from "../checkpoint/state.js";
+import { assertFiniteOutputs, assertFiniteTensors } from "../checkpoint/finite.js";
 import type { ExampleSet, KindModel, ModelInput, ModelKind } from "../models/kind.js";
 import { kindOf, resolveRunConfig, type KindName, type RunConfig } from "../models/registry.js";
 import { predictRows, predictRowsParallel, type RowPrediction, type SampleExecutor } from "../models/predict.js";
@@ -108,6 +109,8 @@ export class Model {
   }
 
   private present(p: RowPrediction): Prediction {
+    assertFiniteOutputs(p.mean, p.outputs, p.task === "classification" ? "the class probabilities" : "the predictive means");
+    if (p.stdTotal) assertFiniteOutputs(p.stdTotal, p.outputs, "the predictive std");
     if (p.task === "classification") {
       const K = p.outputs, predicted = new Int32Array(p.rows);
       for (let i = 0; i < p.rows; i++) {
@@ -157,6 +160,8 @@ export async function loadModel(rt: Runtime, checkpoint: Uint8Array | Checkpoint
   }
   const net = kindOf(cfg).build(rt, cfg);
   const prefix = evalWeightsPrefix(ck, net.space, options.weights ?? "ema");
+  // NaN or infinite weights would predict silently wrong numbers: refused, naming the tensor
+  assertFiniteTensors(new Map(net.space.list.map((e) => [prefix + e.name, ck.tensors.get(prefix + e.name)!] as const).filter(([, t]) => t !== undefined)), name);
   loadParamBlocks(ck, net.space, [[prefix, net.space.allocated.params.view]]);
   return new Model(rt, cfg, net, ck.step, options.executors);
 }

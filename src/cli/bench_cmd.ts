@@ -8,6 +8,8 @@ import { loadData } from "../node/data.js";
 import { ShardPool } from "../node/shard_pool.js";
 import { gatherSet } from "../eval/score.js";
 import { predictRowsParallel } from "../models/predict.js";
+import { preflightRun } from "../train/preflight.js";
+import { availableParallelism } from "node:os";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -18,6 +20,7 @@ export async function benchCommand(flags: Record<string, FlagValue | undefined>,
   const { train } = loadData(rt, cfg);
   const tr = new Trainer(rt, cfg, train);
   const workers = Number(flags.workers ?? 1);
+  preflightRun(cfg, { workers, parallelism: availableParallelism() });
   const pool = workers > 1 ? await ShardPool.start(workers, rt.module, cfg) : null;
   const step = () => (pool ? tr.trainStepAsync(pool.executors) : Promise.resolve(tr.trainStep()));
   await step(); // warm-up

@@ -21,7 +21,8 @@ export const PROGRAM: ProgramSpec = {
   name: "sdebnn",
   summary: "Train and run SDE-BNNs (infinitely deep Bayesian neural networks). Exit codes: 0 ok, 1 runtime, " +
     "2 usage, 3 config, 4 data or checkpoint, 5 numerical (NaN/Inf, divergence), 6 file system (missing file, " +
-    "directory, permissions, read-only or full disk), 70 internal error (docs/reliability.md).",
+    "directory, permissions, read-only or full disk), 7 run directory in use by another process, " +
+    "70 internal error (docs/reliability.md).",
   globalFlags: { ...common },
   commands: [
     { name: "start", summary: "train the toy 1D model on its embedded data (what `npm start` runs) and write its figure", flags: {
@@ -40,7 +41,9 @@ export const PROGRAM: ProgramSpec = {
         limit: { type: "integer", description: "evaluate the first N test examples only" } } },
     { name: "predict", summary: "predictions with uncertainty: class probabilities, entropy and mutual information (images), or mean, std and 95 % interval (toy1d)",
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
-        samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" } },
+        samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
+        scale: { type: "string", choices: ["unit", "byte"], description: "JSON images: values in [0, 1] (unit) or 0..255 (byte); needed when every value is 0 or 1" },
+        background: { type: "string", valueName: "GREY", description: "PNG inputs: the grey under transparent pixels: black (default), white or 0..255" } },
       positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints); toy1d: CSV with a column x, or a JSON array of x values", required: true, variadic: true }],
       examples: ["sdebnn predict --checkpoint runs/toy1d/checkpoint.safetensors points.csv", "sdebnn predict --checkpoint runs/mnist/checkpoint.safetensors digit.png --json"] },
     { name: "bench", summary: "examples per second of training steps and prediction for a preset",
@@ -62,6 +65,7 @@ function exitCode(e: SdebnnError): number {
     case "E_DATA": case "E_CHECKPOINT": return 4;
     case "E_NUMERICAL": return 5;
     case "E_FILE": return 6;
+    case "E_LOCKED": return 7;
     case "E_ARGUMENT": return 3;
     default: return 1;
   }

@@ -3,7 +3,8 @@
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
 import { loadModel, type Prediction } from "../api/model.js";
-import { readInputs } from "../node/inputs.js";
+import { readInputs, type ReadOptions } from "../node/inputs.js";
+import type { PixelScale } from "../data/json_images.js";
 import { readFileChecked } from "../node/files.js";
 
 /** One JSON-ready record per input row. */
@@ -30,14 +31,24 @@ function line(r: Record<string, unknown>): string {
     `95 % interval [${f(r.lower95)}, ${f(r.upper95)}]`;
 }
 
+/** --background: black (default), white or a grey level 0..255 under transparent PNG pixels. */
+function parseBackground(v: FlagValue | undefined): number {
+  if (v === undefined || v === "black") return 0;
+  if (v === "white") return 255;
+  const t = String(v);
+  if (/^(0|[1-9]\d{0,2})$/.test(t) && Number(t) <= 255) return Number(t);
+  throw new UsageError(`--background: expected black, white or a grey level 0..255, got ${JSON.stringify(t)}`);
+}
+
 export async function predictCommand(flags: Record<string, FlagValue | undefined>, inputs: string[], json: boolean): Promise<number> {
   if (inputs.length === 0) throw new UsageError("predict needs at least one INPUT file");
   const path = String(flags.checkpoint);
   const rt = await init();
   const model = await loadModel(rt, readFileChecked(path, { what: "checkpoint (--checkpoint)" }), { name: path });
   const samples = flags.samples === undefined ? model.config.eval.samples : Number(flags.samples);
+  const read: ReadOptions = { scale: flags.scale as PixelScale | undefined, background: parseBackground(flags.background) };
   const results: Record<string, unknown>[] = [];
-  for (const input of inputs) results.push(...rows(model.predict(await readInputs(model.config, input), { samples }), input));
+  for (const input of inputs) results.push(...rows(model.predict(await readInputs(model.config, input, read), { samples }), input));
   if (json) console.log(JSON.stringify({ checkpoint: path, kind: model.kind, samples, predictions: results }));
   else for (const r of results) console.log(line(r));
   return 0;

@@ -14,6 +14,7 @@ import { loadModel } from "../api/model.js";
 import { allIndices } from "../data/examples.js";
 import type { SetMetrics } from "../eval/score.js";
 import { readFileChecked, readTextChecked } from "../node/files.js";
+import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -47,8 +48,9 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
   const t0 = Date.now();
   let examples = 0;
   const cls = cfg.kind === "image";
+  const stop = StopSignals.install((line) => { bar.end(); console.error(line); });
   const res = await trainRun(rt, cfg, {
-    out, resume: o.resume, workers: o.workers,
+    out, resume: o.resume, workers: o.workers, stop,
     onStep: (rec, tr) => {
       examples += cfg.train.batch;
       if (!o.json) bar.update({ done: tr.step, total: tr.totalSteps, elapsedMs: Date.now() - t0, examples, loss: rec.loss, ...(cls ? { accuracy: rec.accuracy } : {}), label: `epoch ${rec.epoch + 1}` });
@@ -61,7 +63,13 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
       console.error(`step ${e.step} (epoch ${e.epoch}): train loss ${e.trainLoss.toFixed(4)}${cls ? ` acc ${(100 * e.trainAccuracy).toFixed(2)} %` : ""}${val}`);
     },
     onTest: (phase, n) => { if (!o.json && phase === "start") console.error(`scoring ${n} test examples with ${cfg.eval.samples} samples ...`); },
-  });
+  }).finally(() => stop.dispose());
+  if (res.stoppedBy) {
+    bar.end();
+    if (o.json) console.log(JSON.stringify({ out, step: res.trainer.step, stoppedBy: res.stoppedBy, checkpoint: res.checkpoint }));
+    else console.error(`stopped by ${res.stoppedBy} after update ${res.trainer.step}; checkpoint written: continue with --resume`);
+    return SIGNAL_EXIT_CODES[res.stoppedBy];
+  }
   const t = res.test!;
   if (o.json) console.log(JSON.stringify({ out, step: res.trainer.step, test: t, report: res.report, figures: res.figures }));
   else {

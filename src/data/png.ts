@@ -1,7 +1,8 @@
 // A minimal PNG reader for prediction inputs: 8-bit greyscale, greyscale+alpha, RGB or RGBA,
 // not interlaced. Sizes are checked before inflating; the inflated size is capped at what the
 // header implies. Colour is reduced to grey with integer weights (ITU-R BT.601), so every runtime
-// gives the same bytes.
+// gives the same bytes. Alpha is composited over a stated background grey (default 0, black: the
+// MNIST background): grey' = round((grey * a + background * (255 - a)) / 255), in integers.
 import { DataError } from "../runtime/errors.js";
 
 export interface GreyImage { width: number; height: number; pixels: Uint8Array }
@@ -37,7 +38,14 @@ const paeth = (a: number, b: number, c: number): number => {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 };
 
-export async function decodePngGrey(bytes: Uint8Array, name = "<png>"): Promise<GreyImage> {
+export interface PngGreyOptions {
+  /** Grey level 0..255 under transparent pixels (default 0). */
+  background?: number;
+}
+
+export async function decodePngGrey(bytes: Uint8Array, name = "<png>", options: PngGreyOptions = {}): Promise<GreyImage> {
+  const bg = options.background ?? 0;
+  if (!(Number.isInteger(bg) && bg >= 0 && bg <= 255)) throw new DataError(`${name}: background must be an integer grey level 0..255, got ${bg}`);
   if (bytes.length < 8 || SIGNATURE.some((v, i) => bytes[i] !== v)) throw new DataError(`${name}: not a PNG file (bad signature at byte offset 0)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let off = 8, width = 0, height = 0, channels = 0;
@@ -85,7 +93,9 @@ export async function decodePngGrey(bytes: Uint8Array, name = "<png>"): Promise<
   const pixels = new Uint8Array(width * height);
   for (let i = 0; i < width * height; i++) {
     const p = i * channels;
-    pixels[i] = channels <= 2 ? img[p]! : Math.floor((img[p]! * 299 + img[p + 1]! * 587 + img[p + 2]! * 114 + 500) / 1000);
+    const grey = channels <= 2 ? img[p]! : Math.floor((img[p]! * 299 + img[p + 1]! * 587 + img[p + 2]! * 114 + 500) / 1000);
+    const alpha = channels === 2 ? img[p + 1]! : channels === 4 ? img[p + 3]! : 255;
+    pixels[i] = alpha === 255 ? grey : Math.floor((grey * alpha + bg * (255 - alpha) + 127) / 255);
   }
   return { width, height, pixels };
 }

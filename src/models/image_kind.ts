@@ -14,6 +14,8 @@ export const imageKind: ModelKind<ImageRunConfig> = {
   task: "classification",
   schema: imageRunSchema,
   description: "image classifier: SDE-BNN blocks over the image channels, mean-field Bayesian Dense head",
+  // every sample of every block has its own noise sub-stream (128 per step): 128 / blocks (ImageSdeBnn.maxSamples)
+  maxSamples: (cfg) => Math.floor(128 / cfg.model.groups.reduce((a, b) => a + b, 0)),
   build: (rt, cfg) => new ImageSdeBnn(rt, new PhiloxRandomness(rt, cfg.seed), cfg.model),
   embeddedData(_rt, cfg) {
     if (cfg.data.dataset !== "synthetic") return null;

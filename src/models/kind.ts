@@ -98,6 +98,7 @@ export interface TrainConfig {
   checkpointEvery: number;
   logEvery: number;
   onNonFinite: "stop" | "skip";
+  divergeFactor: number;
 }
 
 export interface EvalConfig { samples: number; batch: number; valLimit: number }
@@ -119,6 +120,8 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
   embeddedData?(rt: Runtime, cfg: C): { train: ExampleSet; test: ExampleSet } | null;
   /** Checks a data set against the model (shapes, class count) before training or scoring. */
   checkData(cfg: C, set: ExampleSet): void;
+  /** The most Monte-Carlo samples one pass of this config's model takes (checked before step 0). */
+  maxSamples(cfg: C): number;
   /** Names of the classes (classification), for printing. */
   classNames?(cfg: C): string[];
   /**

@@ -21,6 +21,7 @@ export const toy1dKind: ModelKind<Toy1dRunConfig> = {
   task: "regression",
   schema: toy1dRunSchema,
   description: "1D regression with a gap (paper Fig. 2): one SDE-BNN block of ConcatSquash layers, data embedded",
+  maxSamples: () => 256,
   build: (rt, cfg) => new Toy1dModel(rt, cfg),
   embeddedData(rt, cfg) {
     const rand = new PhiloxRandomness(rt, cfg.seed);

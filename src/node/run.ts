@@ -20,6 +20,12 @@ import { ShardPool } from "./shard_pool.js";
 import { ManifestRecorder } from "../repro/recorder.js";
 import { runFigures } from "./figures.js";
 import { ensureDirectory, readFileChecked } from "./files.js";
+import { RunLock } from "./run_lock.js";
+import { faultPoint } from "./fault.js";
+import type { StopSignal, StopSignals } from "./stop_signals.js";
+import { DivergenceGuard, parseDivergenceState } from "../train/divergence.js";
+import { preflightRun } from "../train/preflight.js";
+import { availableParallelism } from "node:os";
 
 export interface TrainRunOptions {
   out: string;
@@ -37,25 +43,45 @@ export interface TrainRunOptions {
   workerScript?: URL;
   /** Score the test set and write results.json and the figures at the end (default true). */
   score?: boolean;
+  /** SIGINT/SIGTERM: checkpoint at the next update boundary and return with `stoppedBy`. */
+  stop?: StopSignals;
   /** Data already loaded (default: loadData(rt, cfg)). */
   data?: RunData;
 }
 
-export interface TrainRunResult { trainer: Trainer; test: SetMetrics | null; checkpoint: string; stoppedEarly: boolean; figures: string[]; report: Record<string, number> | null }
+export interface TrainRunResult {
+  trainer: Trainer; test: SetMetrics | null; checkpoint: string; stoppedEarly: boolean; stoppedBy?: StopSignal;
+  figures: string[]; report: Record<string, number> | null;
+}
 
 export const CHECKPOINT_FILE = "checkpoint.safetensors";
 
 export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
+  preflightRun(cfg, { workers: opts.workers ?? 1, parallelism: availableParallelism() }); // before the directory is touched
   const dir = ensureDirectory(opts.out, "output directory (--out)");
+  const lock = RunLock.acquire(dir); // RunLockError before anything in the directory is touched
+  try {
+    return await trainLocked(rt, cfg, opts, dir);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, dir: string): Promise<TrainRunResult> {
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
   // temp files of writes cut short by a crash are never the checkpoint: clear them
   for (const f of [ckPath, metricsPath, join(dir, "config.json"), join(dir, "results.json"), join(dir, "manifest.json")]) removeStaleTemps(f);
   const data = opts.data ?? loadData(rt, cfg);
   const trainer = new Trainer(rt, cfg, data.train);
   let sums: RecordSums = emptySums();
+  let resumedFrom: { bytes: Uint8Array; metadata: Record<string, string> } | null = null;
+  let diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor });
   if (opts.resume) {
     if (!existsSync(ckPath)) throw new CheckpointError(`--resume: ${ckPath} does not exist`);
-    const ck = await decodeCheckpoint(readFileChecked(ckPath, { what: "checkpoint (--resume)" }), ckPath);
+    const bytes = readFileChecked(ckPath, { what: "checkpoint (--resume)" });
+    const ck = await decodeCheckpoint(bytes, ckPath);
+    resumedFrom = { bytes, metadata: ck.metadata };
+    diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor, state: parseDivergenceState(ck.metadata.loss_start) ?? undefined });
     if (canonicalJson(ck.config) !== canonicalJson(cfg)) {
       throw new ConfigError(`--resume: the config differs from the one in ${ckPath} (resume with the same preset, config and --set flags)`);
     }
@@ -72,14 +98,19 @@ export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOption
     await writeFileAtomic(metricsPath, "");
   }
   await writeFileAtomic(join(dir, "config.json"), JSON.stringify(cfg, null, 2) + "\n");
-  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume);
+  const manifest = new ManifestRecorder(dir, cfg, data.train, trainer, opts.resume, resumedFrom?.metadata);
+  if (resumedFrom) await manifest.write(resumedFrom.bytes); // the manifest describes the checkpoint on disk again
   const log = new JsonlAppender(metricsPath);
+  let savedAt = trainer.step, stoppedBy: StopSignal | undefined;
   const save = async (s: RecordSums) => {
     const bytes = await encodeCheckpoint(trainer.stateTensors(), {
-      config: cfg, seed: cfg.seed, step: trainer.step, extra: { epoch_sums: JSON.stringify(s) },
+      config: cfg, seed: cfg.seed, step: trainer.step,
+      extra: { epoch_sums: JSON.stringify(s), loss_start: JSON.stringify(diverge.state), ...manifest.checkpointMetadata() },
     });
     await writeFileAtomic(ckPath, bytes);
+    faultPoint("checkpoint-renamed", trainer.step);
     await manifest.write(bytes);
+    savedAt = trainer.step;
   };
   let steps = 0;
   const pool = (opts.workers ?? 1) > 1 ? await ShardPool.start(opts.workers!, rt.module, cfg, opts.workerScript) : null;
@@ -87,7 +118,12 @@ export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOption
   try {
     ({ stoppedEarly } = await runTraining(rt, trainer, {
       executors: pool?.executors, sums,
-      onStep: (rec, t) => { steps++; opts.onStep?.(rec, t); manifest.step(); },
+      beforeStep: async (t, s) => {
+        if (!opts.stop || !(stoppedBy = (await opts.stop.poll()) ?? undefined)) return false;
+        if (savedAt !== t.step) await save(s); // graceful stop at an update boundary
+        return true;
+      },
+      onStep: (rec, t) => { steps++; if (!rec.skipped) diverge.observe(t.step, rec.loss); opts.onStep?.(rec, t); manifest.step(); },
       onRecord: (r) => { log.append(r); manifest.epoch({ epoch: r.epoch, step: r.step, trainLoss: r.trainLoss, valNll: r.valNll }); opts.onRecord?.(r); },
       afterStep: async (t, s) => {
         const every = cfg.train.checkpointEvery;
@@ -112,7 +148,7 @@ export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOption
       opts.onTest?.("end", data.test.count);
       await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test, ...(report ? { report } : {}) }, null, 2) + "\n");
     }
-    return { trainer, test, checkpoint: ckPath, stoppedEarly, figures, report };
+    return { trainer, test, checkpoint: ckPath, stoppedEarly, ...(stoppedBy ? { stoppedBy } : {}), figures, report };
   } finally {
     log.close();
     await pool?.close();

@@ -1,4 +1,8 @@
 // NODE-ONLY: keeps manifest.json of a training run up to date (rewritten with every checkpoint).
+// The trace and epoch records also travel inside every checkpoint (metadata "manifest_trace",
+// "manifest_epochs"), and a resumed run takes them from the checkpoint, not from manifest.json: a
+// kill between the checkpoint's rename and the manifest's leaves a manifest one checkpoint behind,
+// which the resumed run rewrites from the checkpoint before its first update.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -7,6 +11,7 @@ import type { ExampleSet } from "../models/kind.js";
 import type { RunConfig } from "../models/registry.js";
 import type { Trainer } from "../train/trainer.js";
 import { writeFileAtomic } from "../node/atomic.js";
+import { CheckpointError } from "../runtime/errors.js";
 import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_VERSION, parseManifest, type DataFingerprint, type RunManifest } from "./manifest.js";
 
 const sha256 = (...parts: Uint8Array[]) => {
@@ -50,11 +55,21 @@ export class ManifestRecorder {
   private readonly traceEvery: number;
   private readonly data: DataFingerprint;
 
-  constructor(dir: string, private readonly cfg: RunConfig, train: ExampleSet, private readonly trainer: Trainer, resumed = false) {
+  /** `checkpoint`: the metadata of the checkpoint a resumed run starts from. */
+  constructor(dir: string, private readonly cfg: RunConfig, train: ExampleSet, private readonly trainer: Trainer, resumed = false,
+              checkpoint?: Record<string, string>) {
     this.path = join(dir, MANIFEST_FILE);
     this.traceEvery = Math.max(1, Math.ceil(trainer.totalSteps / 1000));
     this.data = dataFingerprint(train);
-    if (resumed && existsSync(this.path)) {
+    if (resumed && checkpoint?.manifest_trace !== undefined && checkpoint.manifest_epochs !== undefined) {
+      const parse = (k: "manifest_trace" | "manifest_epochs") => {
+        try { return JSON.parse(checkpoint[k]!) as unknown; } catch { throw new CheckpointError(`checkpoint metadata field '${k}' is not valid JSON`); }
+      };
+      const trace = parse("manifest_trace"), epochs = parse("manifest_epochs");
+      if (!Array.isArray(trace) || !Array.isArray(epochs)) throw new CheckpointError("checkpoint metadata fields 'manifest_trace' and 'manifest_epochs' must be JSON arrays");
+      this.trace.push(...(trace as [number, string][]).filter(([s]) => s <= trainer.step));
+      this.epochs.push(...(epochs as RunManifest["epochs"]).filter(([, s]) => s <= trainer.step));
+    } else if (resumed && existsSync(this.path)) {
       const old = parseManifest(readFileSync(this.path, "utf8"), this.path);
       this.trace.push(...old.trace.filter(([s]) => s <= trainer.step));
       this.epochs.push(...old.epochs.filter(([, s]) => s <= trainer.step));
@@ -71,6 +86,12 @@ export class ManifestRecorder {
   epoch(e: { epoch: number; step: number; trainLoss: number; valNll: number }): void {
     const exact = (v: number) => (Number.isFinite(v) ? v : null);
     this.epochs.push([e.epoch, e.step, exact(e.trainLoss), exact(e.valNll)]);
+  }
+
+  /** Metadata for the checkpoint of the current step: the manifest's records up to it. */
+  checkpointMetadata(): Record<string, string> {
+    const s = this.trainer.step;
+    return { manifest_trace: JSON.stringify(this.trace.filter(([k]) => k <= s)), manifest_epochs: JSON.stringify(this.epochs.filter(([, k]) => k <= s)) };
   }
 
   /** With every checkpoint write: the manifest describes that checkpoint. */

@@ -19,6 +19,7 @@ export function trainSchema(d: Partial<TrainConfig> = {}) {
     checkpointEvery: s.integer({ min: 0, max: 1e9, default: d.checkpointEvery ?? 500, doc: "updates between checkpoints (0: only at the end)" }),
     logEvery: s.integer({ min: 0, max: 1e9, default: d.logEvery ?? 0, doc: "updates between metrics records (0: one per epoch)" }),
     onNonFinite: s.enum(["stop", "skip"] as const, { default: d.onNonFinite ?? "stop", doc: "a NaN/Inf step: stop with NumericalError, or skip the batch" }),
+    divergeFactor: s.number({ min: 0, max: 1e300, default: d.divergeFactor ?? 1e4, doc: "stop with NumericalError when a loss exceeds this multiple of the mean of the first 10 losses (0: never)" }),
   });
 }
 

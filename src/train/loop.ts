@@ -35,6 +35,8 @@ export interface LoopOptions {
   sums?: RecordSums;
   onStep?: (rec: StepRecord, trainer: Trainer) => void;
   onRecord?: (rec: RunRecord) => void | Promise<void>;
+  /** Before every update (e.g. a stop signal): return true to stop before it. */
+  beforeStep?: (trainer: Trainer, sums: RecordSums) => Promise<boolean | void> | boolean | void;
   /** After every update and its record: e.g. write a checkpoint. Return true to stop now. */
   afterStep?: (trainer: Trainer, sums: RecordSums) => Promise<boolean | void> | boolean | void;
   now?: () => number;
@@ -69,6 +71,7 @@ export async function runTraining(rt: Runtime, t: Trainer, o: LoopOptions = {}):
   let sums = o.sums ?? emptySums();
   const executors = o.executors ?? [];
   while (!t.done) {
+    if ((await o.beforeStep?.(t, sums)) === true) return { stoppedEarly: true, sums };
     const rec = executors.length ? await t.trainStepAsync(executors) : t.trainStep();
     if (rec.skipped) sums.skipped++;
     else { sums.loss += rec.loss; sums.acc += rec.accuracy; sums.count++; }
