@@ -2,6 +2,7 @@
 // probabilities, entropy and mutual information; or the predictive mean, std and 95 % interval.
 import { init } from "../node.js";
 import { UsageError, type FlagValue } from "./args.js";
+import { SdebnnError } from "../runtime/errors.js";
 import { loadModel, type Prediction } from "../api/model.js";
 import { readInputs, type ReadOptions } from "../node/inputs.js";
 import type { PixelScale } from "../data/json_images.js";
@@ -48,7 +49,15 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
   const samples = flags.samples === undefined ? model.config.eval.samples : Number(flags.samples);
   const read: ReadOptions = { scale: flags.scale as PixelScale | undefined, background: parseBackground(flags.background) };
   const results: Record<string, unknown>[] = [];
-  for (const input of inputs) results.push(...rows(model.predict(await readInputs(model.config, input, read), { samples }), input));
+  for (const input of inputs) {
+    const x = await readInputs(model.config, input, read);
+    try {
+      results.push(...rows(model.predict(x, { samples }), input));
+    } catch (e) {
+      if (e instanceof SdebnnError) e.message = `${input}: ${e.message}`; // name the file whose rows failed
+      throw e;
+    }
+  }
   if (json) console.log(JSON.stringify({ checkpoint: path, kind: model.kind, samples, predictions: results }));
   else for (const r of results) console.log(line(r));
   return 0;
