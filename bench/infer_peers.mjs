@@ -57,15 +57,19 @@ const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)
 const lines = [
   `Inference (mnist model, 10 Euler steps), ${date.slice(0, 10)}; ${cpu}, ${availableParallelism()} CPUs, Node ${process.version}. Command: \`node bench/infer_peers.mjs\`.`,
   "Latency: one image, 16 MC samples (sdebnn with 2 workers: samples split over two threads). Throughput: batch 256, 1 sample. Medians.",
-  "ours/peer: sdebnn's images/s over the peer's; latency ratio: the peer's 16-sample latency over sdebnn's best (1 thread for 1-thread peers, 2 workers for 2-thread peers).", "",
-  "| implementation | 16-sample latency ms | batch-256 ms | images/s | ours/peer (images/s) | peer/ours (latency) |", "| --- | ---: | ---: | ---: | ---: | ---: |",
+  "ours/peer: sdebnn's images/s over the peer's; latency ratio: the peer's 16-sample latency over sdebnn's (1 thread against 1-thread peers, 2 workers against 2 threads).",
+  "CPU columns: process CPU time (all threads), the steadier measure on a shared machine; ratios on it for one-thread runs only.", "",
+  "| implementation | 16-sample latency ms | batch-256 ms | images/s | ours/peer (images/s) | peer/ours (latency) | latency CPU ms | batch-256 CPU ms | peer/ours (CPU latency) | peer/ours (CPU batch 256) |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const r of results) {
-  if (r.error) { lines.push(`| ${r.impl} | failed: ${r.error.replace(/\n/g, " ").replace(/\|/g, "/").slice(0, 300)} | | | | |`); continue; }
+  if (r.error) { lines.push(`| ${r.impl} | failed: ${r.error.replace(/\n/g, " ").replace(/\|/g, "/").slice(0, 300)} | | | | | | | | |`); continue; }
   const two = /2 (workers|threads)/.test(r.impl), mine = r === ours || r === ours2;
   const ratio = r.infer.batch256PerSec && !mine ? fmt(o.batch256PerSec / r.infer.batch256PerSec, 2) : mine && r.infer.batch256PerSec ? "1.00" : "-";
   const lat = mine ? "-" : fmt(r.infer.latency16Ms / (two ? o2.latency16Ms : o.latency16Ms), 2);
-  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${ratio} | ${lat} |`);
+  const oneThread = !two && !mine;
+  const cpuLat = oneThread ? fmt(r.infer.latency16CpuMs / o.latency16CpuMs, 2) : "-", cpuThr = oneThread && r.infer.batch256CpuMs ? fmt(r.infer.batch256CpuMs / o.batch256CpuMs, 2) : "-";
+  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${ratio} | ${lat} | ${fmt(r.infer.latency16CpuMs)} | ${fmt(r.infer.batch256CpuMs)} | ${cpuLat} | ${cpuThr} |`);
 }
 if (exportMs) lines.push("", `ONNX export (torch.onnx, both models): ${(exportMs / 1000).toFixed(0)} s`);
 const md = lines.join("\n") + "\n";

@@ -6,7 +6,7 @@
 //   node bench/peers/ort_sdebnn.mjs --models DIR [--threads 1|2] [--reps 10]
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
-import { median } from "../lib/measure.mjs";
+import { median, timeCalls } from "../lib/measure.mjs";
 
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
 const DIR = arg("models"), THREADS = Number(arg("threads", 1)), REPS = Number(arg("reps", 10));
@@ -40,24 +40,21 @@ async function session(S, B) {
   return { sess, feeds, createMs: performance.now() - t0 };
 }
 
+/** Median wall and CPU ms of s.sess.run (the CPU time counts every thread of the process). */
 async function time(s, warm, reps) {
-  for (let i = 0; i < warm; i++) await s.sess.run(s.feeds);
-  const ms = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+  const t = await timeCalls(async () => {
     const r = await s.sess.run(s.feeds);
-    ms.push(performance.now() - t0);
     if (!Number.isFinite(r.probs.data[0])) throw new Error("onnxruntime-web returned a non-finite probability");
-  }
-  return median(ms);
+  }, warm, reps);
+  return [median(t.ms), median(t.cpuMs)];
 }
 
 const lat = await session(16, 1);
-const latency16Ms = await time(lat, 2, REPS);
+const [latency16Ms, latency16CpuMs] = await time(lat, 2, REPS);
 const thr = await session(1, 256);
-const batch256Ms = await time(thr, 1, Math.max(3, REPS >> 2));
+const [batch256Ms, batch256CpuMs] = await time(thr, 1, Math.max(3, REPS >> 2));
 console.log(JSON.stringify({
   impl: `onnxruntime-web ${ort.env.versions?.web ?? ""} (wasm SIMD, ${THREADS} thread${THREADS > 1 ? "s" : ""})`.replace("  ", " "), threads: THREADS,
-  infer: { latency16Ms, batch256Ms, batch256PerSec: 256 / (batch256Ms / 1000), sessionCreateMs: [lat.createMs, thr.createMs] },
+  infer: { latency16Ms, batch256Ms, batch256PerSec: 256 / (batch256Ms / 1000), latency16CpuMs, batch256CpuMs, sessionCreateMs: [lat.createMs, thr.createMs] },
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
 }));

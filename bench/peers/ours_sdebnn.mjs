@@ -5,7 +5,7 @@
 import {
   init, resolvePreset, ImageTrainer, ShardPool, predictParallel, Toy1dModel, makeToy1dData, PhiloxRandomness, Optimizer, OPTIM_DEFAULTS, predictiveSummary,
 } from "../../dist/node.js";
-import { median } from "../lib/measure.mjs";
+import { median, timeCalls } from "../lib/measure.mjs";
 
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
 const MODEL = arg("model", "mnist"), WORKERS = Number(arg("workers", 1));
@@ -23,7 +23,15 @@ function syntheticMnist(count, seed = 1) {
 const paramCount = (space) => space.list.reduce((a, e) => a + e.size, 0);
 
 const rt = await init();
-const losses = [], ms = [];
+const losses = [], ms = [], cpuMs = [];
+/** One timed step: wall and CPU ms after the warm-up. */
+async function timedStep(i, fn) {
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  const r = await fn();
+  const c = process.cpuUsage(c0);
+  if (i >= WARMUP) { ms.push(performance.now() - t0); cpuMs.push((c.user + c.system) / 1000); }
+  return r;
+}
 const out = { impl: WORKERS > 1 ? `sdebnn (${WORKERS} workers)` : "sdebnn", model: MODEL, workers: WORKERS };
 let pool = null;
 
@@ -32,12 +40,7 @@ if (MODEL === "mnist") {
   const trainer = new ImageTrainer(rt, cfg, syntheticMnist(1280)); // 1152 training rows after the 10% validation split
   if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg, trainer.split.train.length);
   const step = async () => (pool ? trainer.trainStepAsync(pool.executors) : trainer.trainStep());
-  for (let i = 0; i < WARMUP + STEPS; i++) {
-    const t0 = performance.now();
-    const rec = await step();
-    if (i >= WARMUP) ms.push(performance.now() - t0);
-    losses.push(rec.loss);
-  }
+  for (let i = 0; i < WARMUP + STEPS; i++) losses.push((await timedStep(i, step)).loss);
   Object.assign(out, { params: paramCount(trainer.model.space), paddedParams: trainer.model.space.size, D: trainer.model.blocks[0].weightSize, examplesPerStep: cfg.train.batch,
     datasetSize: trainer.split.train.length, shards: cfg.train.shards });
   if (!process.argv.includes("--no-infer")) {
@@ -48,14 +51,14 @@ if (MODEL === "mnist") {
       const p = model.predict(X.ptr, B, S, draw);
       return predictiveSummary(rt, p.sampleProbs, S, B, 10).mean;
     });
-    const time = async (fn, warm, reps) => { for (let i = 0; i < warm; i++) await fn(i); const t = []; for (let i = 0; i < reps; i++) { const t0 = performance.now(); await fn(i); t.push(performance.now() - t0); } return median(t); };
+    const time = async (fn, warm, reps) => { const t = await timeCalls(fn, warm, reps); return [median(t.ms), median(t.cpuMs)]; };
     if (pool) { // the 16 samples split over this thread and the workers (predictParallel)
       const x = new Float32Array(n).fill(0.5);
-      const lat = await time(async (i) => predictiveSummary(rt, (await predictParallel(rt, model, pool.executors, x, 1, 16, i)).sampleProbs, 16, 1, 10).mean, 2, 10);
-      out.infer = { latency16Ms: lat };
+      const [lat, latCpu] = await time(async (i) => predictiveSummary(rt, (await predictParallel(rt, model, pool.executors, x, 1, 16, i)).sampleProbs, 16, 1, 10).mean, 2, 10);
+      out.infer = { latency16Ms: lat, latency16CpuMs: latCpu };
     } else {
-      const lat = await time((i) => predict(1, 16, i), 2, 10), thr = await time((i) => predict(256, 1, 100 + i), 1, 3);
-      out.infer = { latency16Ms: lat, batch256Ms: thr, batch256PerSec: 256 / (thr / 1000) };
+      const [lat, latCpu] = await time((i) => predict(1, 16, i), 2, 10), [thr, thrCpu] = await time((i) => predict(256, 1, 100 + i), 1, 3);
+      out.infer = { latency16Ms: lat, batch256Ms: thr, batch256PerSec: 256 / (thr / 1000), latency16CpuMs: latCpu, batch256CpuMs: thrCpu };
     }
   }
 } else {
@@ -64,17 +67,12 @@ if (MODEL === "mnist") {
   const data = makeToy1dData(rt, rand, cfg.data);
   const model = new Toy1dModel(rt, rand, cfg);
   const opt = new Optimizer(rt, model.space, { ...OPTIM_DEFAULTS, lr: cfg.train.lr, updates: WARMUP + STEPS });
-  for (let i = 0; i < WARMUP + STEPS; i++) {
-    const t0 = performance.now();
-    const st = opt.update(() => model.trainStep(data, i));
-    if (i >= WARMUP) ms.push(performance.now() - t0);
-    losses.push(st.loss);
-  }
+  for (let i = 0; i < WARMUP + STEPS; i++) losses.push((await timedStep(i, () => opt.update(() => model.trainStep(data, i)))).loss);
   Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: data.x.length });
 }
 await pool?.close();
 Object.assign(out, {
-  msPerStep: ms, medianMs: median(ms), lossFirst: losses[0], lossLast: losses.at(-1), losses,
+  msPerStep: ms, medianMs: median(ms), medianCpuMs: median(cpuMs), lossFirst: losses[0], lossLast: losses.at(-1), losses,
   arenaPeakBytes: rt.arena.peak, wasmMemoryBytes: rt.arena.memoryBytes,
   maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss,
 });
