@@ -14,6 +14,8 @@ const scripts = [
   ["infer_cold_start.mjs", []],
   ["edge.mjs", quick ? ["--requests", "200"] : []],
   ["train_step.mjs", quick ? ["--quick"] : []],
+  ["infer_peers.mjs", quick ? ["--reps", "3"] : []],
+  ["scaling.mjs", quick ? ["--quick"] : []],
   ["toy1d.mjs", quick ? ["--seeds", "1", "--set", "train.updates=50"] : []],
 ];
 let failed = 0;

@@ -3,6 +3,8 @@
 // (wasm SIMD, 1 thread) and a PyTorch (1 thread) re-implementation of the same model, all on
 // synthetic inputs. Also inference latency (16 samples of one image) and batch-256 throughput.
 // Every implementation runs in its own process (its own peak RSS); they run one after another.
+// Besides wall-clock medians, the CPU time of each one-thread process (its wall time on an idle
+// machine; much steadier when other jobs share the cores) and the ratios on it.
 //   node bench/train_step.mjs [--steps 10] [--no-peers] [--quick]
 // Writes bench/results/train_step.json.
 import { spawnSync } from "node:child_process";
@@ -45,21 +47,25 @@ const mb = (b) => (b / 2 ** 20).toFixed(0);
 const fmt = (x, d = 1) => (x === undefined ? "-" : x.toFixed(d));
 const lines = [
   `Training step, median of ${STEPS} steps after ${WARMUP} warm-up${QUICK ? " (--quick: not a measurement)" : ""}; ${availableParallelism()} CPUs, Node ${process.version}`, "",
-  "| model | implementation | params | ms/step | examples/s | peak RSS MB | wasm arena peak MB | ours/peer (examples/s) |",
-  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| model | implementation | params | ms/step | examples/s | peak RSS MB | wasm arena peak MB | ours/peer (examples/s) | CPU ms/step | ours/peer (CPU) |",
+  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ];
 for (const r of results) {
   r.examplesPerSec = r.examplesPerStep / (r.medianMs / 1000);
   const ours = results.find((o) => o.model === r.model && o.impl === "sdebnn");
   r.oursOverThis = ours.examplesPerSec / r.examplesPerSec;
-  lines.push(`| ${r.model} | ${r.impl} | ${r.params} | ${fmt(r.medianMs)} | ${fmt(r.examplesPerSec)} | ${mb(r.maxRssBytes)} | ${r.arenaPeakBytes ? mb(r.arenaPeakBytes) : "-"} | ${r.impl === "sdebnn" ? "1" : fmt(r.oursOverThis, 2)} |`);
+  // CPU time: one-thread implementations only (2 workers: the sum over threads is no latency)
+  const cpuRatio = r.impl === "sdebnn" ? "1" : r.workers > 1 ? "-" : fmt(r.medianCpuMs / ours.medianCpuMs, 2);
+  lines.push(`| ${r.model} | ${r.impl} | ${r.params} | ${fmt(r.medianMs)} | ${fmt(r.examplesPerSec)} | ${mb(r.maxRssBytes)} | ${r.arenaPeakBytes ? mb(r.arenaPeakBytes) : "-"} | ${r.impl === "sdebnn" ? "1" : fmt(r.oursOverThis, 2)} | ${r.workers > 1 ? "-" : fmt(r.medianCpuMs)} | ${cpuRatio} |`);
 }
 lines.push("", "Inference (mnist): one image with 16 samples (latency; with 2 workers the samples are split, predictParallel), batch 256 with 1 sample (throughput)", "",
-  "| implementation | 16-sample latency ms | batch-256 ms | images/s | ours/peer (images/s) |", "| --- | ---: | ---: | ---: | ---: |");
+  "| implementation | 16-sample latency ms | batch-256 ms | images/s | ours/peer (images/s) | latency CPU ms | batch-256 CPU ms | ours/peer (CPU, batch 256) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const oursInf = results.find((r) => r.impl === "sdebnn" && r.infer)?.infer;
 for (const r of results.filter((x) => x.infer)) {
   const ratio = r.infer.batch256PerSec ? fmt(oursInf.batch256PerSec / r.infer.batch256PerSec, 2) : "-";
-  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${ratio} |`);
+  const cpuRatio = r.infer.batch256CpuMs ? fmt(r.infer.batch256CpuMs / oursInf.batch256CpuMs, 2) : "-";
+  const cpuLat = /workers/.test(r.impl) ? "-" : fmt(r.infer.latency16CpuMs);
+  lines.push(`| ${r.impl} | ${fmt(r.infer.latency16Ms)} | ${fmt(r.infer.batch256Ms)} | ${fmt(r.infer.batch256PerSec)} | ${ratio} | ${cpuLat} | ${fmt(r.infer.batch256CpuMs)} | ${cpuRatio} |`);
 }
 lines.push("", `1 vs 2 workers, same loss bits over ${one.losses.length} steps: ${sameBits ? "yes" : "NO"}`,
   `parameter counts match: ${Object.entries(paramsMatch).map(([m, ok]) => `${m} ${ok ? "yes" : "NO"}`).join(", ")}`);

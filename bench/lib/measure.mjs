@@ -25,3 +25,21 @@ export function medianRate(fn, work, { samples = 15, targetMs = 40 } = {}) {
   }
   return median(rates);
 }
+
+/**
+ * Wall-clock and CPU milliseconds of each of `reps` calls of `fn` (awaited) after `warmup` calls:
+ * { ms, cpuMs }. The process CPU time of a one-thread implementation is its wall time on an idle
+ * machine and moves much less than the wall time when other jobs share the cores.
+ */
+export async function timeCalls(fn, warmup, reps) {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const ms = [], cpuMs = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now(), c0 = process.cpuUsage();
+    await fn(warmup + i);
+    const c = process.cpuUsage(c0);
+    ms.push(performance.now() - t0);
+    cpuMs.push((c.user + c.system) / 1000);
+  }
+  return { ms, cpuMs };
+}

@@ -4,7 +4,7 @@
 //   node bench/peers/ours_sdebnn.mjs --model mnist|toy1d [--workers 1|2] [--steps 10] [--warmup 3] [--no-infer]
 import { init, resolvePreset, Trainer, imageExamples, predictRows, predictRowsParallel, KINDS } from "../../dist/advanced.js";
 import { ShardPool } from "../../dist/node.js";
-import { median } from "../lib/measure.mjs";
+import { median, timeCalls } from "../lib/measure.mjs";
 
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
 const MODEL = arg("model", "mnist"), WORKERS = Number(arg("workers", 1));
@@ -22,7 +22,15 @@ function syntheticMnist(count, seed = 1) {
 const paramCount = (space) => space.list.reduce((a, e) => a + e.size, 0);
 
 const rt = await init();
-const losses = [], ms = [];
+const losses = [], ms = [], cpuMs = [];
+/** One timed step: wall and CPU ms after the warm-up. */
+async function timedStep(i, fn) {
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  const r = await fn();
+  const c = process.cpuUsage(c0);
+  if (i >= WARMUP) { ms.push(performance.now() - t0); cpuMs.push((c.user + c.system) / 1000); }
+  return r;
+}
 const out = { impl: WORKERS > 1 ? `sdebnn (${WORKERS} workers)` : "sdebnn", model: MODEL, workers: WORKERS };
 let pool = null;
 
@@ -31,42 +39,32 @@ if (MODEL === "mnist") {
   const trainer = new Trainer(rt, cfg, imageExamples(syntheticMnist(1280))); // 1152 training rows after the 10% validation split
   if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg);
   const step = async () => (pool ? trainer.trainStepAsync(pool.executors) : trainer.trainStep());
-  for (let i = 0; i < WARMUP + STEPS; i++) {
-    const t0 = performance.now();
-    const rec = await step();
-    if (i >= WARMUP) ms.push(performance.now() - t0);
-    losses.push(rec.loss);
-  }
+  for (let i = 0; i < WARMUP + STEPS; i++) losses.push((await timedStep(i, step)).loss);
   Object.assign(out, { params: paramCount(trainer.model.space), paddedParams: trainer.model.space.size, D: trainer.model.blocks[0].weightSize, examplesPerStep: cfg.train.batch,
     datasetSize: trainer.split.train.length, shards: cfg.train.shards });
   if (!process.argv.includes("--no-infer")) {
     const model = trainer.model, n = model.inputSize;
     const predict = (B, S, draw) => predictRows(rt, model, "classification", new Float32Array(B * n).fill(0.5), { samples: S, batch: B, draw }).mean;
-    const time = async (fn, warm, reps) => { for (let i = 0; i < warm; i++) await fn(i); const t = []; for (let i = 0; i < reps; i++) { const t0 = performance.now(); await fn(i); t.push(performance.now() - t0); } return median(t); };
+    const time = async (fn, warm, reps) => { const t = await timeCalls(fn, warm, reps); return [median(t.ms), median(t.cpuMs)]; };
     if (pool) { // the 16 samples split over this thread and the workers (predictRowsParallel)
       const x = new Float32Array(n).fill(0.5);
-      const lat = await time(async (i) => (await predictRowsParallel(rt, model, "classification", pool.executors, x, { samples: 16, batch: 1, draw: i })).mean, 2, 10);
-      out.infer = { latency16Ms: lat };
+      const [lat, latCpu] = await time(async (i) => (await predictRowsParallel(rt, model, "classification", pool.executors, x, { samples: 16, batch: 1, draw: i })).mean, 2, 10);
+      out.infer = { latency16Ms: lat, latency16CpuMs: latCpu };
     } else {
-      const lat = await time((i) => predict(1, 16, i), 2, 10), thr = await time((i) => predict(256, 1, 100 + i), 1, 3);
-      out.infer = { latency16Ms: lat, batch256Ms: thr, batch256PerSec: 256 / (thr / 1000) };
+      const [lat, latCpu] = await time((i) => predict(1, 16, i), 2, 10), [thr, thrCpu] = await time((i) => predict(256, 1, 100 + i), 1, 3);
+      out.infer = { latency16Ms: lat, batch256Ms: thr, batch256PerSec: 256 / (thr / 1000), latency16CpuMs: latCpu, batch256CpuMs: thrCpu };
     }
   }
 } else {
   const cfg = resolvePreset("toy1d", undefined, [`train.epochs=${WARMUP + STEPS}`]);
   const trainer = new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
-  for (let i = 0; i < WARMUP + STEPS; i++) {
-    const t0 = performance.now();
-    const st = trainer.trainStep();
-    if (i >= WARMUP) ms.push(performance.now() - t0);
-    losses.push(st.loss);
-  }
+  for (let i = 0; i < WARMUP + STEPS; i++) losses.push((await timedStep(i, () => trainer.trainStep())).loss);
   const model = trainer.model;
   Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: cfg.train.batch });
 }
 await pool?.close();
 Object.assign(out, {
-  msPerStep: ms, medianMs: median(ms), lossFirst: losses[0], lossLast: losses.at(-1), losses,
+  msPerStep: ms, medianMs: median(ms), medianCpuMs: median(cpuMs), lossFirst: losses[0], lossLast: losses.at(-1), losses,
   arenaPeakBytes: rt.arena.peak, wasmMemoryBytes: rt.arena.memoryBytes,
   maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss,
 });

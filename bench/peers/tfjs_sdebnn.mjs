@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { buildSync } from "esbuild";
-import { median } from "../lib/measure.mjs";
+import { median, timeCalls } from "../lib/measure.mjs";
 
 // tfjs-core's Node entry (a CJS bundle) ships no gradient functions, and its ESM files use
 // extensionless imports Node cannot load: bundle core (ESM build) + gradients + the wasm backend
@@ -166,14 +166,6 @@ function toyModel({ dim = 3, hidden = 64, nnh = 64 } = {}) {
   return { v, D, loss };
 }
 
-// ---- the timed step ----
-function timed(fn, warmup, steps) {
-  for (let i = 0; i < warmup; i++) fn();
-  const ms = [];
-  for (let i = 0; i < steps; i++) { const t0 = performance.now(); fn(); ms.push(performance.now() - t0); }
-  return ms;
-}
-
 let model, lossFn, examples;
 if (MODEL === "mnist") {
   model = imageModel();
@@ -196,17 +188,18 @@ const step = () => tf.tidy(() => {
   const loss = opt.minimize(lossFn, true, vars);
   losses.push(loss.dataSync()[0]);
 });
-const ms = timed(step, WARMUP, STEPS);
+const { ms, cpuMs } = await timeCalls(step, WARMUP, STEPS);
 const out = {
   impl: "tfjs-wasm", version: tf.version_core, backend: tf.getBackend(), model: MODEL,
-  params: vars.reduce((a, t) => a + t.size, 0), D: model.D, examplesPerStep: examples, msPerStep: ms, medianMs: median(ms),
+  params: vars.reduce((a, t) => a + t.size, 0), D: model.D, examplesPerStep: examples, msPerStep: ms, medianMs: median(ms), medianCpuMs: median(cpuMs),
   lossFirst: losses[0], lossLast: losses.at(-1),
 };
 if (MODEL === "mnist" && !process.argv.includes("--no-infer")) {
   const one = tf.randomUniform([1, 28, 28, 1]), big = tf.randomUniform([256, 28, 28, 1]);
   const predict = (x, S) => tf.tidy(() => tf.mean(tf.softmax(model.forward(x, S).logits), 0).dataSync());
-  const lat = timed(() => predict(one, 16), 2, 10), thr = timed(() => predict(big, 1), 1, 3);
-  out.infer = { latency16Ms: median(lat), batch256Ms: median(thr), batch256PerSec: 256 / (median(thr) / 1000) };
+  const lat = await timeCalls(() => predict(one, 16), 2, 10), thr = await timeCalls(() => predict(big, 1), 1, 3);
+  out.infer = { latency16Ms: median(lat.ms), batch256Ms: median(thr.ms), batch256PerSec: 256 / (median(thr.ms) / 1000),
+    latency16CpuMs: median(lat.cpuMs), batch256CpuMs: median(thr.cpuMs) };
 }
 out.maxRssBytes = process.resourceUsage().maxRSS * 1024;
 out.rssBytes = process.memoryUsage().rss;

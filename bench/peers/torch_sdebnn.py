@@ -1,7 +1,7 @@
 """PyTorch peer of bench/train_step.mjs: the same SDE-BNN training step (forward, backward, Adam)
 as sdebnn's `mnist` and `toy1d` presets, on synthetic inputs, one thread. Prints one JSON line.
 
-  /usr/bin/python3 bench/peers/torch_sdebnn.py --model mnist|toy1d [--steps 10] [--warmup 3] [--no-infer]
+  /usr/bin/python3 bench/peers/torch_sdebnn.py --model mnist|toy1d [--steps 10] [--warmup 3] [--no-infer | --infer-only]
 
 Shapes follow src/models/image.ts and src/models/toy1d.ts: the flat weight vector w (all kernels
 and biases of f_h) evolves by Euler-Maruyama, dw = (-w + NN(w, t)) dt + sigma dB, dh = f_h(h, t; w) dt,
@@ -11,17 +11,6 @@ activations are kept, where sdebnn keeps only the step boundaries and recomputes
 import argparse, json, math, resource, statistics, sys, time
 import torch
 import torch.nn.functional as F
-
-torch.set_num_threads(1)
-torch.manual_seed(0)
-
-p = argparse.ArgumentParser()
-p.add_argument("--model", default="mnist", choices=["mnist", "toy1d"])
-p.add_argument("--steps", type=int, default=10)
-p.add_argument("--warmup", type=int, default=3)
-p.add_argument("--no-infer", action="store_true")
-args = p.parse_args()
-
 
 def csl(x, W, b, a, c, d, t):
     """ConcatSquashLinear: (x W + b) sigmoid(a t + c) + d t (x: [..., in], W: [..., in, out])."""
@@ -50,9 +39,10 @@ def gaussian_kl(mu, logstd, prior):
     return torch.sum(math.log(prior) - logstd + (var + mu * mu) / (2 * prior * prior) - 0.5)
 
 
-def euler_sde(h, w0, nn, nn_params, fh, S, D, steps, sigma):
+def euler_sde(h, w0, nn, nn_params, fh, S, D, steps, sigma, noise=None):
     """Euler-Maruyama on the augmented state: dh = f_h(h, t; w) dt, dw = (-w + NN(w, t)) dt + sigma dB,
-    dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt (one weight path per sample). Returns h(1) and kl [S]."""
+    dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt (one weight path per sample). Returns h(1) and kl [S].
+    noise: standard normals [steps, S, D] of the increments (dB = sqrt(dt) noise[k]); None draws them."""
     w = w0.unsqueeze(0).expand(S, -1)
     kl = torch.zeros(S)
     dt = 1.0 / steps
@@ -61,7 +51,8 @@ def euler_sde(h, w0, nn, nn_params, fh, S, D, steps, sigma):
         u = nn(w, t, nn_params)
         kl = kl + dt * 0.5 / sigma ** 2 * torch.sum(u * u, 1)
         h = h + dt * fh(h, t, w)
-        w = w + dt * (-w + u) + sigma * math.sqrt(dt) * torch.randn(S, D)
+        z = torch.randn(S, D) if noise is None else noise[k]
+        w = w + dt * (-w + u) + sigma * math.sqrt(dt) * z
     return h, kl
 
 
@@ -101,15 +92,17 @@ class ImageModel:
         x = F.softplus(csl(x, *L[10:15], t))
         return csl(x, *L[15:20], t)
 
-    def forward(self, x, S, steps=10, sigma=0.2):
-        """x: [B, 1, H, W] -> logits [S, B, K] and the mean path KL over the S samples."""
+    def forward(self, x, S, steps=10, sigma=0.2, noise=None, head_noise=None):
+        """x: [B, 1, H, W] -> logits [S, B, K] and the mean path KL over the S samples. noise: see
+        euler_sde; head_noise: standard normals ([S, F, K], [S, K]) of the head's weights and biases."""
         B = x.shape[0]
         h = F.pad(x, (0, 0, 0, 0, 0, self.C - x.shape[1])).unsqueeze(0).expand(S, -1, -1, -1, -1)
         fh = lambda h, t, w: torch.stack([self.f_h(h[s], t, w[s]) for s in range(S)])
-        h, kl = euler_sde(h, self.w0, self.nn, split(self.phi, self.nn_slots), fh, S, self.D, steps, sigma)
+        h, kl = euler_sde(h, self.w0, self.nn, split(self.phi, self.nn_slots), fh, S, self.D, steps, sigma, noise)
         feat = h.reshape(S, B, -1)
-        Wh = self.muW + torch.exp(self.lsW) * torch.randn(S, *self.muW.shape)
-        bh = self.muB + torch.exp(self.lsB) * torch.randn(S, self.K)
+        eW, eB = (torch.randn(S, *self.muW.shape), torch.randn(S, self.K)) if head_noise is None else head_noise
+        Wh = self.muW + torch.exp(self.lsW) * eW
+        bh = self.muB + torch.exp(self.lsB) * eB
         return torch.matmul(feat, Wh) + bh.unsqueeze(1), kl.mean()
 
     def loss(self, x, y, N, kl_coef=1e-3):
@@ -164,52 +157,68 @@ def rss_peak():
 
 
 def timed(fn, warmup, steps):
+    """Wall-clock and process CPU milliseconds of each call after the warm-up."""
     for _ in range(warmup):
         fn()
-    ms = []
+    ms, cpu = [], []
     for _ in range(steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         ms.append((time.perf_counter() - t0) * 1000)
-    return ms
+        cpu.append((time.process_time() - c0) * 1000)
+    return ms, cpu
 
 
-out = {"impl": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(), "model": args.model}
-if args.model == "mnist":
-    m = ImageModel()
-    B, N = 64, 1152  # N: the training-split size of the synthetic set in the sdebnn run (KL scaling only)
-    x = torch.rand(B, 1, 28, 28)
-    y = torch.randint(0, 10, (B,))
-    lossfn = lambda: m.loss(x, y, N)
-    examples = B
-else:
-    m = Toy1dModel()
-    xs = torch.cat([torch.linspace(0, 2, 20), torch.linspace(6, 8, 20)])
-    x, y = xs, torch.cos(xs) + 0.1 * torch.randn(40)
-    lossfn = lambda: m.loss(x, y)
-    examples = 40
-opt = torch.optim.Adam(m.params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-losses = []
+def main():
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    p = argparse.ArgumentParser()
+    p.add_argument("--model", default="mnist", choices=["mnist", "toy1d"])
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--no-infer", action="store_true")
+    p.add_argument("--infer-only", action="store_true", help="skip the training steps (bench/infer_peers.mjs)")
+    args = p.parse_args()
+    out = {"impl": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(), "model": args.model}
+    if args.model == "mnist":
+        m = ImageModel()
+        B, N = 64, 1152  # N: the training-split size of the synthetic set in the sdebnn run (KL scaling only)
+        x = torch.rand(B, 1, 28, 28)
+        y = torch.randint(0, 10, (B,))
+        lossfn = lambda: m.loss(x, y, N)
+        examples = B
+    else:
+        m = Toy1dModel()
+        xs = torch.cat([torch.linspace(0, 2, 20), torch.linspace(6, 8, 20)])
+        x, y = xs, torch.cos(xs) + 0.1 * torch.randn(40)
+        lossfn = lambda: m.loss(x, y)
+        examples = 40
+    opt = torch.optim.Adam(m.params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        loss = lossfn()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    out.update(params=sum(p.numel() for p in m.params), D=m.D, examplesPerStep=examples)
+    if not args.infer_only:
+        ms, cpu = timed(step, args.warmup, args.steps)
+        out.update(msPerStep=ms, medianMs=statistics.median(ms), medianCpuMs=statistics.median(cpu), lossFirst=losses[0], lossLast=losses[-1])
+    if args.model == "mnist" and not args.no_infer:
+        with torch.no_grad():
+            one = torch.rand(1, 1, 28, 28)
+            lat = timed(lambda: torch.softmax(m.forward(one, 16)[0], -1).mean(0), 2, 10)
+            big = torch.rand(256, 1, 28, 28)
+            thr = timed(lambda: torch.softmax(m.forward(big, 1)[0], -1), 1, 3)
+        out["infer"] = {"latency16Ms": statistics.median(lat[0]), "batch256Ms": statistics.median(thr[0]),
+                        "batch256PerSec": 256 / (statistics.median(thr[0]) / 1000),
+                        "latency16CpuMs": statistics.median(lat[1]), "batch256CpuMs": statistics.median(thr[1])}
+    out["maxRssBytes"] = rss_peak()
+    print(json.dumps(out))
 
 
-def step():
-    opt.zero_grad(set_to_none=False)
-    loss = lossfn()
-    loss.backward()
-    opt.step()
-    losses.append(loss.item())
-
-
-ms = timed(step, args.warmup, args.steps)
-out.update(params=sum(p.numel() for p in m.params), D=m.D, examplesPerStep=examples, msPerStep=ms,
-           medianMs=statistics.median(ms), lossFirst=losses[0], lossLast=losses[-1])
-if args.model == "mnist" and not args.no_infer:
-    with torch.no_grad():
-        one = torch.rand(1, 1, 28, 28)
-        lat = timed(lambda: torch.softmax(m.forward(one, 16)[0], -1).mean(0), 2, 10)
-        big = torch.rand(256, 1, 28, 28)
-        thr = timed(lambda: torch.softmax(m.forward(big, 1)[0], -1), 1, 3)
-    out["infer"] = {"latency16Ms": statistics.median(lat), "batch256Ms": statistics.median(thr),
-                    "batch256PerSec": 256 / (statistics.median(thr) / 1000)}
-out["maxRssBytes"] = rss_peak()
-print(json.dumps(out))
+if __name__ == "__main__":
+    main()
