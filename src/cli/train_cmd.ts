@@ -6,7 +6,7 @@ import { UsageError, type FlagValue } from "./args.js";
 import { ProgressBar } from "./progress.js";
 import { parseConfigJson } from "../config/overrides.js";
 import { resolvePreset } from "../presets/index.js";
-import { resolveRunConfig, type RunConfig } from "../models/registry.js";
+import { kindOf, resolveRunConfig, type RunConfig } from "../models/registry.js";
 import { ConfigError } from "../runtime/errors.js";
 import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
 import { loadData } from "../node/data.js";
@@ -47,7 +47,7 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
   const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const t0 = Date.now();
   let examples = 0;
-  const cls = cfg.kind === "image";
+  const cls = kindOf(cfg).task === "classification";
   const stop = StopSignals.install((line) => { bar.end(); console.error(line); });
   const res = await trainRun(rt, cfg, {
     out, resume: o.resume, workers: o.workers, stop,

@@ -1,10 +1,10 @@
 // Fixed-grid Brownian increments: the documented counter mapping, statistics, regeneration.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../src/runtime/load.js";
-import { GridBrownian } from "../../src/sde/brownian/index.js";
-import { ArgumentError } from "../../src/runtime/errors.js";
-import { freshRuntime } from "../helpers/wasm.js";
-import { correlation, mean, variance } from "../rng/reference.js";
+import type { Runtime } from "../../../src/runtime/load.js";
+import { GridBrownian } from "../../../src/sde/brownian/index.js";
+import { ArgumentError } from "../../../src/runtime/errors.js";
+import { freshRuntime } from "../../helpers/wasm.js";
+import { correlation, mean, variance } from "../../random/reference.js";
 
 let rt: Runtime;
 beforeAll(async () => { rt = await freshRuntime(); });

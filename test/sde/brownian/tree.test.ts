@@ -1,10 +1,10 @@
 // Virtual Brownian tree: the documented construction (f64 reference), Brownian statistics,
 // additivity, Levy area, and query-order independence.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../src/runtime/load.js";
-import { VirtualBrownianTree } from "../../src/sde/brownian/index.js";
-import { freshRuntime } from "../helpers/wasm.js";
-import { correlation, mean, variance } from "../rng/reference.js";
+import type { Runtime } from "../../../src/runtime/load.js";
+import { VirtualBrownianTree } from "../../../src/sde/brownian/index.js";
+import { freshRuntime } from "../../helpers/wasm.js";
+import { correlation, mean, variance } from "../../random/reference.js";
 
 let rt: Runtime;
 beforeAll(async () => { rt = await freshRuntime(); });

@@ -1,9 +1,9 @@
 // Replay of user-supplied increments: validation, exact replay, sums in step order.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Runtime } from "../../src/runtime/load.js";
-import { ReplayBrownian, GridBrownian, type BrownianPath } from "../../src/sde/brownian/index.js";
-import { ArgumentError } from "../../src/runtime/errors.js";
-import { freshRuntime } from "../helpers/wasm.js";
+import type { Runtime } from "../../../src/runtime/load.js";
+import { ReplayBrownian, GridBrownian, type BrownianPath } from "../../../src/sde/brownian/index.js";
+import { ArgumentError } from "../../../src/runtime/errors.js";
+import { freshRuntime } from "../../helpers/wasm.js";
 
 let rt: Runtime;
 beforeAll(async () => { rt = await freshRuntime(); });
