@@ -2,14 +2,16 @@
 // against onnxruntime-web (wasm SIMD backend, 1 and 2 threads, in Node) and PyTorch (1 thread),
 // all running the same network: onnxruntime-web runs the PyTorch peer's model
 // (bench/peers/torch_sdebnn.py), 10 Euler steps unrolled and exported by torch.onnx
-// (bench/peers/onnx_export.py, generated here into build/onnx/ when missing or older than its
-// sources; the Brownian increments and head noise are inputs, drawn once before timing).
+// by bench/peers/onnx_export.py into build/onnx/ here, when the files are missing or were exported
+// from other sources (SHA-256 of the two Python files). The Brownian increments and head noise are
+// inputs, drawn once before timing.
 // Measures the 16-sample prediction of one image (latency) and batch 256 x 1 sample (throughput);
 // each implementation in its own process, one after another; ratios from this run.
 //   node scripts/build.mjs && node bench/infer_peers.mjs [--reps 10]
 // Writes bench/results/infer_peers.json and bench/results/infer_peers.md.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 
 const argv = process.argv.slice(2);
@@ -28,8 +30,12 @@ function run(cmd, args, label) {
 
 const havePy = spawnSync(PY, ["-c", "import torch"]).status === 0;
 if (!havePy) console.log("PyTorch not installed (apt-get install python3-torch): no ONNX export, no PyTorch peer");
-const sources = [here("./peers/onnx_export.py"), here("./peers/torch_sdebnn.py")].map((p) => statSync(p).mtimeMs);
-const fresh = MODELS.every((m) => existsSync(ONNX_DIR + m) && statSync(ONNX_DIR + m).mtimeMs > Math.max(...sources));
+// the models are re-exported when the SHA-256 of the two Python sources differs from the one
+// stored beside them (content, not modification times: a checkout or rebase touches files)
+const sourceHash = createHash("sha256");
+for (const p of [here("./peers/onnx_export.py"), here("./peers/torch_sdebnn.py")]) sourceHash.update(readFileSync(p));
+const digest = sourceHash.digest("hex"), stamp = ONNX_DIR + "sources.sha256";
+const fresh = MODELS.every((m) => existsSync(ONNX_DIR + m)) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === digest;
 let exportMs = 0;
 if (havePy && !fresh) {
   process.stderr.write("exporting the ONNX models (torch.onnx, a few minutes) ...\n");
@@ -38,6 +44,7 @@ if (havePy && !fresh) {
   const r = spawnSync(PY, [here("./peers/onnx_export.py"), ONNX_DIR], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`ONNX export failed:\n${r.stderr}`);
   exportMs = performance.now() - t0;
+  writeFileSync(stamp, digest + "\n");
 }
 
 const ours = run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", "mnist", "--steps", "0", "--warmup", "0"], "sdebnn");
