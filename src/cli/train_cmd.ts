@@ -46,7 +46,7 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
   const rt = await init();
   const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const t0 = Date.now();
-  let examples = 0;
+  let examples = 0, testT0 = t0;
   const cls = kindOf(cfg).task === "classification";
   const stop = StopSignals.install((line) => { bar.end(); console.error(line); });
   const res = await trainRun(rt, cfg, {
@@ -62,7 +62,14 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
         : Number.isFinite(e.valRmse) ? `, val rmse ${e.valRmse.toFixed(4)} nll ${e.valNll.toFixed(4)}` : "";
       console.error(`step ${e.step} (epoch ${e.epoch}): train loss ${e.trainLoss.toFixed(4)}${cls ? ` acc ${(100 * e.trainAccuracy).toFixed(2)} %` : ""}${val}`);
     },
-    onTest: (phase, n) => { if (!o.json && phase === "start") console.error(`scoring ${n} test examples with ${cfg.eval.samples} samples ...`); },
+    onTest: (phase, n) => {
+      testT0 = Date.now();
+      if (!o.json && phase === "start") console.error(`scoring ${n} test examples with ${cfg.eval.samples} samples ...`);
+    },
+    onTestProgress: (done, total) => {
+      if (!o.json) bar.update({ done, total, elapsedMs: Date.now() - testT0, label: "test" });
+      if (done === total && !o.json) bar.end();
+    },
   }).finally(() => stop.dispose());
   if (res.stoppedBy) {
     bar.end();

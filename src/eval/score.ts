@@ -57,7 +57,7 @@ export function regressionMetrics(rt: Runtime, p: RowPrediction, y: ArrayLike<nu
 /** The task's metrics of `model` on rows `indices` of `set`. */
 export async function scoreSet(rt: Runtime, model: KindModel, set: ExampleSet, indices: ArrayLike<number>, o: ScoreOptions): Promise<SetMetrics> {
   const { x, y } = gatherSet(set, indices);
-  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0 };
+  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk };
   const p = o.executors?.length ? await predictRowsParallel(rt, model, set.task, o.executors, x, opts) : predictRows(rt, model, set.task, x, opts);
   return metricsOf(rt, p, y);
 }

@@ -14,6 +14,8 @@ export interface PredictOptions {
   draw?: number;
   /** Keep the per-sample outputs (samples x rows x outputs). */
   perSample?: boolean;
+  /** Called after each chunk with the rows done and the total (progress of long scoring passes). */
+  onChunk?: (done: number, total: number) => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export function predictRows(rt: Runtime, model: KindModel, task: Task, x: Float3
       return model.predictSamples(X.ptr, count, { draw: draw * 65536 + chunk, first: 0, samples: o.samples, total: o.samples });
     });
     asm.add(start, count, out);
+    o.onChunk?.(start + count, n);
   }
   return asm.p;
 }
@@ -120,6 +123,7 @@ export async function predictRowsParallel(rt: Runtime, model: KindModel, task: T
     const out = new Float32Array(S * count * K);
     got.forEach((g, i) => out.set(g, ranges[i]![0] * count * K));
     asm.add(start, count, out);
+    o.onChunk?.(start + count, n);
   }
   return asm.p;
 }

@@ -35,6 +35,8 @@ export interface TrainRunOptions {
   onRecord?: (rec: RunRecord) => void;
   /** Called before and after the final test scoring (it can take a while). */
   onTest?: (phase: "start" | "end", count: number) => void;
+  /** Progress of the final test scoring: rows done of the total. */
+  onTestProgress?: (done: number, total: number) => void;
   /** Stop (as if killed) after this many updates in this process: for tests. */
   stopAfter?: number;
   /** Threads computing the batch's shards (this one included); the bits do not depend on it. */
@@ -139,7 +141,7 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
       const live = trainer.model.space.allocated.params.view.slice();
       trainer.model.space.allocated.params.view.set(evalWeights);
       try {
-        test = await scoreSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors });
+        test = await scoreSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress });
         report = trainer.kind.report?.(rt, cfg, trainer.model) ?? null;
         figures.push(...await runFigures(rt, dir, trainer, data, test, readJsonl(metricsPath).records as RunRecord[]));
       } finally {

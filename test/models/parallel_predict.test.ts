@@ -44,6 +44,10 @@ for (const preset of ["tiny", "toy1d"] as const) {
         expect(bytes(par.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(true);
         expect(bytes(par.mean).equals(bytes(ref.mean))).toBe(true);
         const other = predictRows(rt, trainer.model, task, input(), { ...o, draw: 10 });
+        const progress: [number, number][] = [];
+        await predictRowsParallel(rt, trainer.model, task, pool.executors.slice(0, threads - 1), input(), { ...o, onChunk: (d, t) => progress.push([d, t]) });
+        const n = rowsOf();
+        expect(progress).toEqual(Array.from({ length: Math.ceil(n / 2) }, (_, c) => [Math.min(n, 2 * (c + 1)), n])); // after every chunk of 2 rows
         expect(bytes(other.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(false); // the draw matters
       });
     }
