@@ -28,3 +28,30 @@ export function laplace_nll(pred: usize, target: usize, dpred: usize, n: i32, b:
   }
   return n > 0 ? sum / (b * <f64>n) + Math.log(2 * b) : 0;
 }
+
+/**
+ * Gaussian NLL with a learned log-std rho (s = exp(rho)), read from an f32 at `logStd`:
+ * L = mean_i [ (y_i - p_i)^2 / (2 s^2) + rho + log(2 pi)/2 ];
+ * dpred_i = scale (p_i - y_i) / (n s^2) (0: skip); dL/drho = 1 - mean_i r_i^2 / s^2, and
+ * scale * dL/drho is ADDED to the f32 at `dLogStd` (0: skip). Sums run in index order in f64.
+ */
+export function gaussian_nll_logstd(pred: usize, target: usize, dpred: usize, n: i32, logStd: usize, dLogStd: usize, scale: f64): f64 {
+  if (n <= 0) return 0;
+  const rho = <f64>load<f32>(logStd);
+  const inv = Math.exp(-2.0 * rho);
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const r = <f64>load<f32>(pred + o) - <f64>load<f32>(target + o);
+    sum += r * r;
+    if (dpred) store<f32>(dpred + o, <f32>(scale * r * inv / <f64>n));
+  }
+  const msq = sum / <f64>n;
+  if (dLogStd) store<f32>(dLogStd, <f32>(<f64>load<f32>(dLogStd) + scale * (1.0 - msq * inv)));
+  return 0.5 * inv * msq + rho + HALF_LOG_2PI;
+}
+
+/** exp(2 rho): the variance of a Gaussian likelihood with log-std rho. */
+export function logstd_variance(rho: f64): f64 {
+  return Math.exp(2.0 * rho);
+}

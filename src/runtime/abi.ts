@@ -115,7 +115,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "sde_lincomb", "sde_muladd", "sde_error_norm", "sde_pi_factor",
   "rng_philox", "rng_normal",
   "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
-  "gaussian_nll", "laplace_nll", "toy1d_targets",
+  "gaussian_nll", "laplace_nll", "gaussian_nll_logstd", "logstd_variance", "toy1d_targets",
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
@@ -136,6 +136,10 @@ export interface RegressionExports {
   gaussian_nll(pred: Ptr, target: Ptr, dpred: Ptr, n: number, std: number, scale: number): number;
   /** Mean Laplace NLL (scale b); dpred (0: skip) <- scale * d(mean)/d(pred). */
   laplace_nll(pred: Ptr, target: Ptr, dpred: Ptr, n: number, b: number, scale: number): number;
+  /** Mean Gaussian NLL with the log-std at the f32 `logStd`; dpred (0: skip) <- scale * d/dpred; scale * d/dlogstd added at dLogStd (0: skip). */
+  gaussian_nll_logstd(pred: Ptr, target: Ptr, dpred: Ptr, n: number, logStd: Ptr, dLogStd: Ptr, scale: number): number;
+  /** exp(2 rho). */
+  logstd_variance(rho: number): number;
   /** y = cos(x) + noiseStd * eps (toy 1D data). */
   toy1d_targets(x: Ptr, eps: Ptr, y: Ptr, n: number, noiseStd: number): void;
 }
