@@ -4,7 +4,7 @@ import { ArgumentError, CheckpointError } from "../runtime/errors.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "../checkpoint/safetensors.js";
 import { evalWeightsPrefix, loadParamBlocks, paramBlockTensors } from "../checkpoint/state.js";
 import { assertFiniteOutputs, assertFiniteTensors } from "../checkpoint/finite.js";
-import type { ExampleSet, KindModel, ModelInput, ModelKind } from "../models/kind.js";
+import { taskOfConfig, type ExampleSet, type KindModel, type ModelInput, type ModelKind } from "../models/kind.js";
 import { kindOf, resolveRunConfig, type KindName, type RunConfig } from "../models/registry.js";
 import { predictRows, predictRowsParallel, type RowPrediction, type SampleExecutor } from "../models/predict.js";
 import { scoreSet, type SetMetrics } from "../eval/score.js";
@@ -65,7 +65,7 @@ export class Model {
               private readonly executors: readonly SampleExecutor[] = []) {}
 
   get kind(): KindName { return this.config.kind; }
-  get task(): "classification" | "regression" { return kindOf(this.config).task; }
+  get task(): "classification" | "regression" { return taskOfConfig(kindOf(this.config), this.config); }
   private get spec(): ModelKind<RunConfig> { return kindOf(this.config); }
 
   /**

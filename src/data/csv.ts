@@ -27,9 +27,13 @@ export interface CsvTable {
   lines: Uint32Array;
 }
 
-interface Field { text: string; line: number; quoted: boolean }
+/** One CSV field: its text and the 1-based line it starts on. */
+export interface CsvField { text: string; line: number; quoted: boolean }
+type Field = CsvField;
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A number as CSV cells write it (no NaN, Infinity or hex). */
+export const CSV_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NUMBER = CSV_NUMBER;
 const show = (s: string): string => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "..." : s);
 
 /** Splits `text` into records of fields; comment and blank lines are dropped. */
@@ -116,6 +120,14 @@ function parseNumber(f: Field, name: string, col: number, colName: string): numb
     throw new DataError(`${name}: line ${f.line}, column ${col} (${colName}): expected a finite number, got ${show(f.text)} (overflows to ${v})`);
   }
   return v;
+}
+
+/**
+ * CSV text as records of text fields (comment and blank lines dropped), for tables with
+ * non-numeric columns (../data/tabular.ts). DataError naming the line and column on bad quoting.
+ */
+export function csvRecords(text: string, name = "<csv>"): CsvField[][] {
+  return tokenize(text, name, ",", "#");
 }
 
 /** Parses numeric CSV text (or UTF-8 bytes) into a row-major table of the selected columns. */

@@ -18,18 +18,20 @@ export function imageExamples(set: ImageSet, name = "image set"): ExampleSet & {
   };
 }
 
-/** Rows of f32 inputs (count x width) with one f32 target each. */
-export interface ValueRows { x: Float32Array; y: Float32Array; width: number }
+/** Rows of f32 inputs (count x width) with one target each: an f32 value, or an i32 class. */
+export interface ValueRows { x: Float32Array; y: Float32Array | Int32Array; width: number }
 
-/** Regression examples from rows of values. */
+/** Examples from rows of values: regression (f32 targets) or classification (i32 classes). */
 export function valueExamples(rows: ValueRows, name = "examples"): ExampleSet & { rows: ValueRows } {
   const { x, y, width } = rows;
   if (!Number.isInteger(width) || width < 1) throw new DataError(`${name}: the row width must be a positive integer, got ${width}`);
   if (x.length !== y.length * width) throw new DataError(`${name}: ${y.length} targets need ${y.length * width} input values, got ${x.length}`);
   return {
-    rows, name, count: y.length, inputSize: width, task: "regression",
+    rows, name, count: y.length, inputSize: width, task: y instanceof Int32Array ? "classification" : "regression",
     gather(order, start, count, xo, yo) {
-      if (!(yo instanceof Float32Array)) throw new ArgumentError(`${name}: regression targets gather into a Float32Array`);
+      if (y instanceof Int32Array ? !(yo instanceof Int32Array) : !(yo instanceof Float32Array)) {
+        throw new ArgumentError(`${name}: ${y instanceof Int32Array ? "class labels gather into an Int32Array" : "regression targets gather into a Float32Array"}`);
+      }
       if (start < 0 || start + count > order.length) throw new ArgumentError(`batch [${start}, ${start + count}) is outside the order of length ${order.length}`);
       for (let b = 0; b < count; b++) {
         const i = order[start + b]!;

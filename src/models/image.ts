@@ -238,7 +238,7 @@ export class ImageSdeBnn implements KindModel {
 }
 
 /** Rows whose arg-max logit equals the label (first maximum wins). Comparisons only. */
-function countCorrect(rt: Runtime, z: Ptr, labels: Ptr, B: number, K: number): number {
+export function countCorrect(rt: Runtime, z: Ptr, labels: Ptr, B: number, K: number): number {
   const zv = new Float32Array(rt.memory.buffer, z, B * K), lv = new Int32Array(rt.memory.buffer, labels, B);
   let correct = 0;
   for (let r = 0; r < B; r++) {

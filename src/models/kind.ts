@@ -107,6 +107,8 @@ export interface EvalConfig { samples: number; batch: number; valLimit: number }
 export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
   readonly name: C["kind"];
   readonly task: Task;
+  /** The task of one config, for kinds whose task depends on it (default: `task`). */
+  taskOf?(cfg: C): Task;
   /** The whole run config ({kind, seed, model, train, data, eval}) with defaults. */
   readonly schema: ObjectSchema;
   /** One-line description for help texts. */
@@ -135,13 +137,20 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
   report?(rt: Runtime, cfg: C, model: KindModel): Record<string, number>;
 }
 
-/** What predict accepts: flat values, or one row of values per example. */
-export type ModelInput = Uint8Array | Float32Array | Float64Array | readonly number[] | readonly (readonly number[])[];
+/** What predict accepts: flat values, one row of values per example, or rows of named values (tabular). */
+export type ModelInput = Uint8Array | Float32Array | Float64Array | readonly number[] | readonly (readonly number[])[]
+  | readonly Readonly<Record<string, string | number>>[];
+
+/** The task of a config of `kind`. */
+export const taskOfConfig = <C extends BaseRunConfig>(kind: ModelKind<C>, cfg: C): Task => kind.taskOf?.(cfg) ?? kind.task;
 
 /** Flat values of a ModelInput (rows of numbers are concatenated; ArgumentError on ragged rows). */
 export function flatten(inputs: ModelInput): Uint8Array | Float32Array | Float64Array | readonly number[] {
   if (inputs instanceof Uint8Array || inputs instanceof Float32Array || inputs instanceof Float64Array) return inputs;
   if (!Array.isArray(inputs)) throw new ArgumentError(`inputs: expected a typed array or an array of numbers, got ${typeof inputs}`);
+  if (inputs.length > 0 && inputs[0] !== null && typeof inputs[0] === "object" && !Array.isArray(inputs[0])) {
+    throw new ArgumentError("inputs: rows of named values are for tabular models; pass numbers");
+  }
   if (inputs.length === 0 || !Array.isArray(inputs[0])) return inputs as readonly number[];
   const rows = inputs as readonly (readonly number[])[];
   const w = rows[0]!.length;

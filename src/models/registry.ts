@@ -5,14 +5,16 @@ import { resolveConfig } from "../config/overrides.js";
 import type { ModelKind } from "./kind.js";
 import { imageKind } from "./image_kind.js";
 import { toy1dKind } from "./toy1d_kind.js";
+import { tabularKind } from "./tabular_kind.js";
 import type { ImageRunConfig } from "./image_config.js";
 import type { Toy1dRunConfig } from "./toy1d_config.js";
+import type { TabularRunConfig } from "./tabular_config.js";
 
 /** A validated run config of any kind. */
-export type RunConfig = ImageRunConfig | Toy1dRunConfig;
+export type RunConfig = ImageRunConfig | Toy1dRunConfig | TabularRunConfig;
 export type KindName = RunConfig["kind"];
 
-export const KINDS: Readonly<Record<KindName, ModelKind<any>>> = { image: imageKind, toy1d: toy1dKind };
+export const KINDS: Readonly<Record<KindName, ModelKind<any>>> = { image: imageKind, toy1d: toy1dKind, tabular: tabularKind };
 
 /** The kind of a config tree (ConfigError naming the field when it is missing or unknown). */
 export function kindOf(tree: unknown): ModelKind<RunConfig> {

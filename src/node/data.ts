@@ -6,6 +6,8 @@ import { kindOf, type KindName, type RunConfig } from "../models/registry.js";
 import type { ImageRunConfig } from "../models/image_config.js";
 import { imageExamples } from "../data/examples.js";
 import { loadImageData } from "./image_data.js";
+import { loadTabularData } from "./tabular_data.js";
+import type { TabularRunConfig } from "../models/tabular_config.js";
 
 export interface RunData { train: ExampleSet; test: ExampleSet }
 
@@ -15,6 +17,7 @@ const FILE_DATA: Partial<Record<KindName, (cfg: RunConfig) => RunData>> = {
     const d = loadImageData(cfg as ImageRunConfig), name = (cfg as ImageRunConfig).data.dataset;
     return { train: imageExamples(d.train, `${name} training set`), test: imageExamples(d.test, `${name} test set`) };
   },
+  tabular: (cfg) => loadTabularData(cfg as TabularRunConfig),
 };
 
 /** The examples of a run: embedded when the config embeds them, else read from the files it names. */

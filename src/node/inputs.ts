@@ -11,6 +11,9 @@ import { maybeGunzipSync } from "./gzip.js";
 import type { ModelInput } from "../models/kind.js";
 import type { KindName, RunConfig } from "../models/registry.js";
 import type { ImageRunConfig } from "../models/image_config.js";
+import type { TabularRunConfig } from "../models/tabular_config.js";
+import { encodeTable } from "../data/tabular.js";
+import { readTableFile } from "./tabular_data.js";
 
 /** How image files are read: the value scale of JSON images, the grey under transparent PNG pixels. */
 export interface ReadOptions { scale?: PixelScale; background: number }
@@ -55,9 +58,18 @@ async function readValueInputs(_cfg: RunConfig, path: string): Promise<Float32Ar
   return Float32Array.from(table.values);
 }
 
+/** Raw rows of a tabular model: a CSV file with a header naming the feature columns (the target may be there too). */
+async function readTableInputs(cfg: TabularRunConfig, path: string): Promise<ModelInput> {
+  const t = readTableFile(path, "input");
+  encodeTable(t, cfg.data.schema, { withTarget: false }); // DataError naming the line and column of a bad cell
+  const keep = cfg.data.schema.features.map((f) => [f.name, t.header.indexOf(f.name)] as const);
+  return t.rows.map((r) => Object.fromEntries(keep.map(([name, k]) => [name, r[k]!.text])));
+}
+
 const READERS: Record<KindName, (cfg: RunConfig, path: string, o: ReadOptions) => Promise<ModelInput>> = {
   image: (cfg, path, o) => readImageInputs(cfg as ImageRunConfig, path, o),
   toy1d: (cfg, path) => readValueInputs(cfg, path),
+  tabular: (cfg, path) => readTableInputs(cfg as TabularRunConfig, path),
 };
 
 /** The inputs of a predict file for a model of this config's kind. */

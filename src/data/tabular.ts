@@ -1,0 +1,219 @@
+// Tables of named columns (CSV with a header) -> model inputs: numeric features standardised with
+// the training part's mean and std, categorical features one-hot, the target as a value or a
+// class index. The fitted TableSchema lives in the run config (data.schema), so a loaded model
+// encodes raw rows itself. Every refusal is a DataError naming the file, the line and the column.
+import { DataError } from "../runtime/errors.js";
+import { csvRecords, CSV_NUMBER, type CsvField } from "./csv.js";
+
+export interface FeatureSpec {
+  name: string;
+  type: "numeric" | "categorical";
+  /** Numeric: inputs are (value - center) / scale. */
+  center: number;
+  scale: number;
+  /** Categorical: the one-hot order. */
+  categories: string[];
+}
+
+export interface TargetSpec {
+  name: string;
+  /** Regression: the model learns (y - center) / scale and predicts in the original units. */
+  center: number;
+  scale: number;
+  /** Classification: class names (index order); empty for regression. */
+  classes: string[];
+}
+
+export interface TableSchema { features: FeatureSpec[]; target: TargetSpec }
+
+export type TableTask = "regression" | "classification";
+
+/** A CSV file's header and data records (text fields with their lines). */
+export interface Table { name: string; header: string[]; headerLine: number; rows: CsvField[][] }
+
+const show = (s: string): string => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "..." : s);
+/** Cells that mean "no value". */
+const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "?"]);
+
+/** Parses CSV text with a header row; DataError on an empty file, duplicate names or ragged rows. */
+export function readTable(text: string, name: string): Table {
+  const records = csvRecords(text, name);
+  if (records.length === 0) throw new DataError(`${name}: the file is empty (expected a header row and data rows)`);
+  const head = records[0]!;
+  const header = head.map((f) => f.text.trim());
+  header.forEach((h, k) => {
+    if (h === "") throw new DataError(`${name}: line ${head[k]!.line}, column ${k + 1}: empty column name in the header`);
+    const prev = header.indexOf(h);
+    if (prev < k) throw new DataError(`${name}: line ${head[k]!.line}, column ${k + 1}: duplicate column name ${show(h)} (also column ${prev + 1})`);
+  });
+  const rows = records.slice(1);
+  if (rows.length === 0) throw new DataError(`${name}: no data rows after the header on line ${head[0]!.line}`);
+  for (const r of rows) {
+    if (r.length !== header.length) {
+      throw new DataError(`${name}: line ${r[0]!.line}: expected ${header.length} fields (as in the header on line ${head[0]!.line}), got ${r.length}`);
+    }
+  }
+  return { name, header, headerLine: head[0]!.line, rows };
+}
+
+function columnIndex(t: Table, col: string, what: string): number {
+  const k = t.header.indexOf(col);
+  if (k < 0) throw new DataError(`${t.name}: line ${t.headerLine}: no ${what} column ${show(col)}: expected one of ${t.header.map(show).join(", ")}`);
+  return k;
+}
+
+function cellText(t: Table, r: number, k: number): string {
+  const f = t.rows[r]![k]!, v = f.text.trim();
+  if (MISSING.has(v)) throw new DataError(`${t.name}: line ${f.line}, column ${k + 1} (${show(t.header[k]!)}): missing value ${show(f.text)}`);
+  return v;
+}
+
+function cellNumber(t: Table, r: number, k: number): number {
+  const v = cellText(t, r, k);
+  const x = CSV_NUMBER.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(x)) {
+    throw new DataError(`${t.name}: line ${t.rows[r]![k]!.line}, column ${k + 1} (${show(t.header[k]!)}): expected a number in this numeric column, got ${show(v)}`);
+  }
+  return x;
+}
+
+const isNumberColumn = (t: Table, k: number): boolean =>
+  t.rows.every((_, r) => CSV_NUMBER.test(cellText(t, r, k)));
+
+/** Mean and (population) std of a column over `rows`, in row order; DataError when constant. */
+function moments(t: Table, k: number, rows: ArrayLike<number>): { center: number; scale: number } {
+  let sum = 0;
+  for (let i = 0; i < rows.length; i++) sum += cellNumber(t, rows[i]!, k);
+  const center = sum / rows.length;
+  let sq = 0;
+  for (let i = 0; i < rows.length; i++) { const d = cellNumber(t, rows[i]!, k) - center; sq += d * d; }
+  const scale = Math.sqrt(sq / rows.length);
+  if (!(scale > 1e-12 * Math.max(1, Math.abs(center)))) {
+    throw new DataError(`${t.name}: column ${k + 1} (${show(t.header[k]!)}) is constant (${center}) on the ${rows.length} training rows: drop it (--features)`);
+  }
+  return { center, scale };
+}
+
+export interface FitOptions {
+  target: string;
+  /** Feature columns (default: every column but the target). */
+  features?: readonly string[];
+  /** "auto": classification when the target column is not numeric. */
+  task?: TableTask | "auto";
+  /** The training part's rows (statistics are fitted on them only); default all. */
+  rows?: ArrayLike<number>;
+}
+
+/** Column types, categories, class names and standardisation fitted on the training rows. */
+export function fitSchema(t: Table, o: FitOptions): { schema: TableSchema; task: TableTask } {
+  const rows = o.rows ?? Uint32Array.from(t.rows.keys());
+  const ti = columnIndex(t, o.target, "target");
+  const names = o.features && o.features.length > 0 ? [...o.features] : t.header.filter((h) => h !== o.target);
+  if (names.length === 0) throw new DataError(`${t.name}: no feature columns besides the target ${show(o.target)}`);
+  if (names.includes(o.target)) throw new DataError(`${t.name}: the target ${show(o.target)} is also listed as a feature`);
+  const task: TableTask = o.task && o.task !== "auto" ? o.task : isNumberColumn(t, ti) ? "regression" : "classification";
+  const features = names.map((n): FeatureSpec => {
+    const k = columnIndex(t, n, "feature");
+    if (isNumberColumn(t, k)) return { name: n, type: "numeric", ...moments(t, k, rows), categories: [] };
+    const categories = [...new Set(Array.from(rows, (r) => cellText(t, r, k)))].sort();
+    if (categories.length < 2) throw new DataError(`${t.name}: column ${k + 1} (${show(n)}) is constant (${show(categories[0] ?? "")}) on the training rows: drop it (--features)`);
+    return { name: n, type: "categorical", center: 0, scale: 1, categories };
+  });
+  let target: TargetSpec;
+  if (task === "regression") target = { name: o.target, ...moments(t, ti, rows), classes: [] };
+  else {
+    const classes = [...new Set(Array.from(t.rows.keys(), (r) => cellText(t, r, ti)))].sort(classOrder);
+    if (classes.length < 2) throw new DataError(`${t.name}: the target ${show(o.target)} has a single class ${show(classes[0]!)}: nothing to classify`);
+    target = { name: o.target, center: 0, scale: 1, classes };
+  }
+  return { schema: { features, target }, task };
+}
+
+/** Numeric class names in numeric order, others after them in code-unit order. */
+function classOrder(a: string, b: string): number {
+  const na = CSV_NUMBER.test(a), nb = CSV_NUMBER.test(b);
+  if (na && nb) return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return na ? -1 : nb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Floats per encoded row: one per numeric feature, one per category. */
+export const encodedWidth = (s: TableSchema): number => s.features.reduce((a, f) => a + (f.type === "numeric" ? 1 : f.categories.length), 0);
+
+/** One raw cell -> its encoded values at out[o ..]; `where` names the cell for errors. */
+function encodeCell(f: FeatureSpec, v: string | number, out: Float32Array, o: number, where: () => string): number {
+  if (f.type === "numeric") {
+    const x = typeof v === "number" ? v : CSV_NUMBER.test(v.trim()) ? Number(v.trim()) : NaN;
+    if (!Number.isFinite(x)) throw new DataError(`${where()}: expected a number, got ${typeof v === "number" ? v : show(v)}`);
+    out[o] = (x - f.center) / f.scale;
+    return 1;
+  }
+  const c = f.categories.indexOf(String(v).trim());
+  if (c < 0) throw new DataError(`${where()}: unknown category ${show(String(v))}: expected one of ${f.categories.map(show).join(", ")}`);
+  out[o + c] = 1;
+  return f.categories.length;
+}
+
+function checkColumns(t: Table, s: TableSchema, withTarget: boolean): number[] {
+  const want = new Set(s.features.map((f) => f.name));
+  for (const h of t.header) {
+    if (!want.has(h) && h !== s.target.name) {
+      throw new DataError(`${t.name}: line ${t.headerLine}: unexpected column ${show(h)}: this model takes ${s.features.map((f) => show(f.name)).join(", ")}`);
+    }
+  }
+  if (withTarget) columnIndex(t, s.target.name, "target");
+  return s.features.map((f) => columnIndex(t, f.name, "feature"));
+}
+
+export interface EncodedRows { x: Float32Array; width: number; count: number; y: Float32Array | Int32Array | null }
+
+/** Rows of a table (all, or `rows`) encoded by a schema; targets too with `withTarget`. */
+export function encodeTable(t: Table, s: TableSchema, o: { withTarget: boolean; rows?: ArrayLike<number> }): EncodedRows {
+  const rows = o.rows ?? Uint32Array.from(t.rows.keys());
+  const cols = checkColumns(t, s, o.withTarget);
+  const width = encodedWidth(s), n = rows.length;
+  const x = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    let at = i * width;
+    s.features.forEach((f, j) => {
+      const k = cols[j]!;
+      at += encodeCell(f, cellText(t, r, k), x, at, () => `${t.name}: line ${t.rows[r]![k]!.line}, column ${k + 1} (${show(f.name)})`);
+    });
+  }
+  if (!o.withTarget) return { x, width, count: n, y: null };
+  const ti = columnIndex(t, s.target.name, "target");
+  const cls = s.target.classes;
+  const y = cls.length > 0 ? new Int32Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    if (cls.length === 0) { y[i] = cellNumber(t, r, ti); continue; }
+    const v = cellText(t, r, ti), c = cls.indexOf(v);
+    if (c < 0) throw new DataError(`${t.name}: line ${t.rows[r]![ti]!.line}, column ${ti + 1} (${show(s.target.name)}): unknown class ${show(v)}: expected one of ${cls.map(show).join(", ")}`);
+    y[i] = c;
+  }
+  return { x, width, count: n, y };
+}
+
+/** A raw row given as named values (API predict). */
+export type TableRow = Readonly<Record<string, string | number>>;
+
+/** Named rows encoded by a schema (extra keys other than the target are refused). */
+export function encodeRecords(rows: readonly TableRow[], s: TableSchema, name = "inputs"): Float32Array {
+  const width = encodedWidth(s);
+  const x = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== "object") throw new DataError(`${name}: row ${i}: expected an object of named values, got ${typeof row}`);
+    for (const key of Object.keys(row)) {
+      if (key !== s.target.name && !s.features.some((f) => f.name === key)) {
+        throw new DataError(`${name}: row ${i}: unexpected column ${show(key)}: this model takes ${s.features.map((f) => show(f.name)).join(", ")}`);
+      }
+    }
+    let at = i * width;
+    for (const f of s.features) {
+      const v = row[f.name];
+      if (v === undefined || (typeof v === "string" && MISSING.has(v.trim()))) throw new DataError(`${name}: row ${i}: missing value of column ${show(f.name)}`);
+      at += encodeCell(f, v, x, at, () => `${name}: row ${i}, column ${show(f.name)}`);
+    }
+  });
+  return x;
+}
