@@ -7,6 +7,11 @@ import { loadModel, type Prediction } from "../api/model.js";
 import { readInputs, type ReadOptions } from "../node/inputs.js";
 import type { PixelScale } from "../data/json_images.js";
 import { readFileChecked } from "../node/files.js";
+import { writeFileAtomic } from "../node/atomic.js";
+import { kindOf } from "../models/registry.js";
+import type { Model } from "../api/model.js";
+
+const classNamesOf = (m: Model): string[] => kindOf(m.config).classNames?.(m.config) ?? [];
 
 /** One JSON-ready record per input row. */
 function rows(p: Prediction, input: string): Record<string, unknown>[] {
@@ -30,6 +35,25 @@ function line(r: Record<string, unknown>): string {
   }
   return `${r.input}#${r.index}: mean ${f(r.mean)}, std ${f(r.std)} (epistemic ${f(r.epistemicStd)}, aleatoric ${f(r.aleatoricStd)}), ` +
     `95 % interval [${f(r.lower95)}, ${f(r.upper95)}]`;
+}
+
+const csvCell = (v: unknown): string => {
+  const t = typeof v === "number" ? String(v) : String(v ?? "");
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+/** The predictions as CSV: one line per input row (class probabilities as p_<class> columns). */
+export function predictionsCsv(p: Record<string, unknown>[], classNames: string[]): string {
+  if (p.length === 0) return "";
+  const cls = "probabilities" in p[0]!;
+  const K = cls ? (p[0]!.probabilities as number[]).length : 0;
+  const names = Array.from({ length: K }, (_, k) => `p_${classNames[k] ?? k}`);
+  const header = cls ? ["input", "row", "predicted", ...names, "entropy", "mutual_information"]
+    : ["input", "row", "mean", "std", "epistemic_std", "aleatoric_std", "lower95", "upper95"];
+  const body = p.map((r) => (cls
+    ? [r.input, r.index, r.className ?? r.predicted, ...(r.probabilities as number[]), r.entropy, r.mutualInformation]
+    : [r.input, r.index, r.mean, r.std, r.epistemicStd, r.aleatoricStd, r.lower95, r.upper95]).map(csvCell).join(","));
+  return [header.map(csvCell).join(","), ...body].join("\n") + "\n";
 }
 
 /** --background: black (default), white or a grey level 0..255 under transparent PNG pixels. */
@@ -58,6 +82,7 @@ export async function predictCommand(flags: Record<string, FlagValue | undefined
       throw e;
     }
   }
+  if (flags.out !== undefined) await writeFileAtomic(String(flags.out), predictionsCsv(results, classNamesOf(model)));
   if (json) console.log(JSON.stringify({ checkpoint: path, kind: model.kind, samples, predictions: results }));
   else for (const r of results) console.log(line(r));
   return 0;

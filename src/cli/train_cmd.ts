@@ -7,9 +7,10 @@ import { ProgressBar } from "./progress.js";
 import { parseConfigJson } from "../config/overrides.js";
 import { resolvePreset } from "../presets/index.js";
 import { kindOf, resolveRunConfig, type RunConfig } from "../models/registry.js";
+import { taskOfConfig } from "../models/kind.js";
 import { ConfigError } from "../runtime/errors.js";
 import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
-import { loadData } from "../node/data.js";
+import { loadData, loadTestFile, prepareRunConfig } from "../node/data.js";
 import { loadModel } from "../api/model.js";
 import { allIndices } from "../data/examples.js";
 import type { SetMetrics } from "../eval/score.js";
@@ -18,13 +19,36 @@ import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
-/** The effective config of --preset / --config / --set. */
+/** `key=value` settings of the data flags (--data, --target, --features, --task, --test). */
+function dataSets(flags: Flags): string[] {
+  const sets: string[] = [];
+  const put = (key: string, v: string | string[]) => sets.push(`${key}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  if (flags.data !== undefined) put("data.file", resolve(String(flags.data)));
+  if (flags.target !== undefined) put("data.target", String(flags.target));
+  if (flags.features !== undefined) put("data.features", String(flags.features).split(",").map((f) => f.trim()).filter((f) => f !== ""));
+  if (flags.task !== undefined) put("data.task", String(flags.task));
+  if (flags.test !== undefined) put("data.test", resolve(String(flags.test)));
+  return sets;
+}
+
+/** The effective config of --preset / --config / --set and the data flags, its data-dependent fields filled in. */
 export function configFromFlags(flags: Flags): RunConfig {
-  const sets = (flags.set as string[] | undefined) ?? [];
+  return prepareRunConfig(flagConfig(flags));
+}
+
+function flagConfig(flags: Flags): RunConfig {
+  const data = dataSets(flags);
+  const sets = [...data, ...((flags.set as string[] | undefined) ?? [])];
   const file = flags.config === undefined ? undefined : parseConfigJson(readTextChecked(String(flags.config), { what: "config file (--config)" }), String(flags.config));
+  if (flags.data !== undefined) {
+    if (flags.preset !== undefined) throw new UsageError("--data trains a tabular model from a CSV file: drop --preset (tune it with --set or --config)");
+    if (flags.target === undefined) throw new UsageError("--data needs --target COLUMN (the column to predict)");
+    return resolveRunConfig(file ?? { kind: "tabular" }, sets);
+  }
+  if (data.length > 0) throw new UsageError("--target, --features, --task and --test go with --data FILE.csv");
   if (flags.preset !== undefined) return resolvePreset(String(flags.preset), file, sets);
   if (file !== undefined) return resolveRunConfig(file, sets);
-  throw new UsageError("pass --preset NAME or --config FILE (see `sdebnn presets`)");
+  throw new UsageError("pass --preset NAME, --config FILE or --data FILE.csv --target COLUMN (see `sdebnn presets`)");
 }
 
 /** One line of a set's metrics, by task. */
@@ -47,7 +71,7 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
   const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const t0 = Date.now();
   let examples = 0, testT0 = t0;
-  const cls = kindOf(cfg).task === "classification";
+  const cls = taskOfConfig(kindOf(cfg), cfg) === "classification";
   const stop = StopSignals.install((line) => { bar.end(); console.error(line); });
   const res = await trainRun(rt, cfg, {
     out, resume: o.resume, workers: o.workers, stop,
@@ -107,7 +131,10 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   const model = await loadModel(rt, readFileChecked(path, { what: "checkpoint (--checkpoint)" }), { name: path });
   const samples = flags.samples === undefined ? model.config.eval.samples : Number(flags.samples);
   if (!(Number.isInteger(samples) && samples >= 1)) throw new ConfigError(`--samples must be a positive integer, got ${flags.samples}`);
-  const { test } = loadData(rt, model.config);
+  if (flags.target !== undefined && flags.data === undefined) throw new UsageError("--target goes with --data FILE.csv");
+  const target = (model.config.data as { target?: unknown }).target;
+  if (flags.target !== undefined && flags.target !== target) throw new UsageError(`--target ${JSON.stringify(flags.target)}: this model predicts ${JSON.stringify(target)}`);
+  const test = flags.data === undefined ? loadData(rt, model.config).test : loadTestFile(model.config, String(flags.data));
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
   const r = await model.evaluate(test, { samples, indices: allIndices(n) });
   if (json) console.log(JSON.stringify({ checkpoint: path, step: model.step, ...r }));

@@ -77,8 +77,17 @@ function cellNumber(t: Table, r: number, k: number): number {
   return x;
 }
 
-const isNumberColumn = (t: Table, k: number): boolean =>
-  t.rows.every((_, r) => CSV_NUMBER.test(cellText(t, r, k)));
+/**
+ * Whether column k is numeric: every cell a number. A column of mostly numbers with a few other
+ * cells is a DataError naming the first such cell (a typo would otherwise make it categorical).
+ */
+function isNumberColumn(t: Table, k: number): boolean {
+  let numbers = 0, firstOther = -1;
+  t.rows.forEach((_, r) => { if (CSV_NUMBER.test(cellText(t, r, k))) numbers++; else if (firstOther < 0) firstOther = r; });
+  if (firstOther < 0) return true;
+  if (2 * numbers > t.rows.length) cellNumber(t, firstOther, k); // throws, naming the cell
+  return false;
+}
 
 /** Mean and (population) std of a column over `rows`, in row order; DataError when constant. */
 function moments(t: Table, k: number, rows: ArrayLike<number>): { center: number; scale: number } {

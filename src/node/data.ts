@@ -6,7 +6,8 @@ import { kindOf, type KindName, type RunConfig } from "../models/registry.js";
 import type { ImageRunConfig } from "../models/image_config.js";
 import { imageExamples } from "../data/examples.js";
 import { loadImageData } from "./image_data.js";
-import { loadTabularData } from "./tabular_data.js";
+import { loadTabularData, prepareTabular, tableExamples } from "./tabular_data.js";
+import { ConfigError } from "../runtime/errors.js";
 import type { TabularRunConfig } from "../models/tabular_config.js";
 
 export interface RunData { train: ExampleSet; test: ExampleSet }
@@ -25,4 +26,26 @@ export function loadData(rt: Runtime, cfg: RunConfig): RunData {
   const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
   if (embedded) return embedded;
   return FILE_DATA[cfg.kind]!(cfg);
+}
+
+/** Configs whose data section is fitted to their files before training (tabular: data.schema). */
+const PREPARE: Partial<Record<KindName, (cfg: RunConfig) => RunConfig>> = {
+  tabular: (cfg) => ((cfg as TabularRunConfig).data.schema.features.length > 0 ? cfg : prepareTabular(cfg as TabularRunConfig)),
+};
+
+/** The config ready to train: data-dependent fields (a table's schema) filled in from its files. */
+export function prepareRunConfig(cfg: RunConfig): RunConfig {
+  return PREPARE[cfg.kind]?.(cfg) ?? cfg;
+}
+
+/** Readers of a user-named test file (eval --data), by kind. */
+const TEST_FILES: Partial<Record<KindName, (cfg: RunConfig, path: string) => ExampleSet>> = {
+  tabular: (cfg, path) => tableExamples(cfg as TabularRunConfig, path, "test file (--data)"),
+};
+
+/** The examples of a test file for a model of this config (ConfigError for kinds that read no such files). */
+export function loadTestFile(cfg: RunConfig, path: string): ExampleSet {
+  const read = TEST_FILES[cfg.kind];
+  if (!read) throw new ConfigError(`--data: a ${cfg.kind} model is scored on its config's data; --data FILE.csv is for tabular models`);
+  return read(cfg, path);
 }

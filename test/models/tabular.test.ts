@@ -14,17 +14,7 @@ import { resolveRunConfig } from "../../src/models/registry.js";
 import type { TabularRunConfig } from "../../src/models/tabular_config.js";
 import { loadModel } from "../../src/api/model.js";
 import { gaussianStream } from "../helpers/fine_brownian.js";
-
-/** y = 2 a - b + 1.5 [c = "u"] + 0.1 eps; a, b standard normal; c in {u, v, w}. */
-export function regressionCsv(n: number, seed = n): string {
-  const g = gaussianStream(seed * 4 + 1);
-  const lines = ["a,b,c,y"];
-  for (let i = 0; i < n; i++) {
-    const a = g(), b = g(), c = ["u", "v", "w"][i % 3]!;
-    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${c},${(2 * a - b + (c === "u" ? 1.5 : 0) + 0.1 * g()).toFixed(4)}`);
-  }
-  return lines.join("\n") + "\n";
-}
+import { regressionCsv } from "../helpers/tables.js";
 
 const SETS = ["model.width=16", "model.nnHidden=8", "model.steps=4", "train.epochs=150", "train.batch=32", "train.lr=1e-2", "eval.samples=8", "model.sigma=0.05"];
 
