@@ -6,12 +6,13 @@ import { train as trainCore, configOf, type TrainOptions } from "./api/train.js"
 import type { Model } from "./api/model.js";
 import type { PresetName } from "./presets/index.js";
 import type { RunConfig } from "./models/registry.js";
-import { loadData as loadRunData, type RunData } from "./node/data.js";
+import { loadData as loadRunData, prepareRunConfig, type RunData } from "./node/data.js";
 import { ShardPool } from "./node/shard_pool.js";
 
 export * from "./index.js";
 export { trainRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult } from "./node/run.js";
 export type { RunData } from "./node/data.js";
+export { prepareRunConfig } from "./node/data.js";
 export { ShardPool } from "./node/shard_pool.js";
 /** The run directory's durable file primitives: atomic replace (temp file, fsync, rename) and an append-only JSON-lines log. */
 export { writeFileAtomic, writeFileAtomicSync, JsonlAppender, readJsonl } from "./node/atomic.js";
@@ -36,7 +37,7 @@ export interface NodeTrainOptions extends TrainOptions {
  * starts worker threads (stopped when training ends).
  */
 export async function train(rt: Runtime, config: PresetName | Record<string, unknown> | RunConfig, options: NodeTrainOptions = {}): Promise<Model> {
-  const cfg = configOf(config, options.overrides);
+  const cfg = prepareRunConfig(configOf(config, options.overrides)); // a table's schema fitted to its file
   const data = options.data ?? loadRunData(rt, cfg);
   const workers = options.workers ?? 1;
   const pool = workers > 1 ? await ShardPool.start(workers, rt.module, cfg) : null;

@@ -31,6 +31,8 @@ export type TableTask = "regression" | "classification";
 /** A CSV file's header and data records (text fields with their lines). */
 export interface Table { name: string; header: string[]; headerLine: number; rows: CsvField[][] }
 
+/** The largest finite f32: cells beyond it cannot be model inputs. */
+const F32_MAX = 3.4028234663852886e38;
 const show = (s: string): string => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "..." : s);
 /** Cells that mean "no value". */
 const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "?"]);
@@ -71,8 +73,9 @@ function cellText(t: Table, r: number, k: number): string {
 function cellNumber(t: Table, r: number, k: number): number {
   const v = cellText(t, r, k);
   const x = CSV_NUMBER.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(x)) {
-    throw new DataError(`${t.name}: line ${t.rows[r]![k]!.line}, column ${k + 1} (${show(t.header[k]!)}): expected a number in this numeric column, got ${show(v)}`);
+  if (!Number.isFinite(x) || Math.abs(x) > F32_MAX) {
+    throw new DataError(`${t.name}: line ${t.rows[r]![k]!.line}, column ${k + 1} (${show(t.header[k]!)}): expected a number in this numeric column` +
+      `${Number.isFinite(x) ? ` within +-${F32_MAX}` : ""}, got ${show(v)}`);
   }
   return x;
 }
@@ -97,6 +100,9 @@ function moments(t: Table, k: number, rows: ArrayLike<number>): { center: number
   let sq = 0;
   for (let i = 0; i < rows.length; i++) { const d = cellNumber(t, rows[i]!, k) - center; sq += d * d; }
   const scale = Math.sqrt(sq / rows.length);
+  if (!Number.isFinite(center) || !Number.isFinite(scale)) {
+    throw new DataError(`${t.name}: column ${k + 1} (${show(t.header[k]!)}): its mean or spread overflows (values too large): rescale the column`);
+  }
   if (!(scale > 1e-12 * Math.max(1, Math.abs(center)))) {
     throw new DataError(`${t.name}: column ${k + 1} (${show(t.header[k]!)}) is constant (${center}) on the ${rows.length} training rows: drop it (--features)`);
   }
@@ -153,7 +159,9 @@ function encodeCell(f: FeatureSpec, v: string | number, out: Float32Array, o: nu
   if (f.type === "numeric") {
     const x = typeof v === "number" ? v : CSV_NUMBER.test(v.trim()) ? Number(v.trim()) : NaN;
     if (!Number.isFinite(x)) throw new DataError(`${where()}: expected a number, got ${typeof v === "number" ? v : show(v)}`);
-    out[o] = (x - f.center) / f.scale;
+    const z = Math.fround((x - f.center) / f.scale);
+    if (!Number.isFinite(z)) throw new DataError(`${where()}: ${x} is too far from the training data (standardised: ${z})`);
+    out[o] = z;
     return 1;
   }
   const c = f.categories.indexOf(String(v).trim());

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { parseIdx } from "../../src/data/idx.js";
 import { parseCifarBatch, CIFAR_RECORD } from "../../src/data/cifar.js";
 import { parseCsv } from "../../src/data/csv.js";
+import { encodeTable, fitSchema, readTable } from "../../src/data/tabular.js";
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors } from "../../src/checkpoint/safetensors.js";
 import { decodePngGrey } from "../../src/data/png.js";
 import { resolvePreset } from "../../src/presets/index.js";
@@ -75,6 +76,27 @@ describe(`fuzzing the parsers (${RUNS} cases each)`, () => {
     const valid = new TextEncoder().encode('x,y,"z"\n1,2.5,3e-2\n# c\n4,-5,"6"\r\n7,8,9\n');
     fc.assert(fc.property(fc.oneof(mutations(valid, [0]), fc.string({ maxLength: 200 }).map((s) => new TextEncoder().encode(s))),
       (b) => { total++; check(() => parseCsv(b, { name: "fuzz.csv" })); }), { numRuns: RUNS, seed: 3 });
+  });
+
+  it("tables: CSV text -> schema -> encoded rows (mutated files and random cells)", () => {
+    const valid = new TextEncoder().encode("a,b,c,y\n1.5,u,3,0.5\n-2,v,4e1,1\n0.25,u,-1,2\n7,w,2,3\n");
+    const base = fitSchema(readTable(new TextDecoder().decode(valid), "base.csv"), { target: "y" }).schema;
+    const finite = (x: Float32Array) => { for (const v of x) if (!Number.isFinite(v)) throw new Error(`non-finite encoded value ${v}`); };
+    const run = (text: string) => {
+      const t = readTable(text, "fuzz.csv");
+      check(() => finite(encodeTable(t, base, { withTarget: false }).x)); // predict-time encoding of any table
+      const target = t.header[t.header.length - 1]!;
+      const { schema } = fitSchema(t, { target });
+      const e = encodeTable(t, schema, { withTarget: true });
+      finite(e.x);
+      if (e.y instanceof Float32Array) finite(e.y);
+    };
+    const cell = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.constantFrom("", "NA", "u", "v", "1e400", "-0", "\"q,\"\"\""), fc.string({ maxLength: 4 }));
+    const table = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 6 })).chain(([w, n]) =>
+      fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: n, maxLength: n }).map((rows) =>
+        [Array.from({ length: w }, (_, k) => `c${k}`).join(","), ...rows.map((r) => r.join(","))].join("\n")));
+    fc.assert(fc.property(fc.oneof(mutations(valid, [0]).map((b) => new TextDecoder().decode(b)), table),
+      (text) => { total++; check(() => run(text)); }), { numRuns: RUNS, seed: 11 });
   });
 
   it("safetensors", () => {
