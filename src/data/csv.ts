@@ -2,6 +2,9 @@
 // quoted fields may hold delimiters and newlines), LF or CRLF, '#' comment lines, blank lines
 // skipped, optional header. Errors name the line, the column and the offending text.
 import { DataError } from "../runtime/errors.js";
+import { CSV_NUMBER } from "./table_schema.js";
+
+export { CSV_NUMBER };
 
 export interface CsvOptions {
   /** Name used in error messages (a file name). */
@@ -31,8 +34,6 @@ export interface CsvTable {
 export interface CsvField { text: string; line: number; quoted: boolean }
 type Field = CsvField;
 
-/** A number as CSV cells write it (no NaN, Infinity or hex). */
-export const CSV_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NUMBER = CSV_NUMBER;
 const show = (s: string): string => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "..." : s);
 

@@ -3,39 +3,17 @@
 // class index. The fitted TableSchema lives in the run config (data.schema), so a loaded model
 // encodes raw rows itself. Every refusal is a DataError naming the file, the line and the column.
 import { DataError } from "../runtime/errors.js";
-import { csvRecords, CSV_NUMBER, type CsvField } from "./csv.js";
+import { csvRecords, type CsvField } from "./csv.js";
+import { CSV_NUMBER, encodeCell, encodedWidth, MISSING, showCell, type FeatureSpec, type TableSchema, type TableTask, type TargetSpec } from "./table_schema.js";
 
-export interface FeatureSpec {
-  name: string;
-  type: "numeric" | "categorical";
-  /** Numeric: inputs are (value - center) / scale. */
-  center: number;
-  scale: number;
-  /** Categorical: the one-hot order. */
-  categories: string[];
-}
-
-export interface TargetSpec {
-  name: string;
-  /** Regression: the model learns (y - center) / scale and predicts in the original units. */
-  center: number;
-  scale: number;
-  /** Classification: class names (index order); empty for regression. */
-  classes: string[];
-}
-
-export interface TableSchema { features: FeatureSpec[]; target: TargetSpec }
-
-export type TableTask = "regression" | "classification";
+export * from "./table_schema.js";
 
 /** A CSV file's header and data records (text fields with their lines). */
 export interface Table { name: string; header: string[]; headerLine: number; rows: CsvField[][] }
 
 /** The largest finite f32: cells beyond it cannot be model inputs. */
 const F32_MAX = 3.4028234663852886e38;
-const show = (s: string): string => JSON.stringify(s.length > 40 ? s.slice(0, 40) + "..." : s);
-/** Cells that mean "no value". */
-const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "?"]);
+const show = showCell;
 
 /** Parses CSV text with a header row; DataError on an empty file, duplicate names or ragged rows. */
 export function readTable(text: string, name: string): Table {
@@ -151,25 +129,6 @@ function classOrder(a: string, b: string): number {
   return na ? -1 : nb ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Floats per encoded row: one per numeric feature, one per category. */
-export const encodedWidth = (s: TableSchema): number => s.features.reduce((a, f) => a + (f.type === "numeric" ? 1 : f.categories.length), 0);
-
-/** One raw cell -> its encoded values at out[o ..]; `where` names the cell for errors. */
-function encodeCell(f: FeatureSpec, v: string | number, out: Float32Array, o: number, where: () => string): number {
-  if (f.type === "numeric") {
-    const x = typeof v === "number" ? v : CSV_NUMBER.test(v.trim()) ? Number(v.trim()) : NaN;
-    if (!Number.isFinite(x)) throw new DataError(`${where()}: expected a number, got ${typeof v === "number" ? v : show(v)}`);
-    const z = Math.fround((x - f.center) / f.scale);
-    if (!Number.isFinite(z)) throw new DataError(`${where()}: ${x} is too far from the training data (standardised: ${z})`);
-    out[o] = z;
-    return 1;
-  }
-  const c = f.categories.indexOf(String(v).trim());
-  if (c < 0) throw new DataError(`${where()}: unknown category ${show(String(v))}: expected one of ${f.categories.map(show).join(", ")}`);
-  out[o + c] = 1;
-  return f.categories.length;
-}
-
 function checkColumns(t: Table, s: TableSchema, withTarget: boolean): number[] {
   const want = new Set(s.features.map((f) => f.name));
   for (const h of t.header) {
@@ -211,26 +170,3 @@ export function encodeTable(t: Table, s: TableSchema, o: { withTarget: boolean; 
   return { x, width, count: n, y };
 }
 
-/** A raw row given as named values (API predict). */
-export type TableRow = Readonly<Record<string, string | number>>;
-
-/** Named rows encoded by a schema (extra keys other than the target are refused). */
-export function encodeRecords(rows: readonly TableRow[], s: TableSchema, name = "inputs"): Float32Array {
-  const width = encodedWidth(s);
-  const x = new Float32Array(rows.length * width);
-  rows.forEach((row, i) => {
-    if (row === null || typeof row !== "object") throw new DataError(`${name}: row ${i}: expected an object of named values, got ${typeof row}`);
-    for (const key of Object.keys(row)) {
-      if (key !== s.target.name && !s.features.some((f) => f.name === key)) {
-        throw new DataError(`${name}: row ${i}: unexpected column ${show(key)}: this model takes ${s.features.map((f) => show(f.name)).join(", ")}`);
-      }
-    }
-    let at = i * width;
-    for (const f of s.features) {
-      const v = row[f.name];
-      if (v === undefined || (typeof v === "string" && MISSING.has(v.trim()))) throw new DataError(`${name}: row ${i}: missing value of column ${show(f.name)}`);
-      at += encodeCell(f, v, x, at, () => `${name}: row ${i}, column ${show(f.name)}`);
-    }
-  });
-  return x;
-}

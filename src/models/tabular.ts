@@ -11,7 +11,7 @@ import { SdeBnnBlock } from "../sde/block.js";
 import { StackWeightDrift } from "../sde/drifts.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { PhiloxRandomness } from "../random/philox_randomness.js";
-import { encodedWidth } from "../data/tabular.js";
+import { encodedWidth } from "../data/table_schema.js";
 import { BayesHead } from "./bayes_head.js";
 import { countCorrect } from "./image.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";

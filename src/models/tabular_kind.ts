@@ -1,7 +1,7 @@
 // Tabular regression and classification (../data/tabular.ts, ./tabular.ts) as a model kind. The
 // data come from a CSV file (src/node/tabular_data.ts fills data.schema from its training part).
 import { ArgumentError } from "../runtime/errors.js";
-import { encodedWidth, encodeRecords, type TableRow } from "../data/tabular.js";
+import { encodedWidth, encodeRecords, type TableRow } from "../data/table_schema.js";
 import { flatten, type ModelInput, type ModelKind, type Task } from "./kind.js";
 import { TabularModel } from "./tabular.js";
 import { tabularRunSchema, type TabularRunConfig } from "./tabular_config.js";

@@ -31,7 +31,7 @@ describe("config validation", () => {
     expect(msg(() => resolvePreset("mnist", { model: { hidden: "16" } }))).toMatch(/model\.hidden.*got "16"/);
     expect(msg(() => resolvePreset("mnist", undefined, ["model.solver=eulr"]))).toMatch(/model\.solver.*did you mean 'euler'/);
     expect(msg(() => resolvePreset("mnist", undefined, ["train.batch=1e400"]))).toMatch(/train\.batch/);
-    expect(msg(() => resolveRunConfig({ kind: "cnn" }))).toMatch(/'kind': expected one of "image", "toy1d", got "cnn"/);
+    expect(msg(() => resolveRunConfig({ kind: "cnn" }))).toMatch(/'kind': expected one of "image", "toy1d", "tabular", got "cnn"/);
   });
 
   it("prototype-reaching keys are refused in JSON trees and in --set", () => {

@@ -100,7 +100,7 @@ describe("loadModel / predict (image)", () => {
     await expect(loadModel(await freshRuntime(), broken, { name: "x.safetensors" })).rejects.toThrow(/^x\.safetensors: checksum mismatch/);
     const unknown = await encodeCheckpoint({ w: { dtype: "F32", shape: [1], data: new Float32Array(1) } }, { config: { kind: "nope" }, seed: 0, step: 0 });
     await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(CheckpointError);
-    await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(`<checkpoint>: metadata field 'config': config field 'kind': expected one of "image", "toy1d", got "nope"`);
+    await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(`<checkpoint>: metadata field 'config': config field 'kind': expected one of "image", "toy1d", "tabular", got "nope"`);
     const toy = await encodeCheckpoint({ w: { dtype: "F32", shape: [1], data: new Float32Array(1) } }, { config: { kind: "toy1d" }, seed: 0, step: 0 });
     await expect(loadModel(await freshRuntime(), toy)).rejects.toThrow("checkpoint has no tensor 'nn'");
   });
