@@ -1,7 +1,7 @@
 // train(): the common path from a preset or config to a trained Model, in any runtime.
 import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
-import { isPresetName, resolvePreset, type PresetName } from "../presets/index.js";
+import { resolvePreset, type PresetName } from "../presets/index.js";
 import { kindOf, resolveRunConfig, type RunConfig } from "../models/registry.js";
 import type { ExampleSet } from "../models/kind.js";
 import type { SampleExecutor } from "../models/predict.js";
@@ -44,11 +44,8 @@ export function overrideSets(o: Overrides = {}): string[] {
 /** A config from a preset name or a config tree (its `kind` selects the schema), with overrides. */
 export function configOf(config: PresetName | Record<string, unknown> | RunConfig, overrides?: Overrides): RunConfig {
   const sets = overrideSets(overrides);
-  if (typeof config === "string") {
-    if (!isPresetName(config)) return resolvePreset(config, undefined, sets); // throws, naming the presets
-    return resolvePreset(config, undefined, sets);
-  }
-  return resolveRunConfig(config, sets);
+  // an unknown preset name is a ConfigError naming the presets
+  return typeof config === "string" ? resolvePreset(config, undefined, sets) : resolveRunConfig(config, sets);
 }
 
 /**
@@ -74,7 +71,6 @@ export async function train(rt: Runtime, config: PresetName | Record<string, unk
     onRecord: options.onRecord,
   });
   // the model predicts with the evaluation weights
-  const evalWeights = trainer.withEvalWeights(() => trainer.model.space.allocated.params.view.slice());
-  trainer.model.space.allocated.params.view.set(evalWeights);
+  trainer.model.space.allocated.params.view.set(trainer.withEvalWeights(() => trainer.model.space.allocated.params.view.slice()));
   return new Model(rt, cfg, trainer.model, trainer.step);
 }

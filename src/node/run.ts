@@ -137,16 +137,11 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
     const figures: string[] = [];
     if (!stoppedEarly && opts.score !== false) {
       opts.onTest?.("start", data.test.count);
-      const evalWeights = trainer.withEvalWeights(() => trainer.model.space.allocated.params.view.slice());
-      const live = trainer.model.space.allocated.params.view.slice();
-      trainer.model.space.allocated.params.view.set(evalWeights);
-      try {
+      await trainer.withEvalWeightsAsync(async () => {
         test = await scoreSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress });
         report = trainer.kind.report?.(rt, cfg, trainer.model) ?? null;
         figures.push(...await runFigures(rt, dir, trainer, data, test, readJsonl(metricsPath).records as RunRecord[]));
-      } finally {
-        trainer.model.space.allocated.params.view.set(live);
-      }
+      });
       opts.onTest?.("end", data.test.count);
       await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test, ...(report ? { report } : {}) }, null, 2) + "\n");
     }

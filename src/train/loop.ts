@@ -53,15 +53,8 @@ export async function validate(rt: Runtime, t: Trainer, executors: readonly Samp
   const limit = t.cfg.eval.valLimit;
   const idx = limit ? t.split.val.subarray(0, limit) : t.split.val;
   if (!idx.length) return null;
-  // the EMA weights are swapped in around a synchronous copy; workers get them as parameters
-  const params = t.withEvalWeights(() => t.model.space.allocated.params.view.slice());
-  const live = t.model.space.allocated.params.view.slice();
-  t.model.space.allocated.params.view.set(params);
-  try {
-    return await scoreSet(rt, t.model, t.train, idx, { samples: t.cfg.eval.samples, batch: t.cfg.eval.batch, executors });
-  } finally {
-    t.model.space.allocated.params.view.set(live);
-  }
+  // workers get the evaluation weights as the parameters of their tasks
+  return t.withEvalWeightsAsync(() => scoreSet(rt, t.model, t.train, idx, { samples: t.cfg.eval.samples, batch: t.cfg.eval.batch, executors }));
 }
 
 /** Trains until done (or until afterStep says stop); returns whether it stopped early. */

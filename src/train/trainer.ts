@@ -150,6 +150,18 @@ export class Trainer {
     return this.opt.withEma(fn);
   }
 
+  /** withEvalWeights for asynchronous work (scoring over worker threads): the trained weights come back after it. */
+  async withEvalWeightsAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const params = this.model.space.allocated.params;
+    const evalWeights = this.withEvalWeights(() => params.view.slice()), live = params.view.slice();
+    params.view.set(evalWeights);
+    try {
+      return await fn();
+    } finally {
+      params.view.set(live);
+    }
+  }
+
   /** Parameters (named, shaped), Adam moments and EMA as checkpoint tensors. */
   stateTensors(): [string, Tensor][] {
     const o = this.opt;
