@@ -10,18 +10,12 @@ mean-field Bayesian Dense(classes) -> log-softmax. Parameters, in sdebnn's order
 Every Monte-Carlo sample has its own weight path per block and its own head draw, shared by the
 batch. The randomness comes from a noise source (noise.py): sdebnn's own draws replayed, or torch's.
 """
-import math
-from collections import OrderedDict
-
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-from .errors import ConfigError, CheckpointError
+from .errors import ConfigError
 from .layers import ConcatConv2d, ConcatConvTranspose2d, ConcatSquash, Softplus, Stack
-from .sde import BlockSde, SOLVERS, reversible_heun_adjoint
-
-BAYES_INIT_LOGSTD = -4.0
+from .parts import BAYES_INIT_LOGSTD, ParamModel, solve_block
 
 
 def image_block_drift(C, H, W, hidden):
@@ -41,22 +35,12 @@ def image_hypernet(D, bottleneck, hidden):
                   ConcatSquash(bottleneck, D, 0.0)])
 
 
-def gaussian_kl(mu, logstd, prior_std):
-    """sum_i KL(N(mu_i, exp(logstd_i)^2) || N(0, prior_std^2))."""
-    return ((math.log(prior_std) - 0.5) - logstd + (torch.exp(2 * logstd) + mu * mu) * (0.5 / (prior_std * prior_std))).sum()
-
-
-class ImageSdeBnn(nn.Module):
+class ImageSdeBnn(ParamModel):
     def __init__(self, model_cfg, generator=None):
         super().__init__()
         m = self.cfg = model_cfg
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
-        self.names, values = [], []
-
-        def add(name, value):
-            self.names.append(name)
-            values.append(value)
-
+        add = self.add
         C, H, W = m["channels"] + m["augment"], m["height"], m["width"]
         self.in_shape = (C, H, W)
         self.blocks = []
@@ -79,57 +63,15 @@ class ImageSdeBnn(nn.Module):
                     raise ConfigError(f"model.groups: a squeeze needs an even size, got {H}x{W} after group {g}")
                 C, H, W = C * 4, H // 2, W // 2
         self.features = C * H * W
-        K = m["classes"]
-        bound = 1 / math.sqrt(self.features)
-        add("head.W", (torch.rand(self.features, K, generator=gen) * 2 - 1) * bound)
-        add("head.b", (torch.rand(K, generator=gen) * 2 - 1) * bound)
-        if m["head"] == "meanfield":
-            add("head.W_logstd", torch.full((self.features, K), BAYES_INIT_LOGSTD))
-            add("head.b_logstd", torch.full((K,), BAYES_INIT_LOGSTD))
-        self.params = nn.ParameterList([nn.Parameter(v) for v in values])
-        self.index = {n: i for i, n in enumerate(self.names)}
-
-    # ---- parameters by sdebnn name ----------------------------------------------------------
-    def p(self, name):
-        return self.params[self.index[name]]
-
-    def has(self, name):
-        return name in self.index
-
-    def shapes(self):
-        return OrderedDict((n, list(self.params[i].shape)) for i, n in enumerate(self.names))
-
-    def state_tensors(self, prefix="", values=None):
-        """(name, float32 CPU tensor) pairs in sdebnn's parameter order."""
-        vals = values if values is not None else [p.detach() for p in self.params]
-        return [(prefix + n, v.detach().to("cpu", torch.float32).contiguous().clone()) for n, v in zip(self.names, vals)]
-
-    def load_tensors(self, tensors, prefix=""):
-        """Copies F32 tensors named (prefix + sdebnn name) into the parameters (shapes checked)."""
-        from .checkpoint import expect_tensor
-        with torch.no_grad():
-            for i, n in enumerate(self.names):
-                t = expect_tensor(tensors, prefix + n, "F32", list(self.params[i].shape))
-                self.params[i].copy_(t.data)
+        self.add_head(self.features, m["classes"], m["head"], gen)
+        self.freeze()
 
     # ---- the model --------------------------------------------------------------------------
-    def _w0(self, blk, i, S, noise):
-        mu = self.p(blk["name"] + ".w0")
-        if self.cfg["w0"] != "meanfield":
-            return mu.unsqueeze(0).expand(S, -1)
-        ls = self.p(blk["name"] + ".w0_logstd")
-        eps = torch.stack([noise.w0(i, s, blk["D"]) for s in range(S)])
-        return mu + torch.exp(ls) * eps
-
     def static_kl(self):
         """Closed-form KLs of q(w_0) (mean-field) and of the head."""
-        m, kl = self.cfg, torch.zeros(())
+        kl = self.head_kl(self.cfg["headPriorStd"])
         for blk in self.blocks:
-            if m["w0"] == "meanfield":
-                kl = kl + gaussian_kl(self.p(blk["name"] + ".w0"), self.p(blk["name"] + ".w0_logstd"), m["priorStdW0"])
-        if m["head"] == "meanfield":
-            kl = kl + gaussian_kl(self.p("head.W"), self.p("head.W_logstd"), m["headPriorStd"])
-            kl = kl + gaussian_kl(self.p("head.b"), self.p("head.b_logstd"), m["headPriorStd"])
+            kl = kl + self.w0_kl(blk["name"], self.cfg["priorStdW0"])
         return kl
 
     def body(self, x, S, noise):
@@ -137,18 +79,10 @@ class ImageSdeBnn(nn.Module):
         m = self.cfg
         B = x.shape[0]
         h = F.pad(x, (0, 0, 0, 0, 0, m["augment"])).unsqueeze(0).expand(S, *((B,) + self.in_shape))
-        grid = (0.0, 1.0, m["steps"])
-        dt = 1.0 / m["steps"]
         path_kls = []
         for i, blk in enumerate(self.blocks):
-            D = blk["D"]
             phi = self.p(blk["name"] + ".nn") if blk["net"] is not None else None
-            sde = BlockSde(blk["f_h"], blk["net"], phi, m["sigma"], m["theta"], m["kl"], recompute=m["keepActivationsMB"] == 0)
-            inc = noise.brownian(i, S, m["steps"], D, dt).to(x.device)   # [S, steps, D]
-            increments = [inc[:, k] for k in range(m["steps"])]
-            y0 = (h, self._w0(blk, i, S, noise), torch.zeros(S, device=x.device))
-            solve = reversible_heun_adjoint if m["gradient"] == "adjoint" and torch.is_grad_enabled() else SOLVERS[m["solver"]]
-            h, _, kl = solve(sde, y0, increments, grid)
+            h, kl = solve_block(m, blk["f_h"], blk["net"], phi, h, self.sample_w0(blk["name"], i, S, noise), i, noise)
             path_kls.append(kl.mean())
             if blk["squeeze"]:
                 C, H, W = blk["shape"]
@@ -157,17 +91,7 @@ class ImageSdeBnn(nn.Module):
 
     def logits(self, feat, noise):
         """[S, B, F] -> [S, B, K]; a mean-field head draws its weights per sample."""
-        m, K = self.cfg, self.cfg["classes"]
-        W, b = self.p("head.W"), self.p("head.b")
-        if m["head"] != "meanfield":
-            return feat @ W + b
-        nw, out = W.numel(), []
-        for s in range(feat.shape[0]):
-            eps = noise.head(s, nw + K).to(feat.device)
-            Ws = W + torch.exp(self.p("head.W_logstd")) * eps[:nw].view_as(W)
-            bs = b + torch.exp(self.p("head.b_logstd")) * eps[nw:]
-            out.append(feat[s] @ Ws + bs)
-        return torch.stack(out)
+        return self.head_outputs(feat, noise)
 
     def forward(self, x, labels, noise, samples, kl_coef, dataset_size, row_weight=1.0, kl_weight=1.0):
         """The training loss of a batch, as sdebnn's trainStep:

@@ -7,7 +7,9 @@ hypernetwork it is the tensor `g{g}.b{b}.nn`. Layers:
   channel t FIRST, b [Cout]; zero padding applies to the time channel too (the kernel's tmap).
 - ConcatConvTranspose2d: W [1 + Cin, Cout, k, k] (PyTorch's layout, time channel first), b [Cout].
 - ConcatSquash (SPEC section 2): y = (x W + b) * sigmoid(a t + c) + d t, W [in, out], b, a, c, d [out].
-- Softplus: log(1 + e^x).
+- Softplus: log(1 + e^x); Activation(name): softplus, sigmoid, tanh or relu (no parameters).
+- Swish (src/nn/layers/activation.ts): y = x sigmoid(beta x), a trainable slope beta [units]
+  per unit, initialised to 0.5.
 Initialisers (same distributions as sdebnn; the bits differ, sdebnn draws from Philox): He
 normal std sqrt(2 / fan_in) for weights (fan-in counts the time channel), N(0, 0.01^2) for the
 rest; a zero-scaled ConcatSquash (the hypernetwork's last layer) starts at exactly zero.
@@ -78,6 +80,33 @@ class Softplus:
         return F.softplus(x)
 
 
+_ACTIVATIONS = {"softplus": F.softplus, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
+
+
+class Activation:
+    params, inits = [], []
+
+    def __init__(self, name, shape):
+        self.kind, self.fn = name, _ACTIVATIONS[name]
+        self.in_shape = self.out_shape = tuple(shape)
+
+    def forward(self, x, t, p):
+        return self.fn(x)
+
+
+class Swish:
+    kind = "swish"
+
+    def __init__(self, units, beta_init=0.5):
+        self.in_shape = self.out_shape = (units,)
+        self.params = [("beta", [units])]
+        self.inits = [("constant", beta_init)]
+
+    def forward(self, x, t, p):
+        (beta,) = p
+        return x * torch.sigmoid(beta * x)
+
+
 class Stack:
     """Layers whose parameters form one contiguous segment (offsets as src/nn/stack.ts)."""
 
@@ -121,5 +150,7 @@ class Stack:
                 n = math.prod(shape)
                 if how == "normal":
                     out[off:off + n] = torch.randn(n, generator=generator) * std
+                elif how == "constant":
+                    out[off:off + n] = std
                 off += n
         return out

@@ -27,7 +27,7 @@ import { syntheticImageSet } from "../../src/data/synthetic.js";
 import { UNIT_FROM_BYTE } from "../../src/data/dataset.js";
 import { epochOrder, trainValSplit } from "../../src/data/shuffle.js";
 import { freshRuntime, ROOT } from "../helpers/wasm.js";
-import { buildCase, drawTensors, type CaseSpec } from "./torch_case.js";
+import { buildCase, buildTabularCase, drawTensors, imageDraws, type CaseSpec } from "./torch_case.js";
 
 const PYTHON = "/usr/bin/python3";
 // torch 1.13's torchrun parses its default "--redirects 0" to None under Python 3.11 (IntFlag
@@ -74,12 +74,42 @@ const CASES: CaseSpec[] = (() => {
   ];
 })();
 
+/**
+ * A small table (integer arithmetic, exact decimals): numeric x1, x2, categorical color and the
+ * target: y = 2 x1 - x2 + [color = red] + noise, or (classes) its class low / mid / high.
+ */
+function tableCsv(n: number, classes: boolean): string {
+  const colors = ["red", "green", "blue"], lines = [`x1,x2,color,${classes ? "label" : "y"}`];
+  for (let i = 0; i < n; i++) {
+    const a = (i * 7919 + 13) % 1000, b = (i * 104729 + 71) % 1000, c = colors[(i * 31 + 7) % 3]!, e = ((i * 613) % 41) - 20;
+    const y = 2 * (a - 500) - (b - 500) + (c === "red" ? 100 : 0) + e; // hundredths
+    lines.push(`${(a - 500) / 100},${(b - 500) / 100},${c},${classes ? (y < -150 ? "low" : y < 150 ? "mid" : "high") : y / 100}`);
+  }
+  return lines.join("\n") + "\n";
+}
+const TABLE = join(dir, "table.csv"), CLASS_TABLE = join(dir, "classes.csv");
+
+const TABULAR_CASES: CaseSpec[] = (() => {
+  const base = { augment: 1, width: 5, depth: 2, nnHidden: 4, sigma: 0.3, steps: 4 };
+  const spec = (name: string, target: string, model: Record<string, unknown>, samples: number): CaseSpec =>
+    ({ name, tree: { kind: "tabular", seed: 4, data: target === "y" ? { file: TABLE, target, features: ["x1", "x2", "color"] } : { file: CLASS_TABLE, target }, model },
+      samples, rows: 6, step: 3, klCoef: 1, datasetSize: 50 });
+  return [
+    spec("tabular_gaussian_euler_meanfield", "y", { ...base, w0: "meanfield", head: "meanfield" }, 2),
+    spec("tabular_laplace_heun_stl_tanh", "y", { ...base, depth: 1, activation: "tanh", likelihood: "laplace", solver: "reversible_heun", kl: "stl", theta: 0.5 }, 2),
+    spec("tabular_classes_heun_adjoint_logratio_softplus", "label", { ...base, activation: "softplus", head: "meanfield", solver: "reversible_heun", gradient: "adjoint", kl: "logratio", keepActivationsMB: 0 }, 2),
+    spec("tabular_classes_odenet_relu", "label", { ...base, activation: "relu", sigma: 0, depth: 3 }, 1),
+  ];
+})();
+
 /** Configs, synthetic data, split, orders and JSON numbers as sdebnn produces them. */
 function dataFile(): Uint8Array {
   const set = syntheticImageSet(300, 4, 8, 11);
   const { train, val } = trainValSplit(11, 300, 0.2);
   const i32 = (a: Uint32Array): Tensor => ({ dtype: "I32", shape: [a.length], data: Int32Array.from(a) });
-  const trees: unknown[] = [{ kind: "image" }, { kind: "image", seed: 3, model: { groups: [2, 1], sigma: 0.5 }, train: { lr: 2e-4 } }];
+  const trees: unknown[] = [{ kind: "image" }, { kind: "image", seed: 3, model: { groups: [2, 1], sigma: 0.5 }, train: { lr: 2e-4 } },
+    { kind: "tabular" }, { kind: "tabular", seed: 2, model: { activation: "tanh", likelihood: "laplace", adaptive: { rtol: 0.1 } }, train: { batch: 8 },
+      data: { file: "t.csv", target: "y", schema: { features: [{ name: "a", type: "categorical", categories: ["p", "q"] }, { name: "b", center: 2.5 }], target: { name: "y", scale: 3 } } } }];
   const configs = [...trees.map((t) => [t, resolveRunConfig(t)]), ...["tiny", "mnist", "cifar10", "mnist-odenet"].map((p) => {
     const c = resolvePreset(p);
     return [c, c];
@@ -98,7 +128,7 @@ function dataFile(): Uint8Array {
 function evalFiles(cfg: ImageRunConfig): { images: Uint8Array; noise: Uint8Array } {
   const set = syntheticImageSet(24, cfg.model.classes, cfg.model.height, 99);
   const model = new ImageSdeBnn(rt, new PhiloxRandomness(rt, cfg.seed), cfg.model);
-  const noise = encodeSafetensors(drawTensors(rt, model, cfg.seed, false, 0, cfg.eval.samples, ""));
+  const noise = encodeSafetensors(drawTensors(rt, imageDraws(model), cfg.seed, false, 0, cfg.eval.samples, ""));
   return { images: set.pixels, noise };
 }
 
@@ -118,6 +148,9 @@ beforeAll(async () => {
   if (missing) return;
   rt = await freshRuntime();
   for (const c of CASES) writeFileSync(join(dir, `case_${c.name}.safetensors`), buildCase(rt, c));
+  writeFileSync(TABLE, tableCsv(60, false));
+  writeFileSync(CLASS_TABLE, tableCsv(60, true));
+  for (const c of TABULAR_CASES) writeFileSync(join(dir, `case_${c.name}.safetensors`), buildTabularCase(rt, c));
   writeFileSync(join(dir, "data.safetensors"), dataFile());
   // an sdebnn training checkpoint of the tiny model (3 updates), and what sdebnn/infer predicts from it
   const cfg = tiny();
@@ -145,7 +178,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     for (const f of readdirSync(dir).filter((n) => n.startsWith("errors_"))) table[f.slice(7, -5)] = JSON.parse(readFileSync(join(dir, f), "utf8"));
     console.log("max relative error per tensor (PyTorch vs sdebnn, float32):\n" + Object.entries(table).map(([c, e]) =>
       `  ${c}: ${Object.entries(e).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(", ")}`).join("\n"));
-    expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), "ts_checkpoint"].sort());
+    expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), ...TABULAR_CASES.map((c) => c.name), "ts_checkpoint"].sort());
     for (const e of Object.values(table)) for (const v of Object.values(e)) expect(v).toBeLessThanOrEqual(1e-5);
   });
 
