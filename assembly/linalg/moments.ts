@@ -37,3 +37,34 @@ export function first_nonfinite(x: usize, n: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * Moments of a heteroscedastic predictive mixture: x is S x 2 x N (per sample N function values,
+ * then their N noise variances). Per column j: mean = mean_s f_sj; epistemic std = sqrt of the
+ * population variance of f_sj; aleatoric std = sqrt(mean_s v_sj); total std =
+ * sqrt(epistemic^2 + aleatoric^2) (the law of total variance). Sums run in sample order in f64.
+ */
+export function mixture_moments(x: usize, S: i32, N: i32, mean: usize, stdEpi: usize, stdAle: usize, stdTotal: usize): void {
+  const row = <usize>N << 1;
+  for (let j = 0; j < N; j++) {
+    let m: f64 = 0, a: f64 = 0;
+    for (let s = 0; s < S; s++) {
+      const p = x + ((<usize>s * row + <usize>j) << 2);
+      m += <f64>load<f32>(p);
+      a += <f64>load<f32>(p + (<usize>N << 2));
+    }
+    m /= <f64>S;
+    a /= <f64>S;
+    let v: f64 = 0;
+    for (let s = 0; s < S; s++) {
+      const d = <f64>load<f32>(x + ((<usize>s * row + <usize>j) << 2)) - m;
+      v += d * d;
+    }
+    v /= <f64>S;
+    const o = <usize>j << 2;
+    store<f32>(mean + o, <f32>m);
+    store<f32>(stdEpi + o, <f32>Math.sqrt(v));
+    store<f32>(stdAle + o, <f32>Math.sqrt(a));
+    store<f32>(stdTotal + o, <f32>Math.sqrt(v + a));
+  }
+}

@@ -36,7 +36,11 @@ export interface RegressionPrediction {
   mean: Float32Array;
   /** Total predictive std: sqrt(epistemic^2 + aleatoric^2). */
   std: Float32Array;
-  /** Std of the sampled functions (weight uncertainty) and of the likelihood's observation noise. */
+  /**
+   * Std of the sampled functions (weight uncertainty) and of the likelihood's observation noise:
+   * per row from a heteroscedastic head (its variance averaged over the samples), else the learned
+   * or fixed noise scale (Laplace: its std sqrt(2) b).
+   */
   epistemicStd: Float32Array;
   aleatoricStd: Float32Array;
   /** mean -+ 1.96 std. */
@@ -123,7 +127,7 @@ export class Model {
         probs: p.mean, predicted, entropy: p.entropy!, mutualInformation: p.mutualInformation!, ...(p.sampleOutputs ? { sampleProbs: p.sampleOutputs } : {}),
       };
     }
-    const n = p.rows, std = p.stdTotal!, aleatoric = new Float32Array(n).fill(Math.sqrt(this.net.noiseVariance));
+    const n = p.rows, std = p.stdTotal!, aleatoric = p.stdAleatoric!;
     const lower = new Float32Array(n), upper = new Float32Array(n);
     for (let i = 0; i < n; i++) { lower[i] = p.mean[i]! - 1.96 * std[i]!; upper[i] = p.mean[i]! + 1.96 * std[i]!; }
     return {

@@ -63,12 +63,18 @@ export interface KindModel {
   trainStep(x: Ptr, y: Ptr, rows: number, opts: StepOptions): StepStats;
   /**
    * Samples first .. first + samples - 1 of a `total`-sample prediction of `rows` inputs with
-   * evaluation noise `draw`: samples x rows x outputSize floats (probabilities, or function values).
+   * evaluation noise `draw`: samples x rows x outputSize floats (probabilities, or function values;
+   * with `noiseOutputs`, each sample's values are followed by their noise variances).
    * Every sample has its own noise streams, so any split of the samples gives the same bits.
    */
   predictSamples(x: Ptr, rows: number, range: SampleRange): Float32Array;
-  /** Observation-noise variance of a regression likelihood (0 for classification). */
+  /** Observation-noise variance of a regression likelihood (0 for classification and per-row noise). */
   readonly noiseVariance: number;
+  /**
+   * Regression with per-row noise (a heteroscedastic head): predictSamples gives, per sample, the
+   * rows' function values followed by their noise variances (samples x 2 x rows, target units).
+   */
+  readonly noiseOutputs?: boolean;
 }
 
 export interface SampleRange { draw: number; first: number; samples: number; total: number }

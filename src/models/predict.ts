@@ -21,8 +21,9 @@ export interface PredictOptions {
 /**
  * Per-row predictive summaries. Classification: `mean` holds the model-averaged probabilities
  * (rows x classes), with predictive entropy and mutual information in nats. Regression: `mean`
- * holds the predictive mean (rows), `stdEpistemic` the std of the function samples and
- * `stdTotal` the predictive std including the likelihood's observation noise.
+ * holds the predictive mean (rows), `stdEpistemic` the std of the function samples, `stdAleatoric`
+ * the likelihood's noise std and `stdTotal` = sqrt(epistemic^2 + aleatoric^2) (the law of total
+ * variance; a heteroscedastic head's aleatoric variance is its noise variance averaged over samples).
  */
 export interface RowPrediction {
   task: Task;
@@ -33,6 +34,8 @@ export interface RowPrediction {
   entropy: Float32Array | null;
   mutualInformation: Float32Array | null;
   stdEpistemic: Float32Array | null;
+  /** The observation noise's std: per row for a heteroscedastic head, else the likelihood's constant. */
+  stdAleatoric: Float32Array | null;
   stdTotal: Float32Array | null;
   sampleOutputs: Float32Array | null;
 }
@@ -58,13 +61,14 @@ class Assembler {
     this.p = {
       task, rows, samples: S, outputs: K, mean: new Float32Array(rows * K),
       entropy: cls ? new Float32Array(rows) : null, mutualInformation: cls ? new Float32Array(rows) : null,
-      stdEpistemic: cls ? null : new Float32Array(rows * K), stdTotal: cls ? null : new Float32Array(rows * K),
+      stdEpistemic: cls ? null : new Float32Array(rows * K), stdAleatoric: cls ? null : new Float32Array(rows * K),
+      stdTotal: cls ? null : new Float32Array(rows * K),
       sampleOutputs: o.perSample ? new Float32Array(S * rows * K) : null,
     };
   }
-  /** The summary of chunk rows [start, start + count) from their samples x count x K outputs. */
+  /** The summary of chunk rows [start, start + count) from their samples x count x sampleWidth outputs. */
   add(start: number, count: number, out: Float32Array): void {
-    const { rt, p } = this, K = p.outputs, S = p.samples;
+    const { rt, p } = this, K = p.outputs, S = p.samples, W = sampleWidth(this.model);
     rt.arena.scoped(() => {
       const P = rt.arena.f32From(out), M = rt.arena.f32(count * K);
       if (p.task === "classification") {
@@ -73,17 +77,27 @@ class Assembler {
         p.entropy!.set(H.view, start);
         p.mutualInformation!.set(I.view, start);
       } else {
-        const SD = rt.arena.f32(count * K), T = rt.arena.f32(count * K);
-        rt.wasm.sample_moments(P.ptr, S, count * K, M.ptr, SD.ptr, 0);
-        rt.wasm.sample_moments(P.ptr, S, count * K, M.ptr, T.ptr, this.model.noiseVariance);
+        const SD = rt.arena.f32(count * K), A = rt.arena.f32(count * K), T = rt.arena.f32(count * K);
+        if (this.model.noiseOutputs) rt.wasm.mixture_moments(P.ptr, S, count * K, M.ptr, SD.ptr, A.ptr, T.ptr);
+        else {
+          rt.wasm.sample_moments(P.ptr, S, count * K, M.ptr, SD.ptr, 0);
+          rt.wasm.sample_moments(P.ptr, S, count * K, M.ptr, T.ptr, this.model.noiseVariance);
+          // one sample has variance 0: its "std" is sqrt(noiseVariance), the constant aleatoric std
+          rt.wasm.sample_moments(P.ptr, 1, count * K, rt.arena.alloc(count * K * 4), A.ptr, this.model.noiseVariance);
+        }
         p.stdEpistemic!.set(SD.view, start * K);
+        p.stdAleatoric!.set(A.view, start * K);
         p.stdTotal!.set(T.view, start * K);
       }
       p.mean.set(M.view, start * K);
     });
-    if (p.sampleOutputs) for (let s = 0; s < S; s++) p.sampleOutputs.set(out.subarray(s * count * K, (s + 1) * count * K), (s * p.rows + start) * K);
+    // per-sample function values only (a heteroscedastic sample's noise variances follow its values)
+    if (p.sampleOutputs) for (let s = 0; s < S; s++) p.sampleOutputs.set(out.subarray(s * count * W, s * count * W + count * K), (s * p.rows + start) * K);
   }
 }
+
+/** Floats per row and sample that predictSamples returns: outputSize, twice that with per-row noise variances. */
+export const sampleWidth = (model: KindModel): number => model.outputSize * (model.noiseOutputs ? 2 : 1);
 
 /** Predicts rows x (rows x model.inputSize f32) on this thread. */
 export function predictRows(rt: Runtime, model: KindModel, task: Task, x: Float32Array, o: PredictOptions): RowPrediction {
@@ -108,7 +122,7 @@ export function predictRows(rt: Runtime, model: KindModel, task: Task, x: Float3
 export async function predictRowsParallel(rt: Runtime, model: KindModel, task: Task, executors: readonly SampleExecutor[],
                                           x: Float32Array, o: PredictOptions): Promise<RowPrediction> {
   if (executors.length === 0) return predictRows(rt, model, task, x, o);
-  const n = check(model, x, o), per = model.inputSize, draw = o.draw ?? 0, S = o.samples, K = model.outputSize;
+  const n = check(model, x, o), per = model.inputSize, draw = o.draw ?? 0, S = o.samples, K = sampleWidth(model);
   const asm = new Assembler(rt, model, task, n, o);
   const parts = Math.min(S, 1 + executors.length);
   const ranges = Array.from({ length: parts }, (_, i) => [Math.floor((i * S) / parts), Math.floor(((i + 1) * S) / parts)] as const);

@@ -17,6 +17,15 @@ import { countCorrect } from "./image.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
 import type { TabularRunConfig } from "./tabular_config.js";
 
+/** log(v) of an f32 in the wasm (the initial log-scale of a learned Laplace scale). */
+function logOf(rt: Runtime, v: number): number {
+  return rt.arena.scoped(() => {
+    const x = rt.arena.f32From([v]);
+    rt.wasm.math_map(1, x.ptr, x.ptr, 1, 0);
+    return x.view[0]!;
+  });
+}
+
 /** f_h: CSL(dim -> width), act, (CSL(width -> width), act) x (depth - 1), CSL(width -> dim). */
 function driftLayers(dim: number, m: TabularRunConfig["model"]): Layer[] {
   const act = (n: number): Layer => m.activation === "swish" ? new Swish(n) : new Activation(m.activation, n);
@@ -30,15 +39,20 @@ function driftLayers(dim: number, m: TabularRunConfig["model"]): Layer[] {
  * The tabular SDE-BNN: encoded features (standardised numeric, one-hot categorical) padded with
  * `augment` zeros -> one SDE-BNN block (f_h a ConcatSquash MLP, weights in w_t) -> a Dense head
  * (point or mean-field). Regression: one output, the standardised target, with a Gaussian
- * likelihood whose log-std is a learned parameter, or a Laplace likelihood of fixed scale;
- * predictions are in the target's original units. Classification: softmax over the classes.
+ * likelihood whose log-std is a learned parameter, or a Laplace likelihood of fixed or learned
+ * scale; or two outputs per row, the mean and log-std of a heteroscedastic Gaussian. Predictions
+ * are in the target's original units. Classification: softmax over the classes.
  */
 export class TabularModel implements KindModel {
   readonly space = new ParamSpace();
   readonly block: SdeBnnBlock;
   readonly head: BayesHead;
-  /** The Gaussian likelihood's log-std (standardised units); null for Laplace and classification. */
+  /** The Gaussian likelihood's log-std (standardised units); null for the other heads. */
   readonly noiseLogStd: ParamRef | null;
+  /** The Laplace likelihood's learned log-scale (standardised units); null unless model.learnLaplaceScale. */
+  readonly noiseLogScale: ParamRef | null;
+  /** Heteroscedastic head: per row a mean and a log-std (the head has two outputs). */
+  readonly noiseOutputs: boolean;
   readonly inputSize: number;
   readonly outputSize: number;
   readonly dim: number;
@@ -55,6 +69,7 @@ export class TabularModel implements KindModel {
     this.inputSize = encodedWidth(schema);
     this.dim = this.inputSize + m.augment;
     this.outputSize = this.classification ? schema.target.classes.length : 1;
+    this.noiseOutputs = !this.classification && m.likelihood === "heteroscedastic";
     const fStack = new Stack(driftLayers(this.dim, m));
     const D = fStack.paramCount;
     // the hypernetwork starts small with a zero last layer: posterior drift = prior drift
@@ -70,19 +85,31 @@ export class TabularModel implements KindModel {
       w0Init: stackInit(fStack, rand.init(streamId(Stream.init, 0))),
       w0Mode: m.w0, w0PriorStd: m.w0PriorStd, w0LogStdInit: m.w0LogStdInit,
     });
-    this.head = new BayesHead(this.space, "head", this.dim, this.outputSize, m.head, m.headPriorStd, rand.init(streamId(Stream.init, 1000)));
+    this.head = new BayesHead(this.space, "head", this.dim, this.headOutputs, m.head, m.headPriorStd, rand.init(streamId(Stream.init, 1000)));
     this.noiseLogStd = !this.classification && m.likelihood === "gaussian"
       ? this.space.add("noise.logstd", [1], { kind: "constant", value: m.noiseLogStdInit }) : null;
+    this.noiseLogScale = !this.classification && m.likelihood === "laplace" && m.learnLaplaceScale
+      ? this.space.add("noise.logscale", [1], { kind: "constant", value: logOf(rt, m.likelihoodScale) }) : null;
     this.space.allocate(rt);
+    // the log-std output starts at the homoscedastic head's initial noise level
+    if (this.noiseOutputs) this.head.muB.view[1] = m.noiseLogStdInit;
   }
 
   get weightDim(): number { return this.block.weightSize; }
 
-  /** Observation-noise variance in the target's units: s^2 (Gaussian, learned), 2 b^2 (Laplace). */
+  /** The head's outputs per row: the classes, 1 (the mean), or 2 (mean and log-std). */
+  get headOutputs(): number { return this.noiseOutputs ? 2 : this.outputSize; }
+
+  /**
+   * Constant observation-noise variance in the target's units: s^2 (Gaussian, learned), 2 b^2
+   * (Laplace, b fixed or exp of the learned log-scale); 0 for classification and the
+   * heteroscedastic head (whose per-row variances come with its samples).
+   */
   get noiseVariance(): number {
-    if (this.classification) return 0;
+    if (this.classification || this.noiseOutputs) return 0;
     const t = this.cfg.data.schema.target, m = this.cfg.model;
-    const v = this.noiseLogStd ? this.rt.wasm.logstd_variance(this.noiseLogStd.view[0]!) : 2 * m.likelihoodScale * m.likelihoodScale;
+    const v = this.noiseLogStd ? this.rt.wasm.logstd_variance(this.noiseLogStd.view[0]!)
+      : this.noiseLogScale ? 2 * this.rt.wasm.logstd_variance(this.noiseLogScale.view[0]!) : 2 * m.likelihoodScale * m.likelihoodScale;
     return v * t.scale * t.scale;
   }
 
@@ -118,7 +145,7 @@ export class TabularModel implements KindModel {
   /** Forward and backward of one step; gradients are ADDED to the gradient block. */
   trainStep(x: Ptr, y: Ptr, B: number, opts: StepOptions): StepStats {
     const { rt, cfg } = this;
-    const S = opts.samples, K = this.outputSize, step = opts.step;
+    const S = opts.samples, K = this.headOutputs, step = opts.step;
     this.checkSamples(S);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
@@ -136,9 +163,10 @@ export class TabularModel implements KindModel {
       } else {
         const yz = this.standardTargets(y, B), w = opts.rowWeight / S;
         for (let s = 0; s < S; s++) {
-          const p = head.logits + s * B * 4; // d NLL / d pred overwrites the predictions
-          nll += (this.noiseLogStd
-            ? rt.wasm.gaussian_nll_logstd(p, yz, p, B, this.noiseLogStd.ptr, this.noiseLogStd.grad, w)
+          const p = head.logits + s * B * K * 4; // d NLL / d pred overwrites the predictions
+          nll += (this.noiseOutputs ? rt.wasm.gaussian_nll_hetero(p, yz, p, B, w)
+            : this.noiseLogStd ? rt.wasm.gaussian_nll_logstd(p, yz, p, B, this.noiseLogStd.ptr, this.noiseLogStd.grad, w)
+            : this.noiseLogScale ? rt.wasm.laplace_nll_logscale(p, yz, p, B, this.noiseLogScale.ptr, this.noiseLogScale.grad, w)
             : rt.wasm.laplace_nll(p, yz, p, B, cfg.model.likelihoodScale, w)) / S;
         }
       }
@@ -152,7 +180,10 @@ export class TabularModel implements KindModel {
     });
   }
 
-  /** Per-sample class probabilities (S x B x K), or function values in the target's units (S x B). */
+  /**
+   * Per-sample class probabilities (S x B x K), or function values in the target's units (S x B);
+   * heteroscedastic: S x 2 x B, each sample's values then their noise variances.
+   */
   predictSamples(x: Ptr, B: number, range: SampleRange): Float32Array {
     const { rt } = this;
     const { first, samples: S, total, draw } = range, K = this.outputSize;
@@ -171,6 +202,11 @@ export class TabularModel implements KindModel {
         return new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice();
       }
       const { center, scale } = this.cfg.data.schema.target;
+      if (this.noiseOutputs) {
+        const out = rt.arena.alloc(S * 2 * B * 4);
+        rt.wasm.hetero_outputs(head.logits, out, S, B, scale, center);
+        return new Float32Array(rt.memory.buffer, out, S * 2 * B).slice();
+      }
       const out = new Float32Array(rt.memory.buffer, head.logits, S * B).slice();
       for (let k = 0; k < out.length; k++) out[k] = out[k]! * scale + center;
       return out;

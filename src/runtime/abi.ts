@@ -116,6 +116,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "rng_philox", "rng_normal",
   "brownian_grid", "brownian_grid_sum", "brownian_grid_levy", "brownian_tree",
   "gaussian_nll", "laplace_nll", "gaussian_nll_logstd", "logstd_variance", "toy1d_targets",
+  "gaussian_nll_hetero", "hetero_outputs", "laplace_nll_logscale", "mixture_moments",
   "sample_moments", "first_nonfinite", "lr_cosine",
   "predictive_summary", "calibration_metrics",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
@@ -140,6 +141,12 @@ export interface RegressionExports {
   gaussian_nll_logstd(pred: Ptr, target: Ptr, dpred: Ptr, n: number, logStd: Ptr, dLogStd: Ptr, scale: number): number;
   /** exp(2 rho). */
   logstd_variance(rho: number): number;
+  /** Mean heteroscedastic Gaussian NLL of n interleaved (mean, log-std) rows; dpred (0: skip, may alias pred) <- scale * d/d(mean, log-std), interleaved. */
+  gaussian_nll_hetero(pred: Ptr, target: Ptr, dpred: Ptr, n: number, scale: number): number;
+  /** S x n interleaved (mean, log-std) rows -> S x 2 x n: values mean * scale + center, then variances exp(2 log-std) scale^2. */
+  hetero_outputs(z: Ptr, out: Ptr, S: number, n: number, scale: number, center: number): void;
+  /** Mean Laplace NLL with the log-scale at the f32 `logScale`; dpred (0: skip) <- scale * d/dpred; scale * d/dlogscale added at dLogScale (0: skip). */
+  laplace_nll_logscale(pred: Ptr, target: Ptr, dpred: Ptr, n: number, logScale: Ptr, dLogScale: Ptr, scale: number): number;
   /** y = cos(x) + noiseStd * eps (toy 1D data). */
   toy1d_targets(x: Ptr, eps: Ptr, y: Ptr, n: number, noiseStd: number): void;
 }
@@ -148,6 +155,8 @@ export interface WasmExports extends RegressionExports {}
 export interface StatsExports {
   /** Per-column mean and sqrt(population variance + extraVar) over S sample rows of x [S x N] (std 0: skip). */
   sample_moments(x: Ptr, S: number, N: number, mean: Ptr, std: Ptr, extraVar: number): void;
+  /** x S x 2 x N (values, then noise variances) -> per column mean, epistemic, aleatoric and total std. */
+  mixture_moments(x: Ptr, S: number, N: number, mean: Ptr, stdEpi: Ptr, stdAle: Ptr, stdTotal: Ptr): void;
   /** Index of the first NaN/Inf, or -1. */
   first_nonfinite(x: Ptr, n: number): number;
   /** Cosine learning-rate decay. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/wasm.js";
-import { regressionCsv } from "../helpers/tables.js";
+import { HETERO_STD, heteroCsv, regressionCsv } from "../helpers/tables.js";
 
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { encoding: "utf8", cwd: ROOT });
@@ -67,6 +67,22 @@ describe("tabular through the CLI", () => {
     refuse("a,b,c,d\n1,2,u,4\n", /unexpected column "d"/);
     refuse("a,b,c\n1,x,u\n", /line 2, column 2 \("b"\): expected a number, got "x"/);
     refuse("a,b,c\n1,,u\n", /line 2, column 2 \("b"\): missing value/);
+  }, 120_000);
+
+  it("heteroscedastic head: predict --out CSV and --json give per-row aleatoric stds that follow the group", () => {
+    const out = join(dir, "hetero");
+    const t = cli("train", "--data", put("het.csv", heteroCsv(300)), "--target", "y", ...SETS, "--set", "model.likelihood=heteroscedastic", "--set", "train.epochs=50", "--out", out, "--json");
+    expect(t.code, t.err).toBe(0);
+    const csv = join(dir, "het_preds.csv");
+    const p = cli("predict", "--checkpoint", join(out, "checkpoint.safetensors"), put("het_rows.csv", "a,c\n0,lo\n0,hi\n"), "--json", "--out", csv);
+    expect(p.code, p.err).toBe(0);
+    const [lo, hi] = JSON.parse(p.out).predictions;
+    expect(lo.aleatoricStd).toBeLessThan(HETERO_STD.lo * 1.7);
+    expect(hi.aleatoricStd).toBeGreaterThan(HETERO_STD.hi / 1.7);
+    const lines = readFileSync(csv, "utf8").trim().split("\n").map((l) => l.split(","));
+    expect(lines[0]).toEqual(["input", "row", "mean", "std", "epistemic_std", "aleatoric_std", "lower95", "upper95"]);
+    expect(lines.slice(1).map((r) => Number(r[5]))).toEqual([lo, hi].map((r) => r.aleatoricStd));
+    expect(lines.slice(1).map((r) => Number(r[7]))).toEqual([lo, hi].map((r) => r.upper95));
   }, 120_000);
 
   it("classification with class names: probabilities per class in --out CSV", () => {

@@ -17,6 +17,22 @@ describe("statistics kernels", () => {
       expect(Math.abs(SD.view[j]! - Math.sqrt(v / S + 0.25))).toBeLessThan(1e-6 * Math.sqrt(v / S + 0.25));
     }
   });
+  it("mixture_moments: law of total variance of S x 2 x N (values, noise variances) against f64 sums", async () => {
+    const rt = await freshRuntime();
+    const S = 5, N = 9, g = gaussianStream(8);
+    const x = new Float32Array(S * 2 * N);
+    for (let s = 0; s < S; s++) for (let j = 0; j < N; j++) { x[s * 2 * N + j] = 1 + g(); x[s * 2 * N + N + j] = 0.1 + g() ** 2; }
+    const X = rt.arena.f32From(x), M = rt.arena.f32(N), E = rt.arena.f32(N), A = rt.arena.f32(N), T = rt.arena.f32(N);
+    rt.wasm.mixture_moments(X.ptr, S, N, M.ptr, E.ptr, A.ptr, T.ptr);
+    for (let j = 0; j < N; j++) {
+      let m = 0, a = 0; for (let s = 0; s < S; s++) { m += x[s * 2 * N + j]!; a += x[s * 2 * N + N + j]!; }
+      m /= S; a /= S;
+      let v = 0; for (let s = 0; s < S; s++) v += (x[s * 2 * N + j]! - m) ** 2;
+      v /= S;
+      const near = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThan(1e-6 * Math.max(1e-3, Math.abs(want)));
+      near(M.view[j]!, m); near(E.view[j]!, Math.sqrt(v)); near(A.view[j]!, Math.sqrt(a)); near(T.view[j]!, Math.sqrt(v + a));
+    }
+  });
   it("first_nonfinite finds NaN and +-Inf at every position and tail length", async () => {
     const rt = await freshRuntime();
     for (const n of [1, 4, 5, 17]) {

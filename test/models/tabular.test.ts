@@ -14,7 +14,9 @@ import { resolveRunConfig } from "../../src/models/registry.js";
 import type { TabularRunConfig } from "../../src/models/tabular_config.js";
 import { loadModel } from "../../src/api/model.js";
 import { gaussianStream } from "../helpers/fine_brownian.js";
-import { regressionCsv } from "../helpers/tables.js";
+import { HETERO_STD, heteroCsv, regressionCsv } from "../helpers/tables.js";
+import { decodeCheckpoint } from "../../src/checkpoint/safetensors.js";
+import { CheckpointError } from "../../src/runtime/errors.js";
 
 const SETS = ["model.width=16", "model.nnHidden=8", "model.steps=4", "train.epochs=150", "train.batch=32", "train.lr=1e-2", "eval.samples=8", "model.sigma=0.05"];
 
@@ -75,5 +77,58 @@ describe("tabular kind", () => {
     if (p.task !== "classification") throw new Error(p.task);
     expect(Array.from(p.predicted, (k) => p.classNames[k])).toEqual(["red", "green", "blue"]);
     for (let i = 0; i < 3; i++) expect(Math.abs(p.probs[3 * i]! + p.probs[3 * i + 1]! + p.probs[3 * i + 2]! - 1)).toBeLessThan(1e-5);
+  }, 120_000);
+
+  it("heteroscedastic head: per-row aleatoric std follows the group's noise (0.1 vs 0.8), total^2 = epistemic^2 + aleatoric^2, save/load same bits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sdebnn-tabh-"));
+    const file = join(dir, "train.csv");
+    writeFileSync(file, heteroCsv(400));
+    const cfg = prepareTabular(resolveRunConfig({ kind: "tabular", data: { file, target: "y" } },
+      [...SETS, "model.likelihood=heteroscedastic", "train.epochs=60"]) as TabularRunConfig);
+    const res = await trainRun(await freshRuntime(), cfg, { out: join(dir, "run") });
+    const t = res.test!;
+    if (t.task !== "regression") throw new Error(t.task);
+    const bytes = new Uint8Array(readFileSync(join(dir, "run", "checkpoint.safetensors")));
+    const ck = await decodeCheckpoint(bytes);
+    expect(ck.tensors.get("head.W")!.shape).toEqual([cfg.data.schema.features.length + 1 + cfg.model.augment, 2]);
+    const model = await loadModel(await freshRuntime(), bytes);
+    const rows = [{ a: 0, c: "lo" }, { a: 0.5, c: "hi" }, { a: -1, c: "lo" }, { a: 1, c: "hi" }];
+    const p = model.predict(rows, { samples: 16 });
+    if (p.task !== "regression") throw new Error(p.task);
+    for (let i = 0; i < 4; i++) {
+      const want = i % 2 === 0 ? HETERO_STD.lo : HETERO_STD.hi;
+      // fitted on 360 rows (180 per group): within a factor 1.6 of the generating std
+      expect(p.aleatoricStd[i]).toBeGreaterThan(want / 1.6);
+      expect(p.aleatoricStd[i]).toBeLessThan(want * 1.6);
+      expect(Math.abs(p.std[i]! ** 2 - p.epistemicStd[i]! ** 2 - p.aleatoricStd[i]! ** 2)).toBeLessThan(1e-5 * p.std[i]! ** 2);
+      expect(p.lower[i]).toBeCloseTo(p.mean[i]! - 1.96 * p.std[i]!, 5);
+      expect(Math.abs(p.mean[i]! - rows[i]!.a)).toBeLessThan(0.3);
+    }
+    // the loaded checkpoint scores the test part with the training process's bits
+    const again = await model.evaluate(loadTabularData(cfg).test);
+    if (again.task !== "regression") throw new Error(again.task);
+    expect([again.rmse, again.nll, again.coverage95]).toEqual([t.rmse, t.nll, t.coverage95]);
+    // a checkpoint whose head has the homoscedastic shape is refused, naming the tensor
+    const homo = { ...(ck.config as Record<string, unknown>), model: { ...(ck.config as { model: object }).model, likelihood: "gaussian" } };
+    await expect(loadModel(await freshRuntime(), { ...ck, config: homo })).rejects.toThrow(CheckpointError);
+    await expect(loadModel(await freshRuntime(), { ...ck, config: homo })).rejects.toThrow(/head\.W/);
+  }, 120_000);
+
+  it("Laplace with a learned scale: log b moves from its start, the aleatoric std is sqrt(2) b in the target's units", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sdebnn-tabl-"));
+    const file = join(dir, "train.csv");
+    writeFileSync(file, regressionCsv(200));
+    const cfg = prepareTabular(resolveRunConfig({ kind: "tabular", data: { file, target: "y" } },
+      [...SETS, "model.likelihood=laplace", "model.learnLaplaceScale=true", "train.epochs=40"]) as TabularRunConfig);
+    await trainRun(await freshRuntime(), cfg, { out: join(dir, "run") });
+    const ck = await decodeCheckpoint(new Uint8Array(readFileSync(join(dir, "run", "checkpoint.safetensors"))));
+    const beta = (ck.tensors.get("noise.logscale")!.data as Float32Array)[0]!;
+    // started at log 0.3 = -1.204; the standardised noise is about 0.1 / 2.4: the scale shrinks
+    expect(beta).toBeLessThan(Math.log(0.3) - 0.5);
+    const model = await loadModel(await freshRuntime(), ck);
+    const p = model.predict([{ a: 0, b: 0, c: "v" }]);
+    if (p.task !== "regression") throw new Error(p.task);
+    const want = Math.SQRT2 * Math.exp(beta) * cfg.data.schema.target.scale;
+    expect(Math.abs(p.aleatoricStd[0]! - want)).toBeLessThan(1e-5 * want);
   }, 120_000);
 });
