@@ -110,8 +110,9 @@ TABULAR_MODEL = OrderedDict([
     ("w0", _f(ENUM, "point", values=["point", "meanfield"])),
     ("w0PriorStd", _f(NUM, 0.1, 1e-6, 100)), ("w0LogStdInit", _f(NUM, -4, -20, 5)),
     ("head", _f(ENUM, "point", values=["point", "meanfield"])), ("headPriorStd", _f(NUM, 1, 1e-6, 100)),
-    ("likelihood", _f(ENUM, "gaussian", values=["gaussian", "laplace"])),
+    ("likelihood", _f(ENUM, "gaussian", values=["gaussian", "laplace", "heteroscedastic"])),
     ("noiseLogStdInit", _f(NUM, -1, -20, 5)), ("likelihoodScale", _f(NUM, 0.3, 1e-9, 100)),
+    ("learnLaplaceScale", _f(BOOL, False)),
 ])
 
 TABULAR_RUN = OrderedDict([
