@@ -6,7 +6,8 @@ Augmented state of S Monte-Carlo samples, y = (h [S, ...], w [S, D], kl [S]), ea
     dw  = (-theta w + NN(w, t; phi)) dt + sigma dW
     dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt   [+ NN(w_t)/sigma . dW: "stl" (phi cut from the gradient)
                                             or "logratio" (phi differentiated)]
-With sigma = 0 there is no hypernetwork and no KL (the ODE limit; the OU drift -theta w stays).
+With sigma = 0 there is no hypernetwork and no KL: the ODE limit (ODEnet), dw = 0, the weights stay w_0
+(no OU drift -theta w, as sdebnn's BlockTerms).
 The grid is t_k = t0 + (t1 - t0) k / N (t_N = t1), the noise of step k its Brownian increment.
 Operations run in sdebnn's order (e.g. Euler adds sigma dW before dt f), so float32 results agree
 to rounding.
@@ -38,7 +39,8 @@ class BlockSde:
         h, w, _ = y
         fh = torch.stack([self._f_h(h[s], t, w[s]) for s in range(h.shape[0])])
         if self.net is None:
-            return fh, -self.theta * w, torch.zeros(w.shape[0], dtype=w.dtype, device=w.device)
+            dw = torch.zeros_like(w) if self.sigma == 0 else -self.theta * w
+            return fh, dw, torch.zeros(w.shape[0], dtype=w.dtype, device=w.device)
         nn = self.net.forward(w, t, self.phi)
         return fh, -self.theta * w + nn, (0.5 / (self.sigma * self.sigma)) * (nn * nn).sum(1)
 

@@ -25,7 +25,7 @@ export const imageModelSchema = s.object({
   nnBottleneck: s.integer({ min: 1, max: 64, default: 2, doc: "hypernetwork CSL(D_w -> b) ... CSL(b -> D_w)" }),
   nnHidden: s.integer({ min: 1, max: 512, default: 16, doc: "hypernetwork middle width" }),
   sigma: s.number({ min: 0, max: 10, default: 0.2, doc: "weight diffusion (0: the ODE limit, no path KL)" }),
-  theta: s.number({ min: 0, max: 100, default: 1, doc: "OU prior drift -theta w" }),
+  theta: s.number({ min: 0, max: 100, default: 1, doc: "OU prior drift -theta w (no effect at sigma 0: constant weights)" }),
   steps: s.integer({ min: 1, max: 1000, default: 10, doc: "fixed-grid steps (adaptive: the first trial step is T / steps)" }),
   solver: s.enum(["euler", "sra1", "reversible_heun", "adaptive"] as const, { default: "euler" }),
   adaptive: adaptiveSchema,

@@ -41,7 +41,7 @@ export interface AdaptiveStepping {
 export interface SdeBnnBlockOptions {
   /** Diffusion of the weight SDE, shared by prior and posterior (0: the ODE limit). */
   sigma: number;
-  /** OU prior drift -theta w (default 1). */
+  /** OU prior drift -theta w (default 1); no effect at sigma 0, where the weights stay w_0 (a neural ODE). */
   theta?: number;
   kl?: KlEstimator;
   /** A one-step method on the fixed grid of `steps`, or "adaptive" (see `adaptive`). */

@@ -42,7 +42,7 @@ export type KlEstimator = "quadratic" | "stl" | "logratio";
 
 export interface BlockTermsOptions {
   sigma: number;
-  /** OU prior drift -theta w. */
+  /** OU prior drift -theta w (sigma > 0 only: with sigma = 0 the weights are constant, dw = 0). */
   theta?: number;
   kl?: KlEstimator;
   /** Monte-Carlo samples carried side by side in one state (default 1). */
@@ -56,7 +56,11 @@ export interface BlockTermsOptions {
  *   dw  = (-theta w + NN(w, t)) dt + sigma dW
  *   dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt   [+ NN(w, t)/sigma . dW for "stl" / "logratio"]
  * with its own Brownian motion (the S weight paths form one noise block). The hypernetwork runs
- * on all S weight vectors at once. With sigma = 0 and no NN it is the neural ODE (ODEnet) limit.
+ * on all S weight vectors at once.
+ * With sigma = 0 (no NN allowed) it is the neural ODE (ODEnet): dw = 0, the weights stay w_0 along
+ * the whole depth (SPEC section 5: the reference ODE setting replaces the weight drift and the
+ * diffusion by 0, so no OU decay -theta w applies), and kl stays 0. Every solver then keeps w_t equal
+ * to w_0 bit for bit (its updates add exact zeros).
  */
 export class BlockTerms implements SdeTerms {
   readonly dim: number;
@@ -64,6 +68,7 @@ export class BlockTerms implements SdeTerms {
   readonly noiseDim: number;
   readonly noise: { readonly kind: "additive"; readonly sigma: number };
   readonly errorDim: number;
+  /** The prior's OU rate; 0 in the ODE limit (sigma = 0), whatever opts.theta says. */
   readonly theta: number;
   readonly kl: KlEstimator;
   readonly samples: number;
@@ -92,7 +97,7 @@ export class BlockTerms implements SdeTerms {
     this.noiseOffset = S * this.H;
     this.noiseDim = S * this.D;
     this.noise = { kind: "additive", sigma: opts.sigma };
-    this.theta = opts.theta ?? 1;
+    this.theta = opts.sigma === 0 ? 0 : opts.theta ?? 1;
     this.kl = opts.kl ?? "quadratic";
     // the KL accumulators with their Ito step term do not steer adaptive steps (see SdeTerms.errorDim)
     this.errorDim = this.kl === "quadratic" ? this.dim : S * (this.H + this.D);
@@ -135,7 +140,9 @@ export class BlockTerms implements SdeTerms {
       wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 1, this.nn, 0, 0);
     } else {
       f32(this.rt, this.klOf(out), S).fill(0);
-      wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 0, 0, 0, 0);
+      // the prior OU drift, or exact zeros in the ODE limit (theta = 0: constant weights)
+      if (this.theta === 0) wasm.sde_lincomb(this.wOf(out), 0, SD, 0, 0, 0, 0, 0, 0);
+      else wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 0, 0, 0, 0);
     }
   }
 

@@ -53,12 +53,12 @@ describe("noise sources of the block", () => {
     };
     const x = run(1);
     expect(run(2)).toEqual(x);
-    let h = Array.from(h0.view), w = [...w0];
+    let h = Array.from(h0.view);
+    const w = [...w0]; // a neural ODE: the weights stay w_0 (no OU decay; test/sde/ode_limit.test.ts)
     for (let k = 0; k < STEPS; k++) {
       const dt = gridTime({ t0: 0, t1: 1, steps: STEPS }, k + 1) - gridTime({ t0: 0, t1: 1, steps: STEPS }, k);
       const fh = h.map((v, i) => w[i]! * v + w[H + i]! * v * v);
       h = h.map((v, i) => v + dt * fh[i]!);
-      w = w.map((v) => v - dt * v); // the prior drift -w still acts in the ODE limit
     }
     x.forEach((v, i) => expect(Math.abs(v - h[i]!)).toBeLessThan(1e-5));
   });
