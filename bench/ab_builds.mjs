@@ -2,7 +2,7 @@
 // machine): the stride-1 convolution layers of `bench/kernels.mjs` (batch 64, forward and backward)
 // and the mnist training step and 16-sample prediction. A build is a folder with dist/ (e.g. a
 // worktree of the previous commit after `npm run build`, or a copy of its dist/).
-//   node bench/ab_builds.mjs BASE_DIR NEW_DIR [--rounds 15]
+//   node bench/ab_builds.mjs BASE_DIR NEW_DIR [--rounds 15] [--only TEXT] (only the cases whose name contains TEXT)
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median } from "./lib/measure.mjs";
@@ -10,6 +10,7 @@ import { median } from "./lib/measure.mjs";
 const argv = process.argv.slice(2);
 const dirs = argv.slice(0, 2).map((d) => resolve(d));
 const ROUNDS = Number(argv[argv.indexOf("--rounds") + 1] ?? 0) || 15;
+const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "";
 if (dirs.length < 2) throw new Error("usage: node bench/ab_builds.mjs BASE_DIR NEW_DIR [--rounds 15]");
 // a build's composable pieces: dist/advanced.js (builds from before the one-pipeline refactor: dist/node.js)
 const libs = await Promise.all(dirs.map(async (d) => {
@@ -60,6 +61,7 @@ cases.push(["mnist training step", sides.map((s) => s.step), 1], ["mnist 16-samp
 console.log(`A/B on CPU ms, median of ${ROUNDS} interleaved samples: base ${dirs[0]}, new ${dirs[1]}\n`);
 console.log("| case | base ms | new ms | base/new |\n| --- | ---: | ---: | ---: |");
 for (const [name, fns, reps] of cases) {
+  if (!name.includes(ONLY)) continue;
   const ms = [[], []];
   fns.forEach((f) => cpuMs(f, reps));
   for (let r = 0; r < ROUNDS; r++) fns.forEach((f, k) => ms[k].push(cpuMs(f, reps)));

@@ -26,6 +26,51 @@ export function bayes_dense_forward(x: usize, muW: usize, lsW: usize, epsW: usiz
   dense_forward(x, Ws, bs, y, rows, nin, nout);
 }
 
+/** Scratch floats of bayes_dense_local_forward over n = samples x rows rows: weight variances, x^2, output variances. */
+export function bayes_dense_local_scratch(n: i32, nin: i32, nout: i32): i32 {
+  return nin * nout + nout + n * nin + n * nout;
+}
+
+/**
+ * Local reparameterisation (Kingma, Salimans & Welling 2015) of y = x W + b with independent
+ * W_ij ~ N(muW_ij, exp(lsW_ij)^2), b_j ~ N(muB_j, exp(lsB_j)^2): given a row x, each y_j is Gaussian,
+ *   y_j = m_j + sqrt(v_j) eps_j,  m = x muW + muB,  v = (x . x) exp(2 lsW) + exp(2 lsB),
+ * and the outputs of a row are independent (disjoint weight columns), so `nout` standard normals
+ * give each row exactly the distribution of a weight draw. x holds `samples` blocks of `rows`
+ * rows; block s uses eps[s x nout], shared by its rows: a row's value does not depend on the
+ * other rows (identical rows, identical values), as with one shared weight draw; only the joint
+ * law of several rows differs (their correlation). Two GEMMs over all samples x rows in fixed
+ * order instead of in x out normals per sample.
+ * scratch: bayes_dense_local_scratch(samples * rows, nin, nout) floats.
+ */
+export function bayes_dense_local_forward(x: usize, muW: usize, lsW: usize, muB: usize, lsB: usize, eps: usize,
+                                          y: usize, samples: i32, rows: i32, nin: i32, nout: i32, scratch: usize): void {
+  const n = samples * rows, nw = nin * nout, varW = scratch, varB = P(varW, nw), x2 = P(varB, nout), v = P(x2, n * nin);
+  exp_twice(lsW, varW, nw);
+  exp_twice(lsB, varB, nout);
+  const nx = n * nin;
+  let i = 0;
+  for (; i + 4 <= nx; i += 4) { const a = v128.load(P(x, i)); v128.store(P(x2, i), f32x4.mul(a, a)); }
+  for (; i < nx; i++) { const a = load<f32>(P(x, i)); store<f32>(P(x2, i), a * a); }
+  dense_forward(x, muW, muB, y, n, nin, nout);
+  dense_forward(x2, varW, varB, v, n, nin, nout);
+  for (let r = 0; r < n; r++) {
+    const yr = P(y, r * nout), vr = P(v, r * nout), e = P(eps, (r / rows) * nout);
+    let o = 0;
+    for (; o + 4 <= nout; o += 4) {
+      v128.store(P(yr, o), f32x4.add(v128.load(P(yr, o)), f32x4.mul(f32x4.sqrt(v128.load(P(vr, o))), v128.load(P(e, o)))));
+    }
+    for (; o < nout; o++) store<f32>(P(yr, o), load<f32>(P(yr, o)) + sqrt<f32>(load<f32>(P(vr, o))) * load<f32>(P(e, o)));
+  }
+}
+
+/** out = exp(2 l) elementwise (the variance of N(mu, exp(l)^2); as in gaussian_kl). */
+function exp_twice(l: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) { const a = v128.load(P(l, i)); v128.store(P(out, i), exp_v(f32x4.add(a, a))); }
+  for (; i < n; i++) { const a = load<f32>(P(l, i)); store<f32>(P(out, i), exp_f32(a + a)); }
+}
+
 // g = dL/dw for a sampled w: dmu (+)= g, dlogstd (+)= g * exp(logstd) * eps.
 function sample_backward(g: usize, logstd: usize, eps: usize, dmu: usize, dls: usize, n: i32, accumulate: i32): void {
   let i = 0;

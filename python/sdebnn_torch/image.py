@@ -109,8 +109,22 @@ class ImageSdeBnn(ParamModel):
         correct = (z.argmax(-1) == labels.unsqueeze(0)).sum().item() / S
         return loss, dict(nll=nll.item(), kl=kl.item(), correct=correct)
 
+    def predict_logits(self, feat, noise):
+        """[S, B, F] -> [S, B, K] for prediction, as sdebnn's BayesHead.predictLogits: a mean-field
+        head draws every logit from its Gaussian given the features (local reparameterisation),
+        N(x mu + mu_b, (x * x) exp(2 logstd_W) + exp(2 logstd_b)), sample s taking the first K
+        normals of its head stream, shared by its rows. Per row the distribution of a weight draw,
+        and a row's value does not depend on the other rows."""
+        m, K = self.cfg, self.cfg["classes"]
+        W, b = self.p("head.W"), self.p("head.b")
+        if m["head"] != "meanfield":
+            return feat @ W + b
+        var = (feat * feat) @ torch.exp(2 * self.p("head.W_logstd")) + torch.exp(2 * self.p("head.b_logstd"))
+        eps = torch.stack([noise.head(s, K) for s in range(feat.shape[0])]).to(feat.device)   # [S, K]
+        return feat @ W + b + torch.sqrt(var) * eps[:, None, :]
+
     @torch.no_grad()
     def predict(self, x, noise, samples):
         """Per-sample class probabilities [S, B, K]."""
         feat, _ = self.body(x, samples, noise)
-        return torch.softmax(self.logits(feat, noise), -1)
+        return torch.softmax(self.predict_logits(feat, noise), -1)

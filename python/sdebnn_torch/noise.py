@@ -1,6 +1,7 @@
 """Where a forward pass gets its randomness: per block i and Monte-Carlo sample s, the Brownian
 increments of the weight path [steps, D] and (mean-field w_0) the standard normals of w_0 [D];
-per sample, the head's standard normals [F K + K] (weights first, then biases).
+per sample, the head's standard normals [F K + K] (weights first, then biases) of a training
+step, or [K] (one per class, shared by the rows: the local reparameterisation) of a prediction.
 
 - ReplayNoise: tensors named `{prefix}bm.{i}.{s}`, `{prefix}w0.{i}.{s}`, `{prefix}head.{s}`, e.g.
   sdebnn's own Philox draws exported by test/python/torch_case.ts: driven by them, this model and
@@ -34,7 +35,10 @@ class ReplayNoise:
         return self._get(f"w0.{block}.{sample}").reshape(D)
 
     def head(self, sample, n):
-        return self._get(f"head.{sample}").reshape(n)
+        # the first n normals of the sample's head stream: a stream's prefix does not depend on its
+        # length (sdebnn's normals are counter-based), so a prediction's K logit normals are the
+        # start of the exported F K + K
+        return self._get(f"head.{sample}").reshape(-1)[:n]
 
 
 class TorchNoise:

@@ -59,6 +59,24 @@ export class BayesHead {
   }
 
   /**
+   * Logits of S samples for prediction (no backward): feat is S x B x F. Mean-field heads use the
+   * local reparameterisation (wasm bayes_dense_local_forward): given the features each logit is
+   * N(x mu + mu_b, (x . x) sigma^2 + sigma_b^2), drawn as mean + sd eps_k with sample s's K
+   * normals eps (the first K of its stream (purpose, index, sub s)) shared by its rows. Per row the
+   * law of `forward`'s weight draw, and a row's value does not depend on the other rows, as there;
+   * K normals per sample instead of F x K + K, and the S samples share two GEMMs.
+   */
+  predictLogits(rt: Runtime, rand: Randomness, feat: Ptr, S: number, B: number, purpose: number, index: number, first = 0): Ptr {
+    if (!this.lsW || !this.lsB) return this.forward(rt, rand, feat, S, B, purpose, index, first).logits;
+    const F = this.inputs, K = this.outputs;
+    const logits = rt.arena.alloc(S * B * K * 4), eps = rt.arena.alloc(S * K * 4);
+    for (let s = 0; s < S; s++) rand.normals(streamId(purpose, index, first + s), eps + s * K * 4, K);
+    const scratch = rt.arena.alloc(rt.wasm.bayes_dense_local_scratch(S * B, F, K) * 4);
+    rt.wasm.bayes_dense_local_forward(feat, this.muW.ptr, this.lsW.ptr, this.muB.ptr, this.lsB.ptr, eps, logits, S, B, F, K, scratch);
+    return logits;
+  }
+
+  /**
    * run.logits must hold dL/dlogits. Writes dL/dfeat (S x B x F) into dfeat, adds the parameter
    * gradients and klWeight * dKL to the gradient block.
    */

@@ -229,10 +229,10 @@ export class ImageSdeBnn implements KindModel {
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const { feat } = this.body(h0, B, S, Stream.evalNoise, draw, false, first, total);
-      const head = this.head.forward(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw, first);
-      rt.wasm.log_softmax_forward(head.logits, head.logits, S * B, K);
-      rt.wasm.math_map(0, head.logits, head.logits, S * B * K, 0); // exp
-      return new Float32Array(rt.memory.buffer, head.logits, S * B * K).slice();
+      const logits = this.head.predictLogits(rt, this.rand, feat, S, B, Stream.evalHeadNoise, draw, first);
+      rt.wasm.log_softmax_forward(logits, logits, S * B, K);
+      rt.wasm.math_map(0, logits, logits, S * B * K, 0); // exp
+      return new Float32Array(rt.memory.buffer, logits, S * B * K).slice();
     });
   }
 }

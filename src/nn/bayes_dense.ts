@@ -3,7 +3,7 @@
 // eps ~ N(0, 1) supplied by the caller; closed-form KL against the prior N(0, priorStd^2).
 import type { Runtime } from "../runtime/load.js";
 import type { F32Buffer } from "../runtime/memory.js";
-import { checkBuffer, checkDisjoint, checkFinite, checkRange, optionalBuffer } from "./validate.js";
+import { checkBuffer, checkDisjoint, checkFinite, checkRange, checkSize, optionalBuffer } from "./validate.js";
 import { checkDenseShape, type DenseShape } from "./dense.js";
 
 /** Initial log standard deviation of every weight (SPEC section 2). */
@@ -47,6 +47,38 @@ export function bayesDenseForward(rt: Runtime, shape: DenseShape, buf: BayesForw
   checkDisjoint(fn, "y", buf.y, "Ws", buf.Ws);
   rt.wasm.bayes_dense_forward(buf.x.ptr, buf.muW.ptr, buf.logstdW.ptr, buf.epsW.ptr, buf.muB.ptr, buf.logstdB.ptr,
     buf.epsB.ptr, buf.Ws.ptr, buf.bs.ptr, buf.y.ptr, rows, inputs, outputs);
+}
+
+export interface BayesLocalBuffers extends BayesParams {
+  /** samples x rows rows. */
+  x: F32Buffer;
+  /** samples x outputs standard normals: sample s's are shared by its rows. */
+  eps: F32Buffer;
+  y: F32Buffer;
+}
+
+/**
+ * The local reparameterisation of bayesDenseForward (prediction only), for `samples` blocks of
+ * shape.rows rows: y[s, r, o] = m + sqrt(v) eps[s, o] with m = x mu_W + mu_b and
+ * v = (x . x) exp(2 logstd_W) + exp(2 logstd_b): per row the law of a weight draw (wasm
+ * bayes_dense_local_forward).
+ */
+export function bayesDenseLocalForward(rt: Runtime, shape: DenseShape, buf: BayesLocalBuffers, samples = 1): void {
+  const fn = "bayesDenseLocalForward";
+  const { rows, inputs, outputs } = checkDenseShape(fn, shape);
+  checkSize(fn, "samples", samples);
+  const n = samples * rows;
+  checkBuffer(fn, "x", buf.x, n * inputs, "samples*rows*inputs");
+  for (const k of ["muW", "logstdW"] as const) checkBuffer(fn, k, buf[k], inputs * outputs, "inputs*outputs");
+  for (const k of ["muB", "logstdB"] as const) checkBuffer(fn, k, buf[k], outputs, "outputs");
+  checkBuffer(fn, "eps", buf.eps, samples * outputs, "samples*outputs");
+  checkBuffer(fn, "y", buf.y, n * outputs, "samples*rows*outputs");
+  checkDisjoint(fn, "y", buf.y, "x", buf.x);
+  rt.arena.scoped(() => {
+    const scratch = rt.arena.alloc(rt.wasm.bayes_dense_local_scratch(n, inputs, outputs) * 4);
+    rt.wasm.bayes_dense_local_forward(buf.x.ptr, buf.muW.ptr, buf.logstdW.ptr, buf.muB.ptr, buf.logstdB.ptr, buf.eps.ptr,
+      buf.y.ptr, samples, rows, inputs, outputs, scratch);
+  });
 }
 
 export interface BayesBackwardBuffers extends BayesNoise {

@@ -70,6 +70,10 @@ export interface LayerExports {
   bayes_dense_backward(x: Ptr, lsW: Ptr, epsW: Ptr, lsB: Ptr, epsB: Ptr, Ws: Ptr, dy: Ptr, dx: Ptr,
                        dmuW: Ptr, dlsW: Ptr, dmuB: Ptr, dlsB: Ptr, scratch: Ptr, rows: number,
                        nin: number, nout: number, accumulate: number): void;
+  /** Local reparameterisation over samples x rows rows: y = x muW + muB + sqrt((x . x) exp(2 lsW) + exp(2 lsB)) eps[s] (nout normals per sample). */
+  bayes_dense_local_forward(x: Ptr, muW: Ptr, lsW: Ptr, muB: Ptr, lsB: Ptr, eps: Ptr, y: Ptr, samples: number, rows: number,
+                            nin: number, nout: number, scratch: Ptr): void;
+  bayes_dense_local_scratch(n: number, nin: number, nout: number): number;
   gaussian_kl(mu: Ptr, logstd: Ptr, n: number, priorStd: number): number;
   gaussian_kl_backward(mu: Ptr, logstd: Ptr, n: number, priorStd: number, scale: number, dmu: Ptr,
                        dlogstd: Ptr, accumulate: number): void;
@@ -127,7 +131,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "softplus_forward", "softplus_backward", "softplus_forward_derivative", "derivative_backward", "sigmoid_forward", "sigmoid_backward",
   "tanh_forward", "tanh_backward", "relu_forward", "relu_backward", "swish_forward", "swish_backward",
   "dense_forward", "dense_backward", "csl_forward", "csl_backward",
-  "bayes_sample", "bayes_dense_forward", "bayes_dense_backward", "gaussian_kl", "gaussian_kl_backward",
+  "bayes_sample", "bayes_dense_forward", "bayes_dense_backward", "bayes_dense_local_forward", "bayes_dense_local_scratch", "gaussian_kl", "gaussian_kl_backward",
   "log_softmax_forward", "softmax_nll",
   "adam_step", "ema_update",
 ];

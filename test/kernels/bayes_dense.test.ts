@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { freshRuntime } from "../helpers/wasm.js";
 import type { Runtime } from "../../src/runtime/load.js";
 import { F32Buffer } from "../../src/runtime/memory.js";
-import { BAYES_INIT_LOGSTD, bayesDenseBackward, bayesDenseForward, bayesSample, gaussianKl, gaussianKlBackward } from "../../src/nn/bayes_dense.js";
+import { BAYES_INIT_LOGSTD, bayesDenseBackward, bayesDenseForward, bayesDenseLocalForward, bayesSample, gaussianKl, gaussianKlBackward } from "../../src/nn/bayes_dense.js";
 import { ODD_SIZES, buf, expectClose, expectGradClose, f64, finiteDiff, nanBuf, rng, uniform } from "./helpers.js";
 
 let rt: Runtime;
@@ -68,6 +68,69 @@ describe("Bayesian dense layer", () => {
       });
     });
   }
+
+  for (const [k, rows] of ODD_SIZES.entries()) {
+    const nin = ODD_SIZES[(k + 2) % 6]!, nout = ODD_SIZES[(k + 3) % 6]!, S = 1 + (k % 3);
+    it(`samples=${S} rows=${rows} in=${nin} out=${nout}: local reparameterisation against the f64 closed form`, () => {
+      rt.arena.scoped(() => {
+        const nw = nin * nout, n = S * rows;
+        const xs = uniform(n * nin, k + 11), muWs = uniform(nw, k + 12), lsWs = uniform(nw, k + 13, -3, 0.5);
+        const muBs = uniform(nout, k + 14), lsBs = uniform(nout, k + 15, -3, 0.5), es = normals(S * nout, k + 16);
+        const y = nanBuf(rt, n * nout);
+        bayesDenseLocalForward(rt, { rows, inputs: nin, outputs: nout }, {
+          x: buf(rt, xs), muW: buf(rt, muWs), logstdW: buf(rt, lsWs), muB: buf(rt, muBs), logstdB: buf(rt, lsBs), eps: buf(rt, es), y,
+        }, S);
+        // y[s, r, o] = m + sqrt(v) eps[s, o] (shared by the rows of sample s): m = x mu + mu_b,
+        // v = sum_i x_i^2 exp(2 ls_io) + exp(2 ls_b), in f64
+        const want = new Float64Array(n * nout);
+        for (let r = 0; r < n; r++) {
+          for (let o = 0; o < nout; o++) {
+            let m = muBs[o]!, v = Math.exp(2 * lsBs[o]!);
+            for (let i = 0; i < nin; i++) { const xi = xs[r * nin + i]!; m += xi * muWs[i * nout + o]!; v += xi * xi * Math.exp(2 * lsWs[i * nout + o]!); }
+            want[r * nout + o] = m + Math.sqrt(v) * es[Math.floor(r / rows) * nout + o]!;
+          }
+        }
+        expectClose(y.view, want, "local forward", 1e-5, 1e-1);
+      });
+    });
+  }
+
+  it("local reparameterisation: the same per-row distribution as drawing the weights (4000 draws each, fixed seeds)", () => {
+    // y = x W + b for one row; weight draws (bayesDenseForward) against logit draws
+    // (bayesDenseLocalForward). Mean: |difference| < 4 standard errors; variance: ratio within
+    // 4 standard errors of 1 (sd of a sample-variance ratio ~ sqrt(4 / n) for Gaussians); every
+    // output also against the closed-form mean and variance.
+    rt.arena.scoped(() => {
+      const nin = 9, nout = 4, nw = nin * nout, N = 4000;
+      const xs = uniform(nin, 21), muWs = uniform(nw, 22), lsWs = uniform(nw, 23, -2, 0), muBs = uniform(nout, 24), lsBs = uniform(nout, 25, -2, 0);
+      const x = buf(rt, xs), muW = buf(rt, muWs), logstdW = buf(rt, lsWs), muB = buf(rt, muBs), logstdB = buf(rt, lsBs);
+      const shape = { rows: 1, inputs: nin, outputs: nout };
+      const eW = normals(N * nw, 26), eB = normals(N * nout, 27), eL = normals(N * nout, 28);
+      const a: number[][] = Array.from({ length: nout }, () => []), b: number[][] = Array.from({ length: nout }, () => []);
+      const Ws = rt.arena.f32(nw), bs = rt.arena.f32(nout), y = rt.arena.f32(nout);
+      for (let n = 0; n < N; n++) {
+        rt.arena.scoped(() => {
+          bayesDenseForward(rt, shape, { x, muW, logstdW, epsW: buf(rt, eW.subarray(n * nw, (n + 1) * nw)), muB, logstdB,
+            epsB: buf(rt, eB.subarray(n * nout, (n + 1) * nout)), Ws, bs, y });
+          y.view.forEach((v, o) => a[o]!.push(v));
+          bayesDenseLocalForward(rt, shape, { x, muW, logstdW, muB, logstdB, eps: buf(rt, eL.subarray(n * nout, (n + 1) * nout)), y });
+          y.view.forEach((v, o) => b[o]!.push(v));
+        });
+      }
+      const mean = (v: number[]) => v.reduce((s, q) => s + q, 0) / v.length;
+      const vari = (v: number[]) => { const m = mean(v); return v.reduce((s, q) => s + (q - m) ** 2, 0) / (v.length - 1); };
+      for (let o = 0; o < nout; o++) {
+        let m = muBs[o]!, v = Math.exp(2 * lsBs[o]!);
+        for (let i = 0; i < nin; i++) { m += xs[i]! * muWs[i * nout + o]!; v += xs[i]! ** 2 * Math.exp(2 * lsWs[i * nout + o]!); }
+        for (const [name, d] of [["weight draws", a[o]!], ["logit draws", b[o]!]] as const) {
+          expect(Math.abs(mean(d) - m), `${name} mean, output ${o}`).toBeLessThan(4 * Math.sqrt(v / N));
+          expect(Math.abs(vari(d) / v - 1), `${name} variance, output ${o}`).toBeLessThan(4 * Math.sqrt(2 / N));
+        }
+        expect(Math.abs(mean(a[o]!) - mean(b[o]!)), `mean difference, output ${o}`).toBeLessThan(4 * Math.sqrt(2 * v / N));
+        expect(Math.abs(vari(a[o]!) / vari(b[o]!) - 1), `variance ratio, output ${o}`).toBeLessThan(4 * Math.sqrt(4 / N));
+      }
+    });
+  });
 
   it("scratch may start at the sample buffer; accumulate adds into all four gradients", () => {
     rt.arena.scoped(() => {
