@@ -12,10 +12,19 @@ import { performance } from "node:perf_hooks";
 import {
   init, loadModel, classificationMetrics, reliabilityDiagram, auroc, chart, CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet,
 } from "../dist/advanced.js";
+import { ShardPool } from "../dist/node.js";
 import { readMnist, limitSet, readJsonl } from "./lib/node_data.mjs";
 
-/** Model-averaged probabilities, entropy and MI of every image of `set` (the one predict path), with its labels. */
-const predictImageSet = (model, set, samples) => ({ ...model.predict(set.pixels.subarray(0, set.count * set.channels * set.height * set.width), { samples }), labels: set.labels });
+/**
+ * Model-averaged probabilities, entropy and MI of every image of `set` (the one predict path, the
+ * samples split over the --workers threads: the same bits), with its labels; progress on stderr.
+ */
+async function predictImageSet(model, set, samples) {
+  const t0 = performance.now();
+  const onProgress = (done, total) => process.stderr.write(`\r  ${done} / ${total} images, ${((performance.now() - t0) / 1000).toFixed(0)} s${done === total ? "\n" : ""}`);
+  const p = await model.predictAsync(set.pixels.subarray(0, set.count * set.channels * set.height * set.width), { samples, onProgress });
+  return { ...p, labels: set.labels };
+}
 
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const RUNS = arg("runs", "runs/experiments");
@@ -61,11 +70,13 @@ results = { budget: { steps: STEPS, batch: 64 }, testCount: test.count, models: 
 
 for (const m of MODELS) {
   const dir = join(RUNS, m.dir);
-  const model = await loadModel(rt, new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors"))));
+  const loaded = await loadModel(rt, new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors"))));
+  const pool = WORKERS > 1 ? await ShardPool.start(WORKERS, rt.module, loaded.config) : null;
+  const model = pool ? loaded.withExecutors(pool.executors) : loaded;
   const cfg = model.config, ck = { step: model.step };
   const B = cfg.eval.batch, K = cfg.model.classes;
   const t0 = performance.now();
-  const clean = predictImageSet(model, test, m.samples);
+  const clean = await predictImageSet(model, test, m.samples);
   const cm = classificationMetrics(rt, clean.probs, clean.labels, K);
   const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
   const res = {
@@ -79,7 +90,7 @@ for (const m of MODELS) {
   for (const c of CORRUPTIONS) {
     res.corruptions[c] = [];
     for (let s = 1; s <= 5; s++) {
-      const p = predictImageSet(model, corruptImageSet(rt, sub, c, s, 2026), m.samples);
+      const p = await predictImageSet(model, corruptImageSet(rt, sub, c, s, 2026), m.samples);
       const mm = classificationMetrics(rt, p.probs, p.labels, K);
       res.corruptions[c].push({ severity: s, error: 1 - mm.accuracy, ece: mm.ece, nll: mm.nll });
     }
@@ -87,10 +98,11 @@ for (const m of MODELS) {
   // OOD: MI / entropy of noise and inverted images vs the first OOD_N clean test images
   const inMi = clean.mutualInformation.subarray(0, OOD_N), inH = clean.entropy.subarray(0, OOD_N);
   for (const [name, set] of [["noise", noiseImageSet(test, OOD_N, 7)], ["inverted", invertedImageSet(limitSet(test, OOD_N))]]) {
-    const p = predictImageSet(model, set, m.samples);
+    const p = await predictImageSet(model, set, m.samples);
     res.ood[name] = { aurocMI: auroc(p.mutualInformation, inMi), aurocEntropy: auroc(p.entropy, inH),
       meanMI: mean(p.mutualInformation), meanEntropy: mean(p.entropy) };
   }
+  await pool?.close();
   res.evalSeconds = (performance.now() - t0) / 1000;
   res.curve = readJsonl(join(dir, "metrics.jsonl")).records;
   res.config = cfg;

@@ -59,6 +59,8 @@ export interface PredictOptions {
   draw?: number;
   /** Also return the per-sample outputs. */
   perSample?: boolean;
+  /** Called after every chunk of eval.batch rows with the rows done and the total (long predictions and evaluations). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A model of any kind, ready to predict. Weights are the evaluation weights (the EMA when trained with one). */
@@ -89,11 +91,19 @@ export class Model {
     return this.present(await predictRowsParallel(this.rt, this.net, this.task, this.executors, x, this.rowOptions(options)));
   }
 
-  /** The task's metrics on a set of examples (all of them, or `indices`). */
+  /**
+   * The task's metrics on a set of examples (all of them, or `indices`), the samples split over the
+   * model's worker threads (same bits); `onProgress` is called after every chunk of eval.batch rows.
+   */
   evaluate(set: ExampleSet, options: PredictOptions & { indices?: ArrayLike<number> } = {}): Promise<SetMetrics> {
     this.spec.checkData(this.config, set);
     const o = this.rowOptions(options);
     return scoreSet(this.rt, this.net, set, options.indices ?? allIndices(set.count), { ...o, executors: this.executors });
+  }
+
+  /** The same model (same weights, same bits) predicting with these worker executors. @internal */
+  withExecutors(executors: readonly SampleExecutor[]): Model {
+    return new Model(this.rt, this.config, this.net, this.step, executors);
   }
 
   /** A checkpoint of the evaluation weights (safetensors bytes that loadModel and sdebnn/infer read). */
@@ -102,14 +112,14 @@ export class Model {
       { config: this.config, seed: this.config.seed, step: this.step });
   }
 
-  private rowOptions(o: PredictOptions): { samples: number; batch: number; draw: number; perSample: boolean } {
+  private rowOptions(o: PredictOptions): { samples: number; batch: number; draw: number; perSample: boolean; onChunk?: (done: number, total: number) => void } {
     const samples = o.samples ?? this.config.eval.samples;
     if (!(Number.isInteger(samples) && samples >= 1 && samples <= this.net.maxSamples)) {
       throw new ArgumentError(`samples must be an integer in [1, ${this.net.maxSamples}], got ${samples}`);
     }
     const draw = o.draw ?? 0;
     if (!(Number.isInteger(draw) && draw >= 0)) throw new ArgumentError(`draw must be a non-negative integer, got ${draw}`);
-    return { samples, batch: this.config.eval.batch, draw, perSample: o.perSample === true };
+    return { samples, batch: this.config.eval.batch, draw, perSample: o.perSample === true, onChunk: o.onProgress };
   }
 
   private present(p: RowPrediction): Prediction {

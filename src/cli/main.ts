@@ -47,6 +47,7 @@ export const PROGRAM: ProgramSpec = {
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
         limit: { type: "integer", description: "evaluate the first N test examples only" },
+        workers: { type: "integer", default: 1, description: "threads sharing each chunk's Monte-Carlo samples; same bits for any count" },
         data: { type: "string", valueName: "FILE.csv", description: "tabular: score this CSV file (with the target column) instead of the run's test part" },
         target: { type: "string", valueName: "COLUMN", description: "tabular: the target column (must be the model's)" } } },
     { name: "predict", summary: "predictions with uncertainty: class probabilities, entropy and mutual information (classification), or mean, total/epistemic/aleatoric std and 95 % interval (regression)",

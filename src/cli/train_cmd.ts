@@ -12,12 +12,16 @@ import { ConfigError } from "../runtime/errors.js";
 import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
 import { loadData, loadTestFile, prepareRunConfig } from "../node/data.js";
 import { loadModel } from "../api/model.js";
+import { ShardPool } from "../node/shard_pool.js";
 import { allIndices } from "../data/examples.js";
 import type { SetMetrics } from "../eval/score.js";
 import { readFileChecked, readTextChecked } from "../node/files.js";
 import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
 
 type Flags = Record<string, FlagValue | undefined>;
+
+/** Validation passes of at least this many rows show their progress (shorter ones finish at once). */
+const VALIDATION_BAR_ROWS = 512;
 
 /** `key=value` settings of the data flags (--data, --target, --features, --task, --test). */
 function dataSets(flags: Flags): string[] {
@@ -90,6 +94,9 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
       testT0 = Date.now();
       if (!o.json && phase === "start") console.error(`scoring ${n} test examples with ${cfg.eval.samples} samples ...`);
     },
+    onValidationProgress: (done, total) => {
+      if (!o.json && total >= VALIDATION_BAR_ROWS) bar.update({ done, total, elapsedMs: Date.now() - t0, examples, label: "validation" });
+    },
     onTestProgress: (done, total) => {
       if (!o.json) bar.update({ done, total, elapsedMs: Date.now() - testT0, label: "test" });
       if (done === total && !o.json) bar.end();
@@ -136,7 +143,16 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   if (flags.target !== undefined && flags.target !== target) throw new UsageError(`--target ${JSON.stringify(flags.target)}: this model predicts ${JSON.stringify(target)}`);
   const test = flags.data === undefined ? loadData(rt, model.config).test : loadTestFile(model.config, String(flags.data));
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
-  const r = await model.evaluate(test, { samples, indices: allIndices(n) });
+  const workers = Number(flags.workers ?? 1);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new ConfigError(`--workers must be a positive integer, got ${flags.workers}`);
+  // the samples of every chunk split over the workers (the same bits for any count), a progress bar on stderr
+  const pool = workers > 1 ? await ShardPool.start(workers, rt.module, model.config) : null;
+  const bar = new ProgressBar({ write: (s) => process.stderr.write(s), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
+  const t0 = Date.now();
+  const r = await (pool ? model.withExecutors(pool.executors) : model).evaluate(test, {
+    samples, indices: allIndices(n),
+    onProgress: (done, total) => { if (!json) bar.update({ done, total, elapsedMs: Date.now() - t0, label: "eval" }); },
+  }).finally(async () => { bar.end(); await pool?.close(); });
   if (json) console.log(JSON.stringify({ checkpoint: path, step: model.step, ...r }));
   else console.log(`${path} (step ${model.step}): ${metricsLine(r)}`);
   return 0;

@@ -35,6 +35,8 @@ export interface TrainRunOptions {
   onRecord?: (rec: RunRecord) => void;
   /** Called before and after the final test scoring (it can take a while). */
   onTest?: (phase: "start" | "end", count: number) => void;
+  /** Progress of every validation pass: rows done of the total. */
+  onValidationProgress?: (done: number, total: number) => void;
   /** Progress of the final test scoring: rows done of the total. */
   onTestProgress?: (done: number, total: number) => void;
   /** Stop (as if killed) after this many updates in this process: for tests. */
@@ -119,7 +121,7 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
   let stoppedEarly = false;
   try {
     ({ stoppedEarly } = await runTraining(rt, trainer, {
-      executors: pool?.executors, sums,
+      executors: pool?.executors, sums, onValidationProgress: opts.onValidationProgress,
       beforeStep: async (t, s) => {
         if (!opts.stop || !(stoppedBy = (await opts.stop.poll()) ?? undefined)) return false;
         if (savedAt !== t.step) await save(s); // graceful stop at an update boundary

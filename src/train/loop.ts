@@ -31,6 +31,8 @@ export const emptySums = (): RecordSums => ({ loss: 0, acc: 0, count: 0, skipped
 export interface LoopOptions {
   /** Worker executors of the shards (and of validation predictions). */
   executors?: readonly (ShardExecutor & SampleExecutor)[];
+  /** Progress of every validation pass: rows done of the total. */
+  onValidationProgress?: (done: number, total: number) => void;
   /** Sums carried over from a checkpoint. */
   sums?: RecordSums;
   onStep?: (rec: StepRecord, trainer: Trainer) => void;
@@ -49,12 +51,13 @@ export function recordDue(t: Trainer): boolean {
 }
 
 /** Validation metrics with the evaluation weights (null without a validation split). */
-export async function validate(rt: Runtime, t: Trainer, executors: readonly SampleExecutor[] = []): Promise<SetMetrics | null> {
+export async function validate(rt: Runtime, t: Trainer, executors: readonly SampleExecutor[] = [],
+                               onChunk?: (done: number, total: number) => void): Promise<SetMetrics | null> {
   const limit = t.cfg.eval.valLimit;
   const idx = limit ? t.split.val.subarray(0, limit) : t.split.val;
   if (!idx.length) return null;
   // workers get the evaluation weights as the parameters of their tasks
-  return t.withEvalWeightsAsync(() => scoreSet(rt, t.model, t.train, idx, { samples: t.cfg.eval.samples, batch: t.cfg.eval.batch, executors }));
+  return t.withEvalWeightsAsync(() => scoreSet(rt, t.model, t.train, idx, { samples: t.cfg.eval.samples, batch: t.cfg.eval.batch, executors, onChunk }));
 }
 
 /** Trains until done (or until afterStep says stop); returns whether it stopped early. */
@@ -70,7 +73,7 @@ export async function runTraining(rt: Runtime, t: Trainer, o: LoopOptions = {}):
     else { sums.loss += rec.loss; sums.acc += rec.accuracy; sums.count++; }
     o.onStep?.(rec, t);
     if (recordDue(t)) {
-      const val = await validate(rt, t, executors);
+      const val = await validate(rt, t, executors, o.onValidationProgress);
       const cls = val?.task === "classification" ? val : null, reg = val?.task === "regression" ? val : null;
       const r: RunRecord = {
         epoch: rec.epoch + 1, step: t.step, trainLoss: sums.loss / Math.max(1, sums.count), trainAccuracy: sums.acc / Math.max(1, sums.count),

@@ -73,6 +73,19 @@ describe("sdebnn CLI", () => {
     expect(res.count).toBe(64);
   });
 
+  it("eval --workers 2 splits the samples over two threads: the same metrics bits; progress on stderr", () => {
+    const ck = join(run, "checkpoint.safetensors");
+    const one = cli("eval", "--checkpoint", ck, "--samples", "3", "--json");
+    const two = cli("eval", "--checkpoint", ck, "--samples", "3", "--workers", "2", "--json");
+    expect(one.code, one.err).toBe(0);
+    expect(two.code, two.err).toBe(0);
+    expect(JSON.parse(two.out)).toEqual(JSON.parse(one.out));
+    const plain = cli("eval", "--checkpoint", ck, "--samples", "3", "--workers", "2");
+    expect(plain.code, plain.err).toBe(0);
+    expect(plain.err).toMatch(/eval .*100%\s+64\/64/);
+    expect(cli("eval", "--checkpoint", ck, "--workers", "0").code).toBe(3);
+  });
+
   it("predict reads PNG (grey and RGB), JSON and IDX inputs and gives probabilities and uncertainty", () => {
     writeFileSync(join(dir, "g.png"), png(8, 8, 1, bar));
     writeFileSync(join(dir, "c.png"), png(8, 8, 3, (x, y) => bar(x, y)));

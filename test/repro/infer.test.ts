@@ -22,19 +22,39 @@ const cfg = resolvePreset("tiny", undefined, ["eval.batch=5"]) as ImageRunConfig
 let bytes: Uint8Array;
 let test: ImageSet;
 let clf: Model;
+const progress = { validation: [] as [number, number][], test: [] as [number, number][] };
 const cls = (p: ReturnType<Model["predict"]>): ClassPrediction => { if (p.task !== "classification") throw new Error(p.task); return p; };
 const reg = (p: ReturnType<Model["predict"]>): RegressionPrediction => { if (p.task !== "regression") throw new Error(p.task); return p; };
 const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "sdebnn-infer-"));
-  await trainRun(await freshRuntime(), cfg, { out: dir });
+  await trainRun(await freshRuntime(), cfg, {
+    out: dir, onValidationProgress: (d, t) => progress.validation.push([d, t]), onTestProgress: (d, t) => progress.test.push([d, t]),
+  });
   bytes = new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors")));
   test = loadImageData(cfg).test;
   clf = await loadModel(await freshRuntime(), bytes);
 });
 
 describe("loadModel / predict (image)", () => {
+  it("every scoring pass reports its progress chunk by chunk (validation passes, the test set, evaluate, predict)", async () => {
+    // chunks of eval.batch = 5 rows: done = 5, 10, ... up to the total, for each pass
+    const chunked = (total: number) =>
+      Array.from({ length: Math.ceil(total / 5) }, (_, i) => [Math.min(5 * (i + 1), total), total]);
+    const val = progress.validation, nVal = val[0]![1];
+    expect(val.length % Math.ceil(nVal / 5)).toBe(0); // whole passes, one per record
+    expect(val.length).toBeGreaterThan(0);
+    expect(val.slice(0, Math.ceil(nVal / 5))).toEqual(chunked(nVal));
+    expect(progress.test).toEqual(chunked(test.count));
+    const calls: [number, number][] = [];
+    await clf.evaluate(imageExamples(test), { samples: 2, indices: Uint32Array.from({ length: 12 }, (_, i) => i), onProgress: (d, t) => calls.push([d, t]) });
+    expect(calls).toEqual([[5, 12], [10, 12], [12, 12]]);
+    calls.length = 0;
+    clf.predict(test.pixels.subarray(0, 7 * 64), { samples: 2, onProgress: (d, t) => calls.push([d, t]) });
+    expect(calls).toEqual([[5, 7], [7, 7]]);
+  });
+
   it("gives the bits of the scoring path (EMA weights, chunks of eval.batch, same noise)", async () => {
     const n = 13;
     const p = cls(clf.predict(test.pixels.subarray(0, n * 64), { samples: 6 }));
