@@ -28,6 +28,7 @@ export * from "./rng/normal";
 export * from "./brownian/grid";
 export * from "./brownian/tree";
 export * from "./eval/metrics";
+export * from "./eval/coverage";
 export * from "./nn/conv2d";
 export * from "./nn/conv_transpose2d";
 export * from "./nn/reshape";

@@ -4,18 +4,22 @@
 // time) and a bounded load of N requests, C at a time (MNIST test images, 8 samples each), with
 // p50 / p99 latency and throughput. Every answer is checked against the bits computed in Node.
 // Writes bench/results/edge.json and edge.md.
-//   node scripts/build.mjs && node bench/edge.mjs [--requests 2000] [--concurrency 32] [--cold-runs 5] [--runtimes deno,bun]
+// --app houses serves the tabular demo model instead (demo/houses-small.safetensors: 1..3 JSON rows
+// per request, predictions with intervals) and writes edge_houses.json / .md.
+//   node scripts/build.mjs && node bench/edge.mjs [--requests 2000] [--concurrency 32] [--cold-runs 5] [--runtimes deno,bun] [--app houses]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { cpus } from "node:os";
 import { median } from "./lib/measure.mjs";
-import { RUNTIMES, startRuntime, drive, postPredict, predictionCases, quantile } from "../test/runtime/edge/runtimes.mjs";
+import { RUNTIMES, startRuntime, drive, postPredict, predictionCases, tabularPredictionCases, quantile } from "../test/runtime/edge/runtimes.mjs";
 
 const arg = (name, fallback) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : fallback; };
 const requests = Number(arg("requests", 2000)), concurrency = Number(arg("concurrency", 32)), coldRuns = Number(arg("cold-runs", 5));
 // plain Node first: the peer the edge runtimes are compared with (the ratio columns)
 const names = arg("runtimes", ["node", ...RUNTIMES].join(",")).split(",");
-const cases = await predictionCases({ count: 16, samples: () => 8 });
+const app = arg("app", "mnist");
+if (app !== "mnist" && app !== "houses") throw new Error(`--app: expected mnist or houses, got ${app}`);
+const cases = app === "houses" ? await tabularPredictionCases({ count: 16, samples: () => 8 }) : await predictionCases({ count: 16, samples: () => 8 });
 const bodies = cases.map((c) => c.body);
 
 const rows = [];
@@ -25,7 +29,7 @@ for (const name of names) {
   let rt;
   for (let k = 0; k < coldRuns; k++) {
     if (rt) await rt.stop();
-    rt = await startRuntime(name);
+    rt = await startRuntime(name, { app });
     const t0 = performance.now();
     const first = await postPredict(rt.base, bodies[0]);
     const ok = first.status === 200 && isDeepStrictEqual(await first.json(), cases[0].expected);
@@ -56,9 +60,9 @@ for (const r of rows) { r.serialP50VsNode = base ? r.serialP50Ms / base.serialP5
 const date = new Date().toISOString().slice(0, 10);
 const md = [
   `Edge handler, ${date}, ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared with other jobs); ` +
-    `\`node bench/edge.mjs --requests ${requests} --concurrency ${concurrency} --cold-runs ${coldRuns}\`. Client: Node's fetch on the same machine. ` +
+    `\`node bench/edge.mjs --requests ${requests} --concurrency ${concurrency} --cold-runs ${coldRuns}${app === "houses" ? " --app houses" : ""}\`. Client: Node's fetch on the same machine. ` +
     "Cold = the first POST /predict once the process listens (wasm instantiation + checkpoint load + one 8-sample prediction); " +
-    `start = process spawn to listening; both medians of ${coldRuns} fresh processes. Load: MNIST test images, 8 samples each.`,
+    `start = process spawn to listening; both medians of ${coldRuns} fresh processes. Load: ${app === "houses" ? "1..3 rows of the demo house table (tabular, heteroscedastic head)" : "MNIST test images"}, 8 samples each.`,
   "",
   `| runtime | version | start (ms) | cold first request (ms) | spawn to first answer (ms) | p50 / p99, 1 at a time (ms) | p50 / p99, ${concurrency} at a time (ms) | req/s | 1-at-a-time p50 vs Node | req/s vs Node | wrong answers |`,
   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -67,6 +71,7 @@ const md = [
 ].join("\n");
 console.log(md);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/edge.json", import.meta.url), JSON.stringify({ date, cpu: cpus()[0]?.model, requests, concurrency, rows }, null, 2) + "\n");
-writeFileSync(new URL("./results/edge.md", import.meta.url), md + "\n");
+const stem = app === "houses" ? "edge_houses" : "edge";
+writeFileSync(new URL(`./results/${stem}.json`, import.meta.url), JSON.stringify({ date, cpu: cpus()[0]?.model, app, requests, concurrency, rows }, null, 2) + "\n");
+writeFileSync(new URL(`./results/${stem}.md`, import.meta.url), md + "\n");
 if (rows.some((r) => r.wrong)) { console.error("some answers differ from Node's bits"); process.exit(1); }

@@ -4,14 +4,21 @@
 // Entries per runtime, each giving it the wasm and the checkpoint its own way: handler.mjs (Deno,
 // Bun: file URLs), worker.mjs (Cloudflare Workers: module imports), vercel.mjs (Vercel Edge).
 //
+// Image models (kind "image", one channel):
 //   POST /predict  {"image": [[28 rows of 28 values in [0, 1]]] or 784 values, "samples": 1..32}
 //     -> 200 {"probabilities": [10], "prediction", "entropy", "mutualInformation", "samples", "step"}
+// Tabular models (kind "tabular"; tabular.mjs): JSON rows of raw values, keyed by column name:
+//   POST /predict  {"rows": [{"size": 70, "area": "south"}, ...], "samples": 1..32}
+//     -> 200 {"predictions": [{"mean", "std", "epistemicStd", "aleatoricStd", "lower95", "upper95"}
+//             or {"class", "probabilities": {name: p}, "entropy", "mutualInformation"}], "samples", "step"}
+//     a row the model cannot encode -> 400 {"error": {"code": "bad_row", "message": the DataError's text}}
 //   GET  /         -> 200 {"model": {...}, "usage": "..."}
 //   errors         -> 4xx {"error": {"code", "message"}}; 503 model_unavailable while the checkpoint
 //                     cannot be loaded (retried on the next request); 500 internal otherwise. A 5xx
 //                     body never carries the cause (it may name server paths): that goes to `log`.
 // In a deployment import from "sdebnn/infer"; here the repository's build.
 import { init, loadModel } from "../../dist/infer.js";
+import { describeTabular, predictTabular, requestRows } from "./tabular.mjs";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_SAMPLES = 32;
@@ -60,14 +67,16 @@ async function readBody(request, limit) {
   return new TextDecoder().decode(all);
 }
 
-/** The image of a request as f32 values in [0, 1] (one channel, height x width). */
-function parseImage(body, height, width) {
-  let value;
+function parseJson(body) {
   try {
-    value = JSON.parse(body);
+    return JSON.parse(body);
   } catch (e) {
     throw new HttpError(400, "bad_json", `request body is not valid JSON: ${e.message}`);
   }
+}
+
+/** The image of a request as f32 values in [0, 1] (one channel, height x width). */
+function parseImage(value, height, width) {
   if (value === null || typeof value !== "object" || Array.isArray(value) || !("image" in value)) {
     throw new HttpError(422, "bad_request", `expected a JSON object {"image": [...], "samples"?: n}`);
   }
@@ -95,29 +104,53 @@ export function createHandler({ wasm, checkpoint, samples: defaultSamples = 8, l
     throw new HttpError(503, "model_unavailable", "the model could not be loaded; try again later", { "retry-after": "1" });
   }));
 
+  /** The samples of a request: the handler's default, or an integer in [1, MAX_SAMPLES]. */
+  function samplesOf(samples = defaultSamples) {
+    if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
+      throw new HttpError(422, "bad_samples", `samples: expected an integer in [1, ${MAX_SAMPLES}], got ${JSON.stringify(samples)}`);
+    }
+    return samples;
+  }
+
+  function describe(clf) {
+    if (clf.kind === "tabular") return { model: describeTabular(clf), usage: 'POST /predict {"rows": [{column: value, ...}], "samples": 8}' };
+    const { channels, height, width, classes } = clf.config.model;
+    return { model: { channels, height, width, classes, step: clf.step }, usage: 'POST /predict {"image": [[...]], "samples": 8}' };
+  }
+
+  function predictImage(clf, value) {
+    const { channels, height, width, classes } = clf.config.model;
+    if (channels !== 1) throw new HttpError(500, "model", "this example serves single-channel models");
+    const { pixels, samples: asked } = parseImage(value, height, width);
+    const samples = samplesOf(asked);
+    const p = clf.predict(pixels, { samples });
+    const probabilities = Array.from(p.probs);
+    let prediction = 0;
+    for (let k = 1; k < classes; k++) if (probabilities[k] > probabilities[prediction]) prediction = k;
+    return { probabilities, prediction, entropy: p.entropy[0], mutualInformation: p.mutualInformation[0], samples, step: clf.step };
+  }
+
+  function predictRows(clf, value) {
+    const rows = requestRows(value, (code, message) => new HttpError(422, code, message));
+    const samples = samplesOf(value.samples);
+    const predictions = predictTabular(clf, rows, samples, (message) => new HttpError(400, "bad_row", message));
+    return { predictions, samples, step: clf.step };
+  }
+
   async function handle(request) {
     const path = new URL(request.url).pathname;
     const clf = await load();
-    if (clf.kind !== "image") throw new HttpError(500, "model", "this example serves image models");
-    const { channels, height, width, classes } = clf.config.model;
+    if (clf.kind !== "image" && clf.kind !== "tabular") throw new HttpError(500, "model", "this example serves image and tabular models");
     if (path === "/") {
       if (request.method !== "GET") throw new HttpError(405, "method_not_allowed", `${request.method} / is not allowed; use GET`, { allow: "GET" });
-      return json(200, { model: { channels, height, width, classes, step: clf.step }, usage: 'POST /predict {"image": [[...]], "samples": 8}' });
+      return json(200, describe(clf));
     }
     if (path !== "/predict") throw new HttpError(404, "not_found", `no route ${path}; use POST /predict`);
     if (request.method !== "POST") throw new HttpError(405, "method_not_allowed", `${request.method} /predict is not allowed; use POST`, { allow: "POST" });
     const type = request.headers.get("content-type") ?? "";
     if (!isJson(type)) throw new HttpError(415, "unsupported_media_type", `content-type must be application/json, got ${JSON.stringify(type)}`);
-    if (channels !== 1) throw new HttpError(500, "model", "this example serves single-channel models");
-    const { pixels, samples = defaultSamples } = parseImage(await readBody(request, MAX_BODY_BYTES), height, width);
-    if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
-      throw new HttpError(422, "bad_samples", `samples: expected an integer in [1, ${MAX_SAMPLES}], got ${JSON.stringify(samples)}`);
-    }
-    const p = clf.predict(pixels, { samples });
-    const probabilities = Array.from(p.probs);
-    let prediction = 0;
-    for (let k = 1; k < classes; k++) if (probabilities[k] > probabilities[prediction]) prediction = k;
-    return json(200, { probabilities, prediction, entropy: p.entropy[0], mutualInformation: p.mutualInformation[0], samples, step: clf.step });
+    const value = parseJson(await readBody(request, MAX_BODY_BYTES));
+    return json(200, clf.kind === "tabular" ? predictRows(clf, value) : predictImage(clf, value));
   }
 
   return {

@@ -69,7 +69,10 @@ export function encodeRecords(rows: readonly TableRow[], s: TableSchema, name = 
     let at = i * width;
     for (const f of s.features) {
       const v = row[f.name];
-      if (v === undefined || (typeof v === "string" && MISSING.has(v.trim()))) throw new DataError(`${name}: row ${i}: missing value of column ${show(f.name)}`);
+      if (v === undefined || v === null || (typeof v === "string" && MISSING.has(v.trim()))) throw new DataError(`${name}: row ${i}: missing value of column ${show(f.name)}`);
+      if (typeof v !== "string" && typeof v !== "number") {
+        throw new DataError(`${name}: row ${i}, column ${show(f.name)}: expected a number or a string, got ${Array.isArray(v) ? "an array" : typeof v}`);
+      }
       at += encodeCell(f, v, x, at, () => `${name}: row ${i}, column ${show(f.name)}`);
     }
   });

@@ -97,7 +97,8 @@ export function reliabilityDiagram(metrics: ClassificationMetrics, title: string
   return chart({
     title, xLabel: "confidence (max predictive probability)", yLabel: "accuracy",
     xRange: [0, 1], yRange: [0, 1],
-    bars: [{ name: "accuracy per bin", left: used.map((b) => b.lo), right: used.map((b) => b.hi), height: used.map((b) => b.accuracy), color: "#1f77b4" }],
+    bars: [{ name: "accuracy per bin (count above)", left: used.map((b) => b.lo), right: used.map((b) => b.hi), height: used.map((b) => b.accuracy), color: "#1f77b4",
+      labels: used.map((b) => String(b.count)) }],
     series: [
       { name: "perfect calibration", x: [0, 1], y: [0, 1], color: "#333", dashed: true, width: 1 },
       { name: "mean confidence per bin", x: used.map((b) => b.confidence), y: used.map((b) => b.accuracy), color: "#d62728", style: "points" },

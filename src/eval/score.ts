@@ -15,7 +15,15 @@ export interface RegressionMetrics {
   /** Share of targets inside mean +- 1.96 stdTotal, and the mean half-width of that interval. */
   coverage95: number;
   halfWidth95: number;
+  /**
+   * The interval-coverage curve: for each nominal central coverage q (0, 0.05, .., 1), the share
+   * of targets inside mean +- z std, z = Phi^-1((1 + q) / 2) (a Gaussian predictive).
+   */
+  coverageCurve: { nominal: number[]; observed: number[] };
 }
+
+/** The nominal coverages of the coverage curve: 0, 0.05, .., 1. */
+export const COVERAGE_LEVELS: readonly number[] = Array.from({ length: 21 }, (_, k) => k / 20);
 
 export type SetMetrics =
   | ({ task: "classification"; count: number; samples: number; mutualInformation: number } & ClassificationMetrics)
@@ -51,15 +59,34 @@ export function regressionMetrics(rt: Runtime, p: RowPrediction, y: ArrayLike<nu
     if (Math.abs(r) <= 1.96 * sd) inside++;
     width += 1.96 * sd;
   }
-  return { n, rmse: Math.sqrt(se / n), nll: nll / n, coverage95: inside / n, halfWidth95: width / n };
+  return { n, rmse: Math.sqrt(se / n), nll: nll / n, coverage95: inside / n, halfWidth95: width / n, coverageCurve: coverageCurve(rt, p, y) };
+}
+
+/** Observed coverage of the central Gaussian predictive intervals at COVERAGE_LEVELS (wasm interval_coverage). */
+export function coverageCurve(rt: Runtime, p: RowPrediction, y: ArrayLike<number>): { nominal: number[]; observed: number[] } {
+  const n = y.length, m = COVERAGE_LEVELS.length;
+  const observed = rt.arena.scoped(() => {
+    const M = rt.arena.f32From(p.mean), S = rt.arena.f32From(p.stdTotal!), Y = rt.arena.f32From(Array.from(y));
+    const L = rt.arena.alloc(m * 8), O = rt.arena.alloc(m * 8);
+    new Float64Array(rt.memory.buffer, L, m).set(COVERAGE_LEVELS);
+    rt.wasm.interval_coverage(M.ptr, S.ptr, Y.ptr, n, L, m, O);
+    return Array.from(new Float64Array(rt.memory.buffer, O, m));
+  });
+  return { nominal: [...COVERAGE_LEVELS], observed };
+}
+
+/** The prediction of `model` for rows `indices` of `set`, with their targets. */
+export async function predictSet(rt: Runtime, model: KindModel, set: ExampleSet, indices: ArrayLike<number>, o: ScoreOptions): Promise<{ prediction: RowPrediction; targets: Int32Array | Float32Array }> {
+  const { x, y } = gatherSet(set, indices);
+  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk };
+  const prediction = o.executors?.length ? await predictRowsParallel(rt, model, set.task, o.executors, x, opts) : predictRows(rt, model, set.task, x, opts);
+  return { prediction, targets: y };
 }
 
 /** The task's metrics of `model` on rows `indices` of `set`. */
 export async function scoreSet(rt: Runtime, model: KindModel, set: ExampleSet, indices: ArrayLike<number>, o: ScoreOptions): Promise<SetMetrics> {
-  const { x, y } = gatherSet(set, indices);
-  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk };
-  const p = o.executors?.length ? await predictRowsParallel(rt, model, set.task, o.executors, x, opts) : predictRows(rt, model, set.task, x, opts);
-  return metricsOf(rt, p, y);
+  const { prediction, targets } = await predictSet(rt, model, set, indices, o);
+  return metricsOf(rt, prediction, targets);
 }
 
 /** The metrics of a prediction against its targets. */

@@ -11,7 +11,7 @@ import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/safetensors.js
 import { Trainer, type StepRecord } from "../train/trainer.js";
 import { emptySums, runTraining, type RecordSums, type RunRecord } from "../train/loop.js";
 import type { RunConfig } from "../models/registry.js";
-import { scoreSet, type SetMetrics } from "../eval/score.js";
+import { metricsOf, predictSet, type SetMetrics } from "../eval/score.js";
 import { allIndices } from "../data/examples.js";
 import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 import { loadData, type RunData } from "./data.js";
@@ -140,9 +140,11 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
     if (!stoppedEarly && opts.score !== false) {
       opts.onTest?.("start", data.test.count);
       await trainer.withEvalWeightsAsync(async () => {
-        test = await scoreSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress });
+        const pred = await predictSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress });
+        const metrics = metricsOf(rt, pred.prediction, pred.targets);
+        test = metrics;
         report = trainer.kind.report?.(rt, cfg, trainer.model) ?? null;
-        figures.push(...await runFigures(rt, dir, trainer, data, test, readJsonl(metricsPath).records as RunRecord[]));
+        figures.push(...await runFigures(rt, dir, trainer, data, metrics, readJsonl(metricsPath).records as RunRecord[], pred));
       });
       opts.onTest?.("end", data.test.count);
       await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test, ...(report ? { report } : {}) }, null, 2) + "\n");

@@ -30,7 +30,12 @@ export interface Bars {
   height: ArrayLike<number>;
   color?: string;
   opacity?: number;
+  /** Text printed above each bar (e.g. its count). */
+  labels?: readonly string[];
 }
+
+/** Vertical interval bars from lo to hi at each x (e.g. a 95 % interval at each point): a band's data, drawn per point. */
+export type Intervals = Band;
 
 export interface ChartSpec {
   title: string;
@@ -43,6 +48,7 @@ export interface ChartSpec {
   series?: Series[];
   bands?: Band[];
   bars?: Bars[];
+  intervals?: Intervals[];
   /** Free text lines drawn in the top-left corner of the plot area. */
   notes?: string[];
   width?: number;
@@ -100,6 +106,7 @@ export function chart(spec: ChartSpec): string {
   for (const s of spec.series ?? []) { xs.push(...Array.from(s.x)); ys.push(...Array.from(s.y)); }
   for (const b of spec.bands ?? []) { xs.push(...Array.from(b.x)); ys.push(...Array.from(b.lo), ...Array.from(b.hi)); }
   for (const b of spec.bars ?? []) { xs.push(...Array.from(b.left), ...Array.from(b.right)); ys.push(0, ...Array.from(b.height)); }
+  for (const b of spec.intervals ?? []) { xs.push(...Array.from(b.x)); ys.push(...Array.from(b.lo), ...Array.from(b.hi)); }
   const [x0, x1] = spec.xRange ?? extent(xs, !!spec.logX);
   const [y0, y1] = spec.yRange ?? extent(ys, !!spec.logY);
   const tx = (v: number) => spec.logX ? Math.log(v / x0) / Math.log(x1 / x0) : (v - x0) / (x1 - x0);
@@ -125,7 +132,7 @@ export function chart(spec: ChartSpec): string {
   out.push(`<text transform="translate(18 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`);
   const legend: { name: string; color: string; kind: "line" | "band" | "points" }[] = [];
   let ci = 0;
-  const g: string[] = [];
+  const g: string[] = [], labels: string[] = []; // labels are drawn unclipped (a full bar's sits above the frame)
   for (const b of spec.bars ?? []) {
     const color = b.color ?? PALETTE[ci++ % PALETTE.length]!;
     for (let i = 0; i < b.height.length; i++) {
@@ -134,8 +141,21 @@ export function chart(spec: ChartSpec): string {
       if (!ok(b.left[i]!, top)) continue;
       const ya = Number(Y(top)), yz = Number(Y(yb));
       g.push(`<rect x="${X(b.left[i]!)}" y="${Math.min(ya, yz).toFixed(2)}" width="${(Number(X(b.right[i]!)) - Number(X(b.left[i]!))).toFixed(2)}" height="${Math.abs(yz - ya).toFixed(2)}" fill="${color}" fill-opacity="${b.opacity ?? 0.7}" stroke="white"/>`);
+      const label = b.labels?.[i];
+      if (label !== undefined) {
+        const cx = ((Number(X(b.left[i]!)) + Number(X(b.right[i]!))) / 2).toFixed(2);
+        labels.push(`<text x="${cx}" y="${(Math.min(ya, yz) - 4).toFixed(2)}" text-anchor="middle" font-size="10" fill="#333">${escapeXml(label)}</text>`);
+      }
     }
     legend.push({ name: b.name, color, kind: "band" });
+  }
+  for (const b of spec.intervals ?? []) {
+    const color = b.color ?? PALETTE[ci++ % PALETTE.length]!;
+    for (let i = 0; i < b.x.length; i++) {
+      if (!ok(b.x[i]!, b.lo[i]!) || !ok(b.x[i]!, b.hi[i]!)) continue;
+      g.push(`<line x1="${X(b.x[i]!)}" y1="${Y(b.lo[i]!)}" x2="${X(b.x[i]!)}" y2="${Y(b.hi[i]!)}" stroke="${color}" stroke-opacity="${b.opacity ?? 0.35}" stroke-width="1.5"/>`);
+    }
+    legend.push({ name: b.name, color, kind: "line" });
   }
   for (const b of spec.bands ?? []) {
     const color = b.color ?? PALETTE[ci++ % PALETTE.length]!;
@@ -157,7 +177,7 @@ export function chart(spec: ChartSpec): string {
     if (style !== "line") for (const p of pts) { const [a, b] = p.split(","); g.push(`<circle cx="${a}" cy="${b}" r="3" fill="${color}" fill-opacity="${s.opacity ?? 1}"/>`); }
     if (s.name) legend.push({ name: s.name, color, kind: style === "points" ? "points" : "line" });
   }
-  out.push(`<g clip-path="url(#plot)">${g.join("")}</g>`);
+  out.push(`<g clip-path="url(#plot)">${g.join("")}</g>`, ...labels);
   legend.forEach((l, i) => {
     const ly = m.t + 10 + i * 20, lx = m.l + pw + 12;
     if (l.kind === "band") out.push(`<rect x="${lx}" y="${ly - 6}" width="18" height="10" fill="${l.color}" fill-opacity="0.4"/>`);

@@ -122,7 +122,7 @@ export const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
   "gaussian_nll", "laplace_nll", "gaussian_nll_logstd", "logstd_variance", "toy1d_targets",
   "gaussian_nll_hetero", "hetero_outputs", "laplace_nll_logscale", "mixture_moments",
   "sample_moments", "first_nonfinite", "lr_cosine",
-  "predictive_summary", "calibration_metrics",
+  "predictive_summary", "calibration_metrics", "normal_quantile", "interval_coverage",
   "conv2d_forward", "conv2d_backward", "conv_transpose2d_forward", "conv_transpose2d_backward",
   "conv2d_forward_act", "conv_transpose2d_forward_act", "conv2d_forward_scratch", "conv2d_backward_scratch",
   "conv_transpose2d_forward_scratch", "conv_transpose2d_backward_scratch",
@@ -194,6 +194,10 @@ export interface EvalExports {
   predictive_summary(probs: Ptr, S: number, N: number, C: number, mean: Ptr, entropy: Ptr, mi: Ptr): void;
   /** Accuracy, NLL, Brier, ECE, mean confidence, mean entropy, then per-bin (count, acc, conf); f64 out. */
   calibration_metrics(p: Ptr, labels: Ptr, N: number, C: number, bins: number, out: Ptr): void;
+  /** The standard normal quantile Phi^-1(p) (Acklam's approximation, relative error < 1.2e-9). */
+  normal_quantile(p: number): number;
+  /** out[k] (f64) = share of targets with |y - mean| <= Phi^-1((1 + q_k) / 2) std, q_k the m f64 levels. */
+  interval_coverage(mean: Ptr, std: Ptr, target: Ptr, n: number, levels: Ptr, m: number, out: Ptr): void;
 }
 export interface WasmExports extends EvalExports {}
 

@@ -13,6 +13,9 @@ import { ArgumentError, DataError } from "../../src/runtime/errors.js";
 import { resolveRunConfig } from "../../src/models/registry.js";
 import type { TabularRunConfig } from "../../src/models/tabular_config.js";
 import { loadModel } from "../../src/api/model.js";
+import { gatherSet } from "../../src/eval/score.js";
+import { predictRows } from "../../src/models/predict.js";
+import { allIndices } from "../../src/data/examples.js";
 import { gaussianStream } from "../helpers/fine_brownian.js";
 import { HETERO_STD, heteroCsv, regressionCsv } from "../helpers/tables.js";
 import { decodeCheckpoint } from "../../src/checkpoint/safetensors.js";
@@ -49,6 +52,24 @@ describe("tabular kind", () => {
     if (again.task !== "regression") throw new Error(again.task);
     expect(again.rmse).toBe(t.rmse);
     expect(again.nll).toBe(t.nll);
+    // the figures next to the metrics: the coverage curve in results.json is a direct count over
+    // the test rows' predictions (the loaded model's, same bits), the SVGs hold the points
+    expect(res.figures.map((f) => f.slice(dir.length + 5)).sort()).toEqual(["coverage.svg", "learning_curve.svg", "predicted_vs_actual.svg"]);
+    const results = JSON.parse(readFileSync(join(dir, "run", "results.json"), "utf8"));
+    const { x, y } = gatherSet(loadTabularData(cfg).test, allIndices(20));
+    const rt2 = await freshRuntime();
+    const direct = predictRows(rt2, (await loadModel(rt2, new Uint8Array(readFileSync(join(dir, "run", "checkpoint.safetensors"))))).net, "regression", x,
+      { samples: cfg.eval.samples, batch: cfg.eval.batch });
+    expect(results.test.coverageCurve.nominal).toEqual(Array.from({ length: 21 }, (_, k) => k / 20));
+    results.test.coverageCurve.nominal.forEach((q: number, k: number) => {
+      const z = rt2.wasm.normal_quantile((1 + q) / 2);
+      const inside = Array.from(y).filter((yi, i) => Math.abs(yi - direct.mean[i]!) <= z * direct.stdTotal![i]!).length;
+      expect(results.test.coverageCurve.observed[k], `nominal ${q}`).toBe(inside / 20);
+    });
+    const scatter = readFileSync(join(dir, "run", "predicted_vs_actual.svg"), "utf8");
+    expect(scatter.match(/<circle /g)!.length).toBe(20 + 1); // the test points and the legend's marker
+    expect(scatter.match(/<line x1="[0-9.]+" y1="[0-9.]+" x2="[0-9.]+" y2="[0-9.]+" stroke="#1f77b4" stroke-opacity/g)!.length).toBe(20);
+    expect(readFileSync(join(dir, "run", "coverage.svg"), "utf8")).toMatch(/observed coverage/);
     // rows of numbers are refused when a feature is categorical; an unknown category is a DataError
     expect(() => model.predict([[0.5, -1, 0]])).toThrow(ArgumentError);
     expect(() => model.predict([{ a: 0, b: 0, c: "z" }])).toThrow(/unknown category "z"/);
@@ -72,6 +93,15 @@ describe("tabular kind", () => {
     const t = res.test!;
     if (t.task !== "classification") throw new Error(t.task);
     expect(t.accuracy).toBeGreaterThan(0.9);
+    // the reliability diagram's bin counts: in results.json (summing to the test size) and printed on the figure
+    const results = JSON.parse(readFileSync(join(dir, "run", "results.json"), "utf8"));
+    const counts = results.test.bins.map((b: { count: number }) => b.count);
+    expect(counts.reduce((a: number, b: number) => a + b, 0)).toBe(t.count);
+    expect(t.count).toBe(24);
+    const svg = readFileSync(join(dir, "run", "reliability.svg"), "utf8");
+    const printed = [...svg.matchAll(/font-size="10" fill="#333">(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(printed).toEqual(counts.filter((c: number) => c > 0));
+    expect(res.figures.map((f) => f.slice(dir.length + 5)).sort()).toEqual(["learning_curve.svg", "reliability.svg"]);
     const model = await loadModel(await freshRuntime(), new Uint8Array(readFileSync(join(dir, "run", "checkpoint.safetensors"))));
     const p = model.predict([[-2, 0], [0, 2], [2, 0]]);
     if (p.task !== "classification") throw new Error(p.task);

@@ -30,29 +30,35 @@ export async function workerdLaunch({ entry, outDir }) {
   return { command: workerdPath(), args: ["serve", config], knownPort: port, version: `workerd ${packageVersion("workerd")}` };
 }
 
+/** The entry module of each app (the MNIST digit model, or the tabular house-price model) per kind of runtime. */
+export const APPS = {
+  mnist: { handler: "examples/edge/handler.mjs", worker: "examples/edge/worker.mjs", vercel: "examples/edge/vercel.mjs", checkpoint: "demo/mnist-small.safetensors" },
+  houses: { handler: "examples/edge/handler_houses.mjs", worker: "examples/edge/worker_houses.mjs", vercel: "examples/edge/vercel_houses.mjs", checkpoint: "demo/houses-small.safetensors" },
+};
+
 /** How each runtime (and the Node baseline) is launched: its command, and how its port is learnt (printed, or polled). */
 const LAUNCH = {
-  deno: async () => ({
+  deno: async (app) => ({
     command: denoPath(),
-    args: ["serve", "--no-prompt", `--allow-read=${ROOT}`, "--host", "127.0.0.1", "--port", "0", join(ROOT, "examples/edge/handler.mjs")],
+    args: ["serve", "--no-prompt", `--allow-read=${ROOT}`, "--host", "127.0.0.1", "--port", "0", join(ROOT, APPS[app].handler)],
     port: (out) => /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1],
     version: `deno ${packageVersion("deno")}`,
   }),
-  bun: async () => ({
-    command: bunPath(), args: [join(ROOT, "test/runtime/edge/serve_bun.mjs")],
+  bun: async (app) => ({
+    command: bunPath(), args: [join(ROOT, "test/runtime/edge/serve_bun.mjs"), join(ROOT, APPS[app].handler)],
     port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
     version: `bun ${packageVersion("bun")}`,
   }),
-  workerd: () => workerdLaunch({ entry: join(ROOT, "examples/edge/worker.mjs"), outDir: join(ROOT, "build/edge/workerd") }),
+  workerd: (app) => workerdLaunch({ entry: join(ROOT, APPS[app].worker), outDir: join(ROOT, `build/edge/workerd-${app}`) }),
   // not an edge runtime: the baseline bench/edge.mjs compares them with
-  node: async () => ({
-    command: process.execPath, args: [join(ROOT, "test/runtime/edge/serve_node.mjs")],
+  node: async (app) => ({
+    command: process.execPath, args: [join(ROOT, "test/runtime/edge/serve_node.mjs"), join(ROOT, APPS[app].checkpoint)],
     port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
     version: `node ${process.versions.node}`,
   }),
-  "edge-runtime": async () => {
-    const bundle = join(ROOT, "build/edge/edge-runtime/function.js");
-    await bundleVercelFunction({ entry: join(ROOT, "examples/edge/vercel.mjs"), outfile: bundle });
+  "edge-runtime": async (app) => {
+    const bundle = join(ROOT, `build/edge/edge-runtime-${app}/function.js`);
+    await bundleVercelFunction({ entry: join(ROOT, APPS[app].vercel), outfile: bundle });
     return {
       command: process.execPath, args: [join(ROOT, "test/runtime/edge/edge_runtime_host.mjs"), bundle, ROOT],
       port: (out) => /\{"port":(\d+)\}/.exec(out)?.[1],
@@ -62,12 +68,13 @@ const LAUNCH = {
 };
 
 /**
- * Starts the edge handler under `name` (one of RUNTIMES) and resolves once it listens:
+ * Starts the edge handler under `name` (one of RUNTIMES) serving `options.app` (a key of APPS,
+ * default "mnist") and resolves once it listens:
  * { name, version, base, spawnedAt (performance.now()), listeningMs, log() (its stdout + stderr
  * so far), stop() }. Rejects if it exits or is not listening within `timeoutMs`.
  */
-export async function startRuntime(name, options) {
-  return startProcess(name, await LAUNCH[name](), options);
+export async function startRuntime(name, { app = "mnist", ...options } = {}) {
+  return startProcess(name, await LAUNCH[name](app), options);
 }
 
 /**
@@ -153,5 +160,26 @@ export async function predictionCases({ count = 16, samples = (k) => 1 + (k % 4)
       body: JSON.stringify({ image: rows, samples: n }), label: test.labels[k],
       expected: { probabilities, prediction, entropy: p.entropy[0], mutualInformation: p.mutualInformation[0], samples: n, step: clf.step },
     };
+  });
+}
+
+/** Rows of the demo house-price table (raw values, the columns in any order, numbers as text too). */
+export const HOUSE_ROWS = [
+  { size: 50, rooms: 2, area: "north" }, { size: "140", rooms: 5, area: "south" }, { area: "east", rooms: 3, size: 95.5 },
+  { size: 75, rooms: 3, area: "south" }, { size: 120, rooms: 4, area: "north" }, { size: 42, rooms: 1, area: "east" },
+];
+
+/**
+ * `count` POST /predict bodies for the tabular app (1..3 rows of HOUSE_ROWS, 1..4 samples) and the
+ * answer for each computed in this Node process by the built sdebnn/infer: { body, expected }.
+ */
+export async function tabularPredictionCases({ count = 16, samples = (k) => 1 + (k % 4) } = {}) {
+  const infer = await import(join(ROOT, "dist/infer.js"));
+  const model = await infer.loadModel(await infer.init(), new Uint8Array(readFileSync(join(ROOT, APPS.houses.checkpoint))));
+  return Array.from({ length: count }, (_, k) => {
+    const rows = HOUSE_ROWS.slice(k % HOUSE_ROWS.length).concat(HOUSE_ROWS).slice(0, 1 + (k % 3)), n = samples(k);
+    const p = model.predict(rows, { samples: n });
+    const predictions = rows.map((_, i) => ({ mean: p.mean[i], std: p.std[i], epistemicStd: p.epistemicStd[i], aleatoricStd: p.aleatoricStd[i], lower95: p.lower[i], upper95: p.upper[i] }));
+    return { body: JSON.stringify({ rows, samples: n }), expected: { predictions, samples: n, step: model.step } };
   });
 }
