@@ -16,7 +16,7 @@ const scripts = [
   ["train_step.mjs", quick ? ["--quick"] : []],
   ["infer_peers.mjs", quick ? ["--reps", "3"] : []],
   ["scaling.mjs", quick ? ["--quick"] : []],
-  ["toy1d.mjs", quick ? ["--seeds", "1", "--set", "train.updates=50"] : []],
+  ["toy1d.mjs", quick ? ["--seeds", "1", "--set", "train.epochs=50"] : []],
 ];
 let failed = 0;
 for (const [file, args] of scripts) {

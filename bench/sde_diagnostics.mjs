@@ -8,9 +8,9 @@ import {
   resolvePreset, Trainer, KINDS, computeShardOn,
 } from "../dist/advanced.js";
 
-/** A toy1d trainer of the preset with `sets` (the package's one trainer and data). */
+/** A toy1d trainer of the toy1d-paper preset (every weight diffuses) with `sets` (the package's one trainer and data). */
 function toyTrainer(rt, sets) {
-  const cfg = resolvePreset("toy1d", undefined, sets);
+  const cfg = resolvePreset("toy1d-paper", undefined, sets);
   return new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
 }
 /** Gradient of the loss on the full batch with the noise of step `step` (a fresh copy of the gradient block). */

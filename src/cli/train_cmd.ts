@@ -125,9 +125,11 @@ export async function startCommand(flags: Flags, json: boolean): Promise<number>
   let out = base;
   for (let i = 2; existsSync(resolve(out, CHECKPOINT_FILE)); i++) out = `${base}-${i}`;
   const cfg = resolvePreset("toy1d", undefined, (flags.set as string[] | undefined) ?? []);
+  const which = (cfg.model as { stochastic?: string }).stochastic;
   if (!json) {
     console.log(`sdebnn: training the toy 1D SDE-BNN (${cfg.train.batch} points, ${cfg.train.epochs} updates, ` +
-      `${cfg.train.samples} MC samples, sigma ${cfg.model.sigma}, ${cfg.model.steps} ${cfg.model.solver} steps) into ${out}`);
+      `${cfg.train.samples} MC samples, sigma ${cfg.model.sigma}, ${which === "all" ? "every weight diffuses" : `the ${which} layer's weights diffuse`}, ` +
+      `${cfg.model.steps} ${cfg.model.solver} steps) into ${out}; posterior.svg shows the prior and the posterior predictive`);
   }
   return runAndReport(cfg, out, { resume: false, workers: 1, json });
 }

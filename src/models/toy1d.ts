@@ -1,13 +1,14 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
-import { ParamSpace, type ParamRef } from "../nn/params.js";
+import { ParamSpace, type ParamInit, type ParamRef } from "../nn/params.js";
 import { Stack } from "../nn/stack.js";
 import { ConcatSquash } from "../nn/layers/concat_squash.js";
 import { Swish } from "../nn/layers/activation.js";
 import { stackInit } from "../nn/init.js";
 import { SdeBnnBlock } from "../sde/block.js";
-import { StackWeightDrift } from "../sde/drifts.js";
+import { StackHiddenDrift, StackWeightDrift } from "../sde/drifts.js";
+import { PartialHiddenDrift, type StochasticRange } from "../sde/partial_drift.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { PhiloxRandomness } from "../random/philox_randomness.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
@@ -34,6 +35,20 @@ export function sampleTargets(rt: Runtime, rand: Randomness, x: Float32Array, no
     rt.wasm.toy1d_targets(X.ptr, E.ptr, Y.ptr, n, noiseStd);
     return { x: x.slice(), y: Y.toArray() };
   });
+}
+
+const values = (v: Float32Array): ParamInit => ({ kind: "values", fill: (out) => out.set(v) });
+
+/**
+ * The floats of f_h's parameter vector that diffuse: all of them (the paper's SDE-BNN), or only
+ * those of its first or last ConcatSquash layer (a partially stochastic PSDE-BNN).
+ */
+export function stochasticRange(fStack: Stack, which: Toy1dRunConfig["model"]["stochastic"]): StochasticRange {
+  if (which === "all") return { offset: 0, count: fStack.paramCount };
+  const layer = which === "first" ? 0 : fStack.layers.length - 1;
+  const slots = fStack.slots().filter((s) => s.name.startsWith(`${layer}.`));
+  const offset = slots[0]!.offset, end = slots[slots.length - 1]!.offset + slots[slots.length - 1]!.size;
+  return { offset, count: end - offset };
 }
 
 /**
@@ -63,7 +78,12 @@ export class Toy1dModel implements KindModel {
       new ConcatSquash(m.hidden, m.hidden), new Swish(m.hidden),
       new ConcatSquash(m.hidden, this.dim),
     ]);
-    const D = fStack.paramCount;
+    // PSDE-BNN: only the weights of `stochasticRange` diffuse, the others are point parameters
+    const range = stochasticRange(fStack, m.stochastic);
+    const D = range.count;
+    const fullInit = new Float32Array(fStack.paramCount);
+    const init = stackInit(fStack, rand.init(streamId(Stream.init, 0)));
+    if (init.kind === "values") init.fill(fullInit);
     // the hypernetwork starts small (scale nnInitScale) with a zero last layer: posterior = prior
     const nStack = new Stack([
       new ConcatSquash(D, m.nnHidden, m.nnInitScale), new Swish(m.nnHidden),
@@ -72,15 +92,23 @@ export class Toy1dModel implements KindModel {
     ]);
     this.phi = this.space.add("nn", [nStack.paramCount], stackInit(nStack, rand.init(streamId(Stream.init, 1))));
     const net = m.sigma > 0 ? new StackWeightDrift(rt, nStack, this.phi) : null;
-    this.block = new SdeBnnBlock(rt, this.space, "block", fStack, net, {
+    const partial = D < fStack.paramCount;
+    const fixed = partial
+      ? this.space.add("block.fixed", [fStack.paramCount - D], values(Float32Array.from([...fullInit.subarray(0, range.offset), ...fullInit.subarray(range.offset + D)])))
+      : null;
+    const hidden = fixed ? (rows: number) => new PartialHiddenDrift(rt, new StackHiddenDrift(rt, fStack, rows), fixed, range) : fStack;
+    this.block = new SdeBnnBlock(rt, this.space, "block", hidden, net, {
       sigma: m.sigma, theta: m.theta, kl: m.kl, solver: m.solver, adaptive: m.adaptive, steps: m.steps, gradient: m.gradient, keepActivationsBytes: m.keepActivationsMB * 2 ** 20,
-      w0Init: stackInit(fStack, rand.init(streamId(Stream.init, 0))),
+      w0Init: values(fullInit.slice(range.offset, range.offset + D)),
       w0Mode: m.w0, w0PriorStd: m.w0PriorStd, w0LogStdInit: m.w0LogStdInit,
     });
     this.space.allocate(rt);
   }
 
   get weightDim(): number { return this.block.weightSize; }
+
+  /** Runs `fn` with the prior weight SDE (the hypernetwork's drift switched off, same w_0). */
+  asPrior<T>(fn: () => T): T { return this.block.asPrior(fn); }
 
   /** h(0) for S samples of a batch of raw inputs x (B floats at a pointer). */
   private encode(x: Ptr, B: number, S: number): Ptr {

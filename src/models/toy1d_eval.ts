@@ -1,7 +1,9 @@
 // The toy 1D model's own report: the predictive band on a grid over the data and the gap (paper
 // Fig. 2), with the mean predictive std inside the gap and at the data.
 import type { Runtime } from "../runtime/load.js";
-import { chart } from "../plot/svg.js";
+import { ArgumentError } from "../runtime/errors.js";
+import { panels, type ChartSpec } from "../plot/svg.js";
+import { Toy1dModel } from "./toy1d.js";
 import { predictRows } from "./predict.js";
 import type { KindModel } from "./kind.js";
 import type { Toy1dRunConfig } from "./toy1d_config.js";
@@ -35,6 +37,8 @@ export interface BandOptions {
   range?: readonly [number, number];
   /** Evaluation noise draw (default 1). */
   draw?: number;
+  /** The PRIOR predictive: weights from the prior SDE (OU from the same w_0, no hypernetwork drift). */
+  prior?: boolean;
 }
 
 /** The predictive band on an even grid over and beyond the data. */
@@ -43,7 +47,9 @@ export function toy1dBand(rt: Runtime, model: KindModel, cfg: Toy1dRunConfig, o:
   const [lo, hi] = o.range ?? [r[0]![0]! - 1, r[r.length - 1]![1]! + 1];
   const samples = o.samples ?? cfg.eval.samples, points = o.points ?? 201, draw = o.draw ?? 1;
   const x = Float32Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
-  const p = predictRows(rt, model, "regression", x, { samples, batch: cfg.eval.batch, draw, perSample: true });
+  const run = () => predictRows(rt, model, "regression", x, { samples, batch: cfg.eval.batch, draw, perSample: true });
+  if (o.prior && !(model instanceof Toy1dModel)) throw new ArgumentError("the prior predictive needs a toy1d model");
+  const p = o.prior ? (model as Toy1dModel).asPrior(run) : run();
   const n = x.length;
   return {
     x, mean: p.mean, stdFunction: p.stdEpistemic!, stdPredictive: p.stdTotal!,
@@ -75,18 +81,30 @@ export function toy1dBandMetrics(rt: Runtime, band: Toy1dBand, cfg: Toy1dRunConf
   };
 }
 
-/** The paper's Fig. 2: data, predictive mean, 95 % band and sampled functions. */
-export function toy1dFigure(band: Toy1dBand, data: { x: Float32Array; y: Float32Array }, title: string): string {
+/** One panel of Fig. 2: data, predictive mean, 95 % band and sampled functions. */
+function panel(band: Toy1dBand, data: { x: Float32Array; y: Float32Array }, title: string, which: string, yRange: [number, number]): ChartSpec {
   const lo = Array.from(band.mean, (m, i) => m - 1.96 * band.stdPredictive[i]!);
   const hi = Array.from(band.mean, (m, i) => m + 1.96 * band.stdPredictive[i]!);
-  return chart({
-    title, xLabel: "x", yLabel: "y",
+  return {
+    title, xLabel: "x", yLabel: "y", yRange, xRange: [band.x[0]!, band.x[band.x.length - 1]!],
     bands: [{ name: "95 % predictive band", x: band.x, lo, hi, color: "#1f77b4", opacity: 0.2 }],
     series: [
-      ...band.samples.map((s, k) => ({ name: k === 0 ? "posterior samples" : "", x: band.x, y: s, color: "#7f7f7f", width: 1, opacity: 0.5 })),
+      ...band.samples.map((s, k) => ({ name: k === 0 ? `${which} samples` : "", x: band.x, y: s, color: "#7f7f7f", width: 1, opacity: 0.5 })),
       { name: "predictive mean", x: band.x, y: band.mean, color: "#1f77b4", width: 2.5 },
       { name: "cos(x)", x: band.x, y: Array.from(band.x, Math.cos), color: "#2ca02c", dashed: true, width: 1.5 },
       { name: "training data", x: data.x, y: data.y, color: "#d62728", style: "points" as const },
     ],
-  });
+  };
+}
+
+/**
+ * The paper's Fig. 2: the PRIOR predictive (weights from the OU prior SDE started at w_0) beside the
+ * POSTERIOR predictive, on the same axes.
+ */
+export function toy1dFigure(bands: { prior: Toy1dBand; posterior: Toy1dBand }, data: { x: Float32Array; y: Float32Array }, label: string): string {
+  const yRange: [number, number] = [-2.5, 2.5];
+  return panels([
+    panel(bands.prior, data, `Prior predictive (${label})`, "prior", yRange),
+    panel(bands.posterior, data, `Posterior predictive (${label})`, "posterior", yRange),
+  ]);
 }

@@ -40,10 +40,12 @@ export const toy1dKind: ModelKind<Toy1dRunConfig> = {
     return flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
   },
   figures(rt, cfg, model, data) {
-    const band = toy1dBand(rt, model, cfg);
+    // over [-2, 10] for the default ranges: the gap and extrapolation on both sides
+    const r = cfg.data.ranges, range = [r[0]![0]! - 2, r[r.length - 1]![1]! + 2] as const, o = { range, points: 241 };
+    const bands = { prior: toy1dBand(rt, model, cfg, { ...o, prior: true }), posterior: toy1dBand(rt, model, cfg, o) };
     const rows = (data.train as { rows?: { x: Float32Array; y: Float32Array } }).rows;
-    const title = `SDE-BNN posterior predictive (toy 1D, ${cfg.model.sigma > 0 ? `sigma ${cfg.model.sigma}` : "ODE limit"})`;
-    return [{ file: "posterior.svg", svg: toy1dFigure(band, rows ?? { x: new Float32Array(0), y: new Float32Array(0) }, title) }];
+    const label = cfg.model.sigma > 0 ? `SDE-BNN, sigma ${cfg.model.sigma}` : "ODE limit";
+    return [{ file: "posterior.svg", svg: toy1dFigure(bands, rows ?? { x: new Float32Array(0), y: new Float32Array(0) }, label) }];
   },
   report: (rt, cfg, model) => ({ ...toy1dBandMetrics(rt, toy1dBand(rt, model, cfg), cfg) }),
   checkData(_cfg, set) {

@@ -53,6 +53,8 @@ export interface ChartSpec {
   notes?: string[];
   width?: number;
   height?: number;
+  /** Id of the plot's clip path (unique per chart when several share one document; default "plot"). */
+  clipId?: string;
 }
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
@@ -118,7 +120,8 @@ export function chart(spec: ChartSpec): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${m.l + pw / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(spec.title)}</text>`);
-  out.push(`<defs><clipPath id="plot"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath></defs>`);
+  const clip = spec.clipId ?? "plot";
+  out.push(`<defs><clipPath id="${clip}"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath></defs>`);
   for (const v of spec.logX ? logTicks(x0, x1) : niceTicks(x0, x1)) {
     out.push(`<line x1="${X(v)}" y1="${m.t}" x2="${X(v)}" y2="${m.t + ph}" stroke="#eee"/>`);
     out.push(`<text x="${X(v)}" y="${m.t + ph + 18}" text-anchor="middle">${fmt(v)}</text>`);
@@ -177,7 +180,7 @@ export function chart(spec: ChartSpec): string {
     if (style !== "line") for (const p of pts) { const [a, b] = p.split(","); g.push(`<circle cx="${a}" cy="${b}" r="3" fill="${color}" fill-opacity="${s.opacity ?? 1}"/>`); }
     if (s.name) legend.push({ name: s.name, color, kind: style === "points" ? "points" : "line" });
   }
-  out.push(`<g clip-path="url(#plot)">${g.join("")}</g>`, ...labels);
+  out.push(`<g clip-path="url(#${clip})">${g.join("")}</g>`, ...labels);
   legend.forEach((l, i) => {
     const ly = m.t + 10 + i * 20, lx = m.l + pw + 12;
     if (l.kind === "band") out.push(`<rect x="${lx}" y="${ly - 6}" width="18" height="10" fill="${l.color}" fill-opacity="0.4"/>`);
@@ -186,6 +189,21 @@ export function chart(spec: ChartSpec): string {
     out.push(`<text x="${lx + 24}" y="${ly + 3}">${escapeXml(l.name)}</text>`);
   });
   (spec.notes ?? []).forEach((n, i) => out.push(`<text x="${m.l + 8}" y="${m.t + 18 + i * 16}" fill="#333">${escapeXml(n)}</text>`));
+  out.push("</svg>");
+  return out.join("\n");
+}
+
+/** Charts side by side in one SVG document (each keeps its own axes and legend). */
+export function panels(specs: ChartSpec[]): string {
+  const sizes = specs.map((c) => [c.width ?? 720, c.height ?? 460] as const);
+  const W = sizes.reduce((a, [w]) => a + w, 0), H = Math.max(...sizes.map(([, h]) => h));
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`];
+  let x = 0;
+  specs.forEach((c, i) => {
+    const inner = chart({ ...c, clipId: c.clipId ?? `plot${i}` }).replace("<svg ", `<svg x="${x}" y="0" `);
+    out.push(inner);
+    x += sizes[i]![0];
+  });
   out.push("</svg>");
   return out.join("\n");
 }

@@ -139,6 +139,7 @@ export class SdeBnnBlock {
   private readonly adaptive: PiOptions | null;
   private readonly adjoint: Adjoint;
   private readonly makeHidden: (rows: number) => HiddenDrift;
+  private priorOnly = false;
 
   constructor(private readonly rt: Runtime, space: ParamSpace, name: string, hidden: HiddenDriftSource,
               readonly net: WeightDrift | null, private opts: SdeBnnBlockOptions) {
@@ -182,6 +183,17 @@ export class SdeBnnBlock {
     if (net && net.dim !== this.weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${this.weightSize}`);
   }
 
+  /**
+   * Runs `fn` with the posterior's drift correction NN switched off: forward passes inside it
+   * follow the PRIOR weight SDE dw = -theta w dt + sigma dB from the same w_0 (the prior
+   * predictive of the paper's Fig. 2; the path KL is then 0).
+   */
+  asPrior<T>(fn: () => T): T {
+    const was = this.priorOnly;
+    this.priorOnly = true;
+    try { return fn(); } finally { this.priorOnly = was; }
+  }
+
   /** The KL estimator of later forward passes (e.g. to compare estimators at the same weights). */
   setKlEstimator(kl: KlEstimator): void {
     this.opts = { ...this.opts, kl };
@@ -217,7 +229,7 @@ export class SdeBnnBlock {
     const { rt } = this;
     const D = this.weightSize;
     const hidden = this.makeHidden(rows);
-    const terms = new BlockTerms(rt, hidden, this.net, D, {
+    const terms = new BlockTerms(rt, hidden, this.priorOnly ? null : this.net, D, {
       sigma: this.opts.sigma, theta: this.opts.theta, kl: this.opts.kl, samples,
     });
     const solver = makeSolver(rt, this.solverName, terms);
@@ -247,7 +259,7 @@ export class SdeBnnBlock {
 
   /** Lends the hidden drift a region for one forward evaluation per sample and step, if it fits. */
   private lendTapeRegion(hidden: HiddenDrift, samples: number): void {
-    if (!(hidden instanceof StackHiddenDrift)) return;
+    if (!hidden.keepTapes || !hidden.tapeBytes) return;
     const budget = this.opts.keepActivationsBytes ?? 256 * 2 ** 20;
     const bytes = Math.min(budget, hidden.tapeBytes * samples * this.opts.steps);
     if (this.grid.steps === undefined || bytes < hidden.tapeBytes) return;
@@ -272,7 +284,7 @@ export class SdeBnnBlock {
       new Float32Array(rt.memory.buffer, terms.klOf(adjT), S).fill(klWeight);
       if (!run.training) throw new ArgumentError("backward() needs a forward() run made with training = true");
       this.adjoint.backward(run.run, adjT, adj0);
-      if (terms.hidden instanceof StackHiddenDrift) terms.hidden.releaseTapes();
+      terms.hidden?.releaseTapes?.();
       this.evaluations.backward += run.run.grid.steps * (solver.evaluations.stepVjp + (this.adjoint.needsReversible ? solver.evaluations.step : 0));
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
       for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);

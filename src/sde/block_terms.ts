@@ -12,6 +12,13 @@ export interface HiddenDrift {
   forward(t: number, h: Ptr, w: Ptr, out: Ptr): void;
   /** outH <- v^T df_h/dh, outW <- v^T df_h/dw (both overwritten). */
   vjp(t: number, h: Ptr, w: Ptr, v: Ptr, outH: Ptr, outW: Ptr): void;
+  /**
+   * Optional (backprop): keep forward passes in a lent region [region, region + bytes) so a vjp at
+   * the same (t, h, w) reuses them (same bits), `tapeBytes` per pass, until releaseTapes().
+   */
+  readonly tapeBytes?: number;
+  keepTapes?(region: Ptr, bytes: number): void;
+  releaseTapes?(): void;
 }
 
 /**

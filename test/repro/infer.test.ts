@@ -135,7 +135,7 @@ describe("loadModel / predict (toy1d)", () => {
     expect([m.kind, m.task, m.step]).toEqual(["toy1d", "regression", 6]);
     const xs = [-1, 0, 1, 4, 7.5, 9, 2.5];
     const p = reg(m.predict(xs, { perSample: true }));
-    const S = 5, n = xs.length, noiseVar = 2 * 0.1 * 0.1; // Laplace b = 0.1: variance 2 b^2
+    const S = 5, n = xs.length, noiseVar = 0.1 * 0.1; // the preset's Gaussian likelihood, std 0.1
     for (let i = 0; i < n; i++) {
       const f = Array.from({ length: S }, (_, s) => p.sampleValues![s * n + i]!);
       const mean = f.reduce((a, b) => a + b) / S, v = f.reduce((a, b) => a + (b - mean) ** 2, 0) / S;

@@ -172,9 +172,9 @@ function concat(parts) {
 /** End-to-end cases through the public API (the package's own orchestration in every runtime). */
 cases.push(
   {
-    name: "training: 3 Adam updates of a small toy 1D SDE-BNN (STL KL, 4 MC samples), then predictions",
+    name: "training: 3 Adam updates of a small toy 1D SDE-BNN (every weight diffuses, STL KL, 4 MC samples), then predictions",
     run(rt, sdebnn) {
-      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=7", "model.hidden=8", "model.nnHidden=8", "model.steps=6", "model.kl=stl",
+      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=7", "model.hidden=8", "model.nnHidden=8", "model.steps=6", "model.kl=stl", "model.stochastic=all", "model.w0=point",
         "train.samples=4", "train.epochs=3", "train.lr=1e-2"]);
       const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train);
       const losses = [];
@@ -191,7 +191,7 @@ cases.push(
  * the checkpoint bytes (compared by SHA-256) and the predictions on a fixed input.
  * `fixtures.mnist` holds the first 128 MNIST training images and labels (read by the Node test).
  */
-export const GOLDEN_TOY1D = "golden training: toy1d, 5 Adam updates (width 8, 6 steps, 4 MC samples)";
+export const GOLDEN_TOY1D = "golden training: toy1d, 5 Adam updates (width 8, 6 steps, 4 MC samples, last layer diffuses, mean-field w_0)";
 export const GOLDEN_MNIST = "golden training: MNIST first 128 images, width-4 model, 6 updates of batch 16";
 
 
