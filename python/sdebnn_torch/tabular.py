@@ -22,13 +22,9 @@ import torch.nn.functional as F
 from .errors import ConfigError
 from .layers import Activation, ConcatSquash, Stack, Swish
 from .parts import ParamModel, solve_block
+from .table import encoded_width
 
 HALF_LOG_2PI = 0.9189385332046727
-
-
-def encoded_width(schema):
-    """Floats per encoded row: one per numeric feature, one per category (table_schema.ts)."""
-    return sum(1 if f["type"] == "numeric" else len(f["categories"]) for f in schema["features"])
 
 
 def tabular_drift(dim, m):

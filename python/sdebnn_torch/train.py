@@ -3,8 +3,10 @@
     torchrun --nproc_per_node 8 -m sdebnn_torch.train --config run.json --out runs/gpu
     python3 -m sdebnn_torch.train --config run.json --out runs/cpu          (one process)
 
-Reads the same JSON configs as `sdebnn train` ({kind, seed, model, train, data, eval}) and the
-same data, split and batches (step k's batch is the same examples as sdebnn's). Every rank takes
+Reads the same JSON configs as `sdebnn train` ({kind, seed, model, train, data, eval}; the image
+and tabular kinds) and the same data, split and batches (step k's batch is the same examples as
+sdebnn's; a tabular config's data.schema is fitted from data.file as sdebnn fits it, unless the
+config carries one). Every rank takes
 a fixed row range of the global batch (as sdebnn's shards) and draws the same weight paths and
 head weights (noise keyed by (seed, step), not by rank); its loss is scaled so that DDP's mean of
 the gradients equals the whole batch's gradient of mean NLL + klCoef * KL / N. Adam (torch's,
@@ -26,10 +28,12 @@ import torch.distributed as dist
 
 from . import config as config_mod
 from .checkpoint import decode_checkpoint, encode_checkpoint, js_json
-from .data import batch, epoch_order, load_image_data, train_val_split
+from .data import batch as image_batch, epoch_order, load_image_data, train_val_split
 from .errors import ConfigError, NumericalError, SdebnnError
 from .image import ImageSdeBnn
 from .noise import EVAL, TRAIN, TorchNoise
+from .table import load_tabular_data, prepare_tabular
+from .tabular import TabularSdeBnn
 
 CHECKPOINT_FILE = "checkpoint.safetensors"
 
@@ -39,6 +43,36 @@ def lr_at(tcfg, step, total):
         return tcfg["lr"]
     p = min(1.0, max(0.0, step / total))
     return tcfg["minLr"] + (tcfg["lr"] - tcfg["minLr"]) * 0.5 * (1.0 + math.cos(math.pi * p))
+
+
+def batch(s, indices):
+    """Examples `indices` of a set as (x float32, y: int64 classes or float32 targets)."""
+    if s.get("kind") != "table":
+        return image_batch(s, indices)
+    idx = torch.as_tensor(list(indices), dtype=torch.long)
+    return s["x"][idx], s["y"][idx]
+
+
+def build_model(cfg, generator=None):
+    """The model of a resolved (tabular: fitted) run config."""
+    return ImageSdeBnn(cfg["model"], generator) if cfg["kind"] == "image" else TabularSdeBnn(cfg, generator)
+
+
+def load_data(cfg):
+    """(train, test) sets of a run config, checked against its model's inputs."""
+    if cfg["kind"] == "tabular":
+        return load_tabular_data(cfg)
+    m = cfg["model"]
+    train, test = load_image_data(cfg)
+    if (train["channels"], train["height"], train["width"]) != (m["channels"], m["height"], m["width"]):
+        raise ConfigError(f"training set: images are {train['channels']}x{train['height']}x{train['width']} but model expects "
+                          f"{m['channels']}x{m['height']}x{m['width']} (model.channels/height/width)")
+    return train, test
+
+
+def prepare(cfg):
+    """The config ready to train: a tabular config's data.schema fitted from data.file (as sdebnn's prepareRunConfig)."""
+    return prepare_tabular(cfg) if cfg["kind"] == "tabular" else cfg
 
 
 def write_atomic(path, data):
@@ -54,11 +88,8 @@ class Trainer:
     def __init__(self, cfg, rank=0, world=1, device="cpu"):
         self.cfg, self.rank, self.world, self.device = cfg, rank, world, torch.device(device)
         m, t = cfg["model"], cfg["train"]
-        self.train_set, self.test_set = load_image_data(cfg)
+        self.train_set, self.test_set = load_data(cfg)
         s = self.train_set
-        if (s["channels"], s["height"], s["width"]) != (m["channels"], m["height"], m["width"]):
-            raise ConfigError(f"training set: images are {s['channels']}x{s['height']}x{s['width']} but model expects "
-                              f"{m['channels']}x{m['height']}x{m['width']} (model.channels/height/width)")
         self.train_idx, self.val_idx = train_val_split(cfg["seed"], s["count"], cfg["data"]["valFraction"])
         B = t["batch"]
         self.steps_per_epoch = len(self.train_idx) // B
@@ -66,7 +97,8 @@ class Trainer:
             raise ConfigError(f"train.batch {B} is larger than the {len(self.train_idx)} training examples")
         by_epochs = math.ceil(t["epochs"] * self.steps_per_epoch)
         self.total_steps = min(t["maxSteps"], by_epochs) if t["maxSteps"] > 0 else by_epochs
-        self.model = ImageSdeBnn(m, torch.Generator().manual_seed(cfg["seed"])).to(self.device)
+        self.model = build_model(cfg, torch.Generator().manual_seed(cfg["seed"])).to(self.device)
+        self.classification = cfg["kind"] == "image" or self.model.classification
         self.ddp = self.model
         if world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
@@ -139,6 +171,8 @@ class Trainer:
         nll, correct = parts.tolist()
         rec = dict(step=step + 1, epoch=epoch, loss=nll + coef * st["kl"], nll=nll, kl=st["kl"],
                    accuracy=correct / t["batch"], lr=lr, skipped=False)
+        if not self.classification:
+            del rec["accuracy"]
         bad = next((n for n, p in zip(self.model.names, self.model.parameters()) if not torch.isfinite(p.grad).all()), None)
         if not math.isfinite(rec["loss"]) or bad:
             what = f"the loss is {rec['loss']}" if not math.isfinite(rec["loss"]) else f"non-finite gradient of {bad}"
@@ -155,7 +189,7 @@ class Trainer:
                     e.mul_(d).add_(p.detach(), alpha=1 - d)
         self.step += 1
         self.sums["loss"] += rec["loss"]
-        self.sums["acc"] += rec["accuracy"]
+        self.sums["acc"] += rec.get("accuracy", 0.0)
         self.sums["count"] += 1
         if self.step % self.steps_per_epoch == 0:
             self.sums = dict(loss=0.0, acc=0.0, count=0, skipped=0)
@@ -167,20 +201,33 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self, s, limit=0):
-        """Accuracy and NLL of the model average (EMA weights) on the first `limit` examples of s."""
+        """Scores of the model average (EMA weights) on the first `limit` examples of s: accuracy and NLL
+        (classes), or RMSE and the NLL of N(mean, std^2) in the target's units, std^2 = the variance of the
+        sampled functions + the likelihood's noise variance (regression)."""
         backup = [p.detach().clone() for p in self.model.parameters()]
         if self.ema is not None:
             for p, e in zip(self.model.parameters(), self.ema):
                 p.copy_(e)
         n = s["count"] if not limit else min(limit, s["count"])
-        S, B, correct, nll = self.cfg["eval"]["samples"], self.cfg["eval"]["batch"], 0, 0.0
+        S, B, correct, nll, se = self.cfg["eval"]["samples"], self.cfg["eval"]["batch"], 0, 0.0, 0.0
+        noise_var = 0.0 if self.classification else self.model.noise_variance()
         for c, start in enumerate(range(0, n, B)):
             x, y = batch(s, range(start, min(n, start + B)))
-            probs = self.model.predict(x.to(self.device), TorchNoise(self.cfg["seed"], EVAL, c, self.device), S).mean(0)
-            correct += int((probs.argmax(-1).cpu() == y).sum())
-            nll += float(-torch.log(probs.cpu().gather(1, y[:, None]).clamp_min(1e-30)).sum())
+            out = self.model.predict(x.to(self.device), TorchNoise(self.cfg["seed"], EVAL, c, self.device), S).cpu()
+            if self.classification:
+                probs = out.mean(0)
+                correct += int((probs.argmax(-1) == y).sum())
+                nll += float(-torch.log(probs.gather(1, y[:, None]).clamp_min(1e-30)).sum())
+                continue
+            out = out.double()
+            mean, var = out.mean(0), out.var(0, unbiased=False) + noise_var
+            r = y.double() - mean
+            se += float((r * r).sum())
+            nll += float((0.5 * r * r / var + 0.5 * torch.log(var) + 0.9189385332046727).sum())
         for p, b in zip(self.model.parameters(), backup):
             p.copy_(b)
+        if not self.classification:
+            return dict(rmse=math.sqrt(se / max(1, n)), nll=nll / max(1, n), count=n, samples=S)
         return dict(accuracy=correct / max(1, n), nll=nll / max(1, n), count=n, samples=S)
 
 
@@ -218,7 +265,7 @@ def main(argv=None):
 
 
 def _run(args, rank, world, device):
-    cfg = config_mod.load(args.config)
+    cfg = prepare(config_mod.load(args.config))
     tr = Trainer(cfg, rank, world, device)
     os.makedirs(args.out, exist_ok=True)
     ck_path = os.path.join(args.out, CHECKPOINT_FILE)

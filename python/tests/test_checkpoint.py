@@ -16,6 +16,7 @@ from sdebnn_torch.data import UNIT_FROM_BYTE
 from sdebnn_torch.errors import CheckpointError
 from sdebnn_torch.noise import ReplayNoise
 from sdebnn_torch.predict import load_model
+from sdebnn_torch.table import encode_table, read_table_file
 
 CASES = os.environ.get("SDEBNN_TORCH_CASES", "")
 
@@ -79,6 +80,34 @@ class SdebnnCheckpoint(unittest.TestCase):
             decode_checkpoint(plain)
         with self.assertRaisesRegex(CheckpointError, r"expected shape \[3\], got \[2\]"):
             expect_tensor(decode_safetensors(plain)[0], "a", "F32", [3])
+
+
+def rel(a, b):
+    a, b = a.double(), b.double()
+    return ((a - b).abs().max() / b.abs().max()).item()
+
+
+class SdebnnTabularCheckpoint(unittest.TestCase):
+    """A tabular checkpoint trained by sdebnn (3 updates of a regression on a CSV file, EMA weights)."""
+
+    def test_reencodes_and_predicts_what_sdebnn_predicts(self):
+        raw = read("ts_tabular_checkpoint.safetensors")
+        ck = decode_checkpoint(raw, "ts_tabular_checkpoint.safetensors")
+        extra = {k: v for k, v in ck.metadata.items() if k not in ("format", "format_version", "config", "seed", "step", "sha256")}
+        self.assertEqual(encode_checkpoint(list(ck.tensors.items()), ck.config, ck.seed, ck.step, extra), raw)
+        model, cfg = load_model(ck)
+        self.assertEqual(model.names, ["nn", "block.w0", "block.w0_logstd", "head.W", "head.b", "head.W_logstd", "head.b_logstd", "noise.logstd"])
+        x, _ = encode_table(read_table_file(cfg["data"]["file"], "data"), cfg["data"]["schema"], False)
+        noise = ReplayNoise(decode_safetensors(read("tabular_eval_noise.safetensors"))[0])
+        values = model.predict(x, noise, cfg["eval"]["samples"])
+        ref, _ = decode_safetensors(read("ts_tabular_predict.safetensors"))
+        std = (values.double().var(0, unbiased=False) + model.noise_variance()).sqrt()
+        errors = {"sample_values": rel(values, ref["sample_values"].data), "mean": rel(values.double().mean(0), ref["mean"].data),
+                  "std": rel(std, ref["std"].data)}
+        with open(os.path.join(CASES, "errors_ts_tabular_checkpoint.json"), "w") as f:
+            json.dump(errors, f)
+        for k, v in errors.items():
+            self.assertLessEqual(v, 1e-5, k)
 
 
 class Safetensors(unittest.TestCase):

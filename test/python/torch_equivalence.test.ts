@@ -27,7 +27,12 @@ import { syntheticImageSet } from "../../src/data/synthetic.js";
 import { UNIT_FROM_BYTE } from "../../src/data/dataset.js";
 import { epochOrder, trainValSplit } from "../../src/data/shuffle.js";
 import { freshRuntime, ROOT } from "../helpers/wasm.js";
-import { buildCase, buildTabularCase, drawTensors, imageDraws, type CaseSpec } from "./torch_case.js";
+import { buildCase, buildTabularCase, drawTensors, imageDraws, tabularDraws, type CaseSpec } from "./torch_case.js";
+import { TabularModel } from "../../src/models/tabular.js";
+import type { TabularRunConfig } from "../../src/models/tabular_config.js";
+import { loadTabularData, prepareTabular, readTableFile } from "../../src/node/tabular_data.js";
+import { encodeTable } from "../../src/data/tabular.js";
+import type { RegressionPrediction } from "../../src/api/model.js";
 
 const PYTHON = "/usr/bin/python3";
 // torch 1.13's torchrun parses its default "--redirects 0" to None under Python 3.11 (IntFlag
@@ -50,6 +55,27 @@ function python(args: string[], timeout = 300_000) {
 }
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+/** `torchrun --nproc_per_node 2` of sdebnn_torch.train on 127.0.0.1 (a free port); stdout carries the rank prefixes. */
+async function torchrun(args: string[]): Promise<{ code: number | null; out: string; err: string; seconds: number }> {
+  const port = await freePort(), t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn("torchrun", ["--nproc_per_node", "2", ...TORCHRUN_STD, "--master_addr", "127.0.0.1", "--master_port", String(port),
+      "-m", "sdebnn_torch.train", ...args, "--threads", "1"], { cwd: ROOT, env });
+    let out = "", err = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.stderr.on("data", (d) => { err += d; });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    child.on("close", (code) => { clearTimeout(timer); resolve({ code, out, err, seconds: (Date.now() - t0) / 1000 }); });
+  });
+}
+
+/** The largest relative difference of two checkpoints' tensors (every tensor of `b`). */
+function worstTensor(a: Map<string, Tensor>, b: Map<string, Tensor>): number {
+  let worst = 0;
+  for (const [name, t] of b) worst = Math.max(worst, rel(a.get(name)!.data as Float32Array, t.data as Float32Array));
+  return worst;
+}
 
 const freePort = () => new Promise<number>((resolve, reject) => {
   const srv = createServer();
@@ -87,7 +113,24 @@ function tableCsv(n: number, classes: boolean): string {
   }
   return lines.join("\n") + "\n";
 }
-const TABLE = join(dir, "table.csv"), CLASS_TABLE = join(dir, "classes.csv");
+const TABLE = join(dir, "table.csv"), CLASS_TABLE = join(dir, "classes.csv"), QUIRKS = join(dir, "quirks.csv");
+/** CSV as people write it: a byte order mark, comments, CRLF and LF, a blank line, quoted fields with commas and quotes, exponents. */
+const QUIRKS_CSV = "\ufeff# measured 2026\r\na, \"b c\" ,cat,t\r\n1.5,2e1,\"x, y\",3\r\n\r\n-2,.5,\"say \"\"hi\"\"\",4.25\r\n" +
+  "# another comment\n3,+7,plain,-1\n4.,1E-2,\"x, y\",0\n";
+
+/** The tiny tabular run (a regression on TABLE, schema not fitted: each side fits it from the CSV). */
+const tinyTabularTree = (target = "y") => ({
+  kind: "tabular", seed: 6, data: { file: target === "y" ? TABLE : CLASS_TABLE, target, testFraction: 0.2 },
+  model: { augment: 1, width: 6, depth: 2, nnHidden: 5, sigma: 0.2, steps: 3, head: "meanfield", w0: "meanfield" },
+  train: { maxSteps: 4, batch: 8, samples: 2, emaDecay: 0.9, lr: 0.01 }, eval: { samples: 3 },
+});
+const tinyTabular = (target = "y") => prepareTabular(resolveRunConfig(tinyTabularTree(target)) as TabularRunConfig);
+
+/** Rows of a CSV file written by tableCsv as named values (the feature columns only). */
+const csvRecords = (text: string) => {
+  const [head, ...rows] = text.trim().split("\n").map((l) => l.split(","));
+  return rows.map((r) => Object.fromEntries(head!.slice(0, 3).map((h, k) => [h, r[k]!])));
+};
 
 const TABULAR_CASES: CaseSpec[] = (() => {
   const base = { augment: 1, width: 5, depth: 2, nnHidden: 4, sigma: 0.3, steps: 4 };
@@ -114,6 +157,16 @@ function dataFile(): Uint8Array {
     const c = resolvePreset(p);
     return [c, c];
   })];
+  const fits = [tinyTabularTree("y"), tinyTabularTree("label"),
+    { kind: "tabular", data: { file: CLASS_TABLE, target: "label", features: ["color", "x2", "x1"], testFraction: 0.3 } },
+    { kind: "tabular", seed: 1, data: { file: QUIRKS, test: QUIRKS, target: "t" } }].map((t) => [t, prepareTabular(resolveRunConfig(t) as TabularRunConfig)] as const);
+  const encoded = fits.flatMap(([, cfg], i): [string, Tensor][] => {
+    const train = (loadTabularData(cfg).train as unknown as { rows: { x: Float32Array; y: Float32Array | Int32Array; width: number } }).rows;
+    const all = encodeTable(readTableFile(cfg.data.file, "data"), cfg.data.schema, { withTarget: true });
+    const y = (v: Float32Array | Int32Array): Tensor => (v instanceof Int32Array ? { dtype: "I32", shape: [v.length], data: v } : { dtype: "F32", shape: [v.length], data: v });
+    return [[`fit${i}.train.x`, { dtype: "F32", shape: [train.y.length, train.width], data: train.x }], [`fit${i}.train.y`, y(train.y)],
+      [`fit${i}.all.x`, { dtype: "F32", shape: [all.count, all.width], data: all.x }], [`fit${i}.all.y`, y(all.y!)]];
+  });
   const numbers = [0, 1, -2, 100, 0.1, 0.2 + 0.1, 1e-3, 1e-7, 1.5e-6, 123456.789, 1e21, 1.2e21, 2 ** 53, 5e-324, 1.7976931348623157e308, -3.5e-10, 1e20, 0.000001];
   return encodeSafetensors([
     ["synthetic.pixels", { dtype: "U8", shape: [set.pixels.length], data: set.pixels }],
@@ -121,7 +174,8 @@ function dataFile(): Uint8Array {
     ["split.train", i32(train)], ["split.val", i32(val)],
     ["order.0", i32(epochOrder(11, 0, train))], ["order.3", i32(epochOrder(11, 3, train))],
     ["unit_from_byte", { dtype: "F32", shape: [256], data: UNIT_FROM_BYTE }],
-  ], { configs: JSON.stringify(configs), js_numbers: JSON.stringify(numbers.map((v) => [String(v), JSON.stringify(v)])) });
+    ...encoded,
+  ], { configs: JSON.stringify(configs), tabular_fits: JSON.stringify(fits), js_numbers: JSON.stringify(numbers.map((v) => [String(v), JSON.stringify(v)])) });
 }
 
 /** Images of the tiny task (bytes) and sdebnn's evaluation draws for a prediction of them (draw 0). */
@@ -150,6 +204,7 @@ beforeAll(async () => {
   for (const c of CASES) writeFileSync(join(dir, `case_${c.name}.safetensors`), buildCase(rt, c));
   writeFileSync(TABLE, tableCsv(60, false));
   writeFileSync(CLASS_TABLE, tableCsv(60, true));
+  writeFileSync(QUIRKS, QUIRKS_CSV);
   for (const c of TABULAR_CASES) writeFileSync(join(dir, `case_${c.name}.safetensors`), buildTabularCase(rt, c));
   writeFileSync(join(dir, "data.safetensors"), dataFile());
   // an sdebnn training checkpoint of the tiny model (3 updates), and what sdebnn/infer predicts from it
@@ -165,7 +220,24 @@ beforeAll(async () => {
   writeFileSync(join(dir, "ts_predict.safetensors"), encodeSafetensors([imagesTensor(cfg, images),
     ["probs", { dtype: "F32", shape: [p.count, p.classes], data: p.probs }]]));
   writeFileSync(join(dir, "tiny.json"), JSON.stringify(cfg, null, 2));
+
+  // an sdebnn tabular checkpoint (3 updates), its evaluation draws and what sdebnn/infer predicts from it
+  const tcfg = tinyTabular();
+  const tt = new Trainer(rt, tcfg, loadTabularData(tcfg).train);
+  for (let k = 0; k < 3; k++) tt.trainStep();
+  const tck = await encodeCheckpoint(tt.stateTensors(), { config: tcfg, seed: tcfg.seed, step: tt.step,
+    extra: { epoch_sums: JSON.stringify({ loss: 0.75, acc: 0, count: 3, skipped: 0 }) } });
+  writeFileSync(join(dir, "ts_tabular_checkpoint.safetensors"), tck);
+  writeFileSync(join(dir, "tabular_eval_noise.safetensors"), tabularNoise(tcfg));
+  const tp = (await loadModel(rt, tck)).predict(csvRecords(readFileSync(TABLE, "utf8")), { samples: tcfg.eval.samples, draw: 0, perSample: true }) as RegressionPrediction;
+  writeFileSync(join(dir, "ts_tabular_predict.safetensors"), encodeSafetensors([
+    ["sample_values", { dtype: "F32", shape: [tp.samples, tp.count], data: tp.sampleValues! }],
+    ["mean", { dtype: "F32", shape: [tp.count], data: tp.mean }], ["std", { dtype: "F32", shape: [tp.count], data: tp.std }]]));
 });
+
+/** sdebnn's evaluation draws (draw 0, chunk 0) of a tabular config's model. */
+const tabularNoise = (cfg: TabularRunConfig) =>
+  encodeSafetensors(drawTensors(rt, tabularDraws(new TabularModel(rt, cfg)), cfg.seed, false, 0, cfg.eval.samples, ""));
 
 describe("PyTorch companion (python/sdebnn_torch)", () => {
   it("gives sdebnn's loss, gradients and predictions from sdebnn's draws; reads and writes its checkpoints byte for byte (python/tests)", () => {
@@ -178,25 +250,15 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     for (const f of readdirSync(dir).filter((n) => n.startsWith("errors_"))) table[f.slice(7, -5)] = JSON.parse(readFileSync(join(dir, f), "utf8"));
     console.log("max relative error per tensor (PyTorch vs sdebnn, float32):\n" + Object.entries(table).map(([c, e]) =>
       `  ${c}: ${Object.entries(e).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(", ")}`).join("\n"));
-    expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), ...TABULAR_CASES.map((c) => c.name), "ts_checkpoint"].sort());
+    expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), ...TABULAR_CASES.map((c) => c.name), "ts_checkpoint", "ts_tabular_checkpoint"].sort());
     for (const e of Object.values(table)) for (const v of Object.values(e)) expect(v).toBeLessThanOrEqual(1e-5);
   });
 
   it("a 2-process gloo DDP run trains the weights of a 1-process run; its checkpoint loads in sdebnn/infer and `sdebnn eval`", async () => {
     if (missing) throw new Error(missing);
     const cfg = tiny();
-    const port = await freePort();
-    const t0 = Date.now();
-    const ddp = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn("torchrun", ["--nproc_per_node", "2", ...TORCHRUN_STD, "--master_addr", "127.0.0.1", "--master_port", String(port),
-        "-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", join(dir, "ddp"), "--threads", "1"], { cwd: ROOT, env });
-      let out = "", err = "";
-      child.stdout.on("data", (d) => { out += d; });
-      child.stderr.on("data", (d) => { err += d; });
-      const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
-      child.on("close", (code) => { clearTimeout(timer); resolve({ code, out, err }); });
-    });
-    const ddpSeconds = (Date.now() - t0) / 1000;
+    const ddp = await torchrun(["--config", join(dir, "tiny.json"), "--out", join(dir, "ddp")]);
+    const ddpSeconds = ddp.seconds;
     expect(ddp.code, ddp.err.slice(-3000)).toBe(0);
     const single = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny.json"), "--out", join(dir, "single"), "--threads", "1"]);
     expect(single.code, single.err.slice(-3000)).toBe(0);
@@ -209,8 +271,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     const one = await decodeCheckpoint(new Uint8Array(readFileSync(join(dir, "single", "checkpoint.safetensors"))));
     expect(ck.step).toBe(6);
     expect(ck.config).toEqual(cfg);
-    let worst = 0;
-    for (const [name, t] of one.tensors) worst = Math.max(worst, rel(ck.tensors.get(name)!.data as Float32Array, t.data as Float32Array));
+    const worst = worstTensor(ck.tensors, one.tensors);
     // six updates happened: every second moment is positive somewhere
     const moved = [...ck.tensors].filter(([n]) => n.startsWith("adam_v.")).every(([, t]) => Math.max(...(t.data as Float32Array)) > 0);
     const losses = readFileSync(join(dir, "ddp", "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
@@ -246,6 +307,72 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     expect(pd.status, pd.stderr).toBe(0);
     const probs = (JSON.parse(pd.stdout) as { predictions: { probabilities: number[] }[] }).predictions[0]!.probabilities;
     expect(rel(probs, torchProbs.subarray(0, cfg.model.classes))).toBeLessThanOrEqual(1e-5); // chunk 0 of draw 0: the same draws
+  });
+
+  it("tabular: a 2-process gloo DDP run fits sdebnn's schema and trains the weights of a 1-process run; its checkpoint and a PyTorch-trained classifier predict in sdebnn/infer and the CLI what PyTorch predicts", async () => {
+    if (missing) throw new Error(missing);
+    writeFileSync(join(dir, "tabular.json"), JSON.stringify(tinyTabularTree()));
+    const ddp = await torchrun(["--config", join(dir, "tabular.json"), "--out", join(dir, "tab_ddp")]);
+    expect(ddp.code, ddp.err.slice(-3000)).toBe(0);
+    const single = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tabular.json"), "--out", join(dir, "tab_single"), "--threads", "1"]);
+    expect(single.code, single.err.slice(-3000)).toBe(0);
+    const summary = JSON.parse(/^\[default0\]:(\{"step".*)$/m.exec(ddp.out)?.[1] ?? "null") as { world: number; updates: number; seconds: number; test: { rmse: number; nll: number } };
+    expect([summary.world, summary.updates]).toEqual([2, 4]);
+    const ckPath = join(dir, "tab_ddp", "checkpoint.safetensors");
+    const ckBytes = new Uint8Array(readFileSync(ckPath));
+    const ck = await decodeCheckpoint(ckBytes, "tab_ddp/checkpoint.safetensors");
+    const one = await decodeCheckpoint(new Uint8Array(readFileSync(join(dir, "tab_single", "checkpoint.safetensors"))));
+    expect(ck.step).toBe(4);
+    expect(ck.config).toEqual(tinyTabular()); // PyTorch fitted the schema from the CSV as sdebnn does
+    const names = new TabularModel(rt, ck.config as TabularRunConfig).space.list.map((e) => e.name);
+    expect(names).toEqual(["nn", "block.w0", "block.w0_logstd", "head.W", "head.b", "head.W_logstd", "head.b_logstd", "noise.logstd"]);
+    expect([...ck.tensors.keys()]).toEqual(["", "adam_m.", "adam_v.", "ema."].flatMap((p) => names.map((n) => p + n)));
+    const worst = worstTensor(ck.tensors, one.tensors);
+    const losses = readFileSync(join(dir, "tab_ddp", "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { loss: number }).loss);
+    console.log(`tabular DDP (2 x gloo, ${TABLE.split("/").pop()}, 4 updates of batch 8): ${ddp.seconds.toFixed(1)} s wall incl. start-up, ${summary.seconds} s training; ` +
+      `losses ${losses.map((l) => l.toFixed(4)).join(" ")}; test RMSE ${summary.test.rmse.toFixed(4)}, NLL ${summary.test.nll.toFixed(4)}; ` +
+      `max relative difference to the 1-process run over all ${one.tensors.size} tensors ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    expect(losses).toHaveLength(4);
+
+    // sdebnn/infer predicts what PyTorch predicts from sdebnn's evaluation draws: function samples, mean and std
+    const pr = python(["-m", "sdebnn_torch.predict", "--checkpoint", ckPath, "--csv", TABLE, "--noise", join(dir, "tabular_eval_noise.safetensors"),
+      "--out", join(dir, "tab_torch_predict.safetensors")]);
+    expect(pr.code, pr.err).toBe(0);
+    const tp = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "tab_torch_predict.safetensors")))).tensors;
+    const cfg = ck.config as TabularRunConfig;
+    const p = (await loadModel(rt, ckBytes)).predict(csvRecords(readFileSync(TABLE, "utf8")), { samples: cfg.eval.samples, draw: 0, perSample: true }) as RegressionPrediction;
+    const errs = { sample_values: rel(p.sampleValues!, tp.get("sample_values")!.data as Float32Array), mean: rel(p.mean, tp.get("mean")!.data as Float32Array),
+      std: rel(p.std, tp.get("std")!.data as Float32Array) };
+    console.log(`PyTorch-trained tabular checkpoint in sdebnn/infer: ${p.count} rows, max relative differences ${JSON.stringify(errs)}`);
+    for (const e of Object.values(errs)) expect(e).toBeLessThanOrEqual(1e-5);
+
+    // the CLI predicts the same means from the CSV file, and scores the checkpoint on its test part
+    const pd = cli("predict", "--checkpoint", ckPath, TABLE, "--out", join(dir, "tab_preds.csv"));
+    expect(pd.status, pd.stderr).toBe(0);
+    const means = readFileSync(join(dir, "tab_preds.csv"), "utf8").trim().split("\n").slice(1).map((l) => Number(l.split(",")[2]));
+    expect(rel(means, tp.get("mean")!.data as Float32Array)).toBeLessThanOrEqual(1e-5);
+    const ev = cli("eval", "--checkpoint", ckPath, "--json");
+    expect(ev.status, ev.stderr).toBe(0);
+    expect((JSON.parse(ev.stdout) as { step: number }).step).toBe(4);
+
+    // a classifier trained by PyTorch (one process) predicts in sdebnn/infer what PyTorch predicts
+    writeFileSync(join(dir, "tab_classes.json"), JSON.stringify(tinyTabularTree("label")));
+    const tc = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tab_classes.json"), "--out", join(dir, "tab_classes"), "--threads", "1"]);
+    expect(tc.code, tc.err.slice(-3000)).toBe(0);
+    const cBytes = new Uint8Array(readFileSync(join(dir, "tab_classes", "checkpoint.safetensors")));
+    const ccfg = (await decodeCheckpoint(cBytes)).config as TabularRunConfig;
+    expect(ccfg).toEqual(tinyTabular("label"));
+    writeFileSync(join(dir, "tab_classes_noise.safetensors"), tabularNoise(ccfg));
+    const cp = python(["-m", "sdebnn_torch.predict", "--checkpoint", join(dir, "tab_classes", "checkpoint.safetensors"), "--csv", CLASS_TABLE,
+      "--noise", join(dir, "tab_classes_noise.safetensors"), "--out", join(dir, "tab_classes_predict.safetensors")]);
+    expect(cp.code, cp.err).toBe(0);
+    const cprobs = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "tab_classes_predict.safetensors")))).tensors.get("probs")!.data as Float32Array;
+    const q = (await loadModel(rt, cBytes)).predict(csvRecords(readFileSync(CLASS_TABLE, "utf8")), { samples: ccfg.eval.samples, draw: 0 }) as import("../../src/api/model.js").ClassPrediction;
+    const cerr = rel(q.probs, cprobs);
+    console.log(`PyTorch-trained tabular classifier (${q.classNames.join("/")}) in sdebnn/infer: ${q.count} rows, max relative difference of the probabilities ${cerr.toExponential(2)}`);
+    expect(q.classNames).toEqual(["high", "low", "mid"]);
+    expect(cerr).toBeLessThanOrEqual(1e-5);
   });
 
   it("a run started in PyTorch continues in `sdebnn train --resume`, and one started in sdebnn in PyTorch (3 updates each)", async () => {
