@@ -11,8 +11,9 @@ fitted schema. With --noise (tensors `bm.{block}.{sample}`, `w0.{block}.{sample}
 `head.{sample}`, e.g. sdebnn's own evaluation draws), the predictions are sdebnn's to float32
 rounding; without, torch's generator draws them (keyed by the config's seed). Writes, for classes,
 `sample_probs` [S, n, K] and `probs` [n, K] (their mean); for a regression target, `sample_values`
-[S, n], `mean` [n] and `std` [n] (the predictive std: the sampled functions' spread and the
-likelihood's noise), in the target's units.
+[S, n], `mean` [n], `std` [n] (the predictive std: the sampled functions' spread and the
+likelihood's noise) and `aleatoric_std` [n] (the noise's; per row for a heteroscedastic head), in
+the target's units.
 """
 import argparse
 import sys
@@ -81,8 +82,9 @@ def main(argv=None):
             noise = TorchNoise(cfg["seed"], EVAL, 0)
         p = model.predict(x, noise, S)
         if cfg["kind"] == "tabular" and not model.classification:
-            std = (p.double().var(0, unbiased=False) + model.noise_variance()).sqrt().float()
-            out = [("sample_values", p.contiguous()), ("mean", p.double().mean(0).float()), ("std", std)]
+            mo = model.moments(p)
+            out = [("sample_values", mo["values"].float().contiguous()), ("mean", mo["mean"].float()),
+                   ("std", (mo["epistemic"] + mo["aleatoric"]).sqrt().float()), ("aleatoric_std", mo["aleatoric"].sqrt().float())]
         else:
             out = [("sample_probs", p.contiguous()), ("probs", p.mean(0).contiguous())]
         with open(args.out, "wb") as f:

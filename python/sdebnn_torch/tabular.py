@@ -4,14 +4,17 @@ layouts, order), the same maths.
 encoded features (standardised numeric, one-hot categorical: table.py) padded with `augment`
 zeros -> one SDE-BNN block whose f_h is a ConcatSquash MLP (weights in w_t) -> a Dense head (point
 or mean-field). Regression: one output, the standardised target (y - center) / scale, with a
-Gaussian likelihood of learned log-std or a Laplace likelihood of fixed scale b; predictions in the
-target's units. Classification: softmax over the classes. Parameters, in sdebnn's order:
+Gaussian likelihood of learned log-std, a Laplace likelihood of fixed or learned scale b, or two
+outputs per row, the mean and log-std of a heteroscedastic Gaussian; predictions in the target's
+units. Classification: softmax over the classes. Parameters, in sdebnn's order:
   nn [P]                 hypernetwork phi (present even with sigma 0, unused there):
                          CSL(D -> n, s) swish CSL(n -> n, s) swish CSL(n -> D, zero), n = nnHidden, s = nnInitScale
   block.w0 [D]           w_0 of f_h = CSL(dim -> width) act (CSL(width -> width) act) x (depth - 1) CSL(width -> dim)
   block.w0_logstd [D]    (model.w0 "meanfield")
   head.W [dim, K], head.b [K], head.W_logstd, head.b_logstd   (the logstds: head "meanfield")
   noise.logstd [1]       (regression with the Gaussian likelihood)
+  noise.logscale [1]     (the Laplace likelihood with model.learnLaplaceScale: log b, starting at log likelihoodScale)
+A heteroscedastic head has K = 2 outputs (mean, log-std); its log-std bias starts at noiseLogStdInit.
 dim = encoded width + augment; swish has a trainable slope per unit (`{i}.swish.beta`).
 """
 import math
@@ -25,6 +28,7 @@ from .parts import ParamModel, solve_block
 from .table import encoded_width
 
 HALF_LOG_2PI = 0.9189385332046727
+LOG_2 = math.log(2)
 
 
 def tabular_drift(dim, m):
@@ -50,9 +54,6 @@ class TabularSdeBnn(ParamModel):
                               "(train from a CSV file)")
         if m["solver"] not in ("euler", "reversible_heun"):
             raise ConfigError(f"model.solver: the PyTorch companion has 'euler' and 'reversible_heun', got \"{m['solver']}\"")
-        if m["likelihood"] == "heteroscedastic" or m["learnLaplaceScale"]:
-            # not mirrored yet (sdebnn's heteroscedastic head and learned Laplace scale): refused, not ignored
-            raise ConfigError("model.likelihood \"heteroscedastic\" and model.learnLaplaceScale are not in the PyTorch companion yet")
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
         self.classification = len(schema["target"]["classes"]) > 0
         self.input_size = encoded_width(schema)
@@ -65,17 +66,28 @@ class TabularSdeBnn(ParamModel):
         self.add("block.w0", self.f_h.init(gen))
         if m["w0"] == "meanfield":
             self.add("block.w0_logstd", torch.full((self.D,), float(m["w0LogStdInit"])))
-        self.add_head(self.dim, self.outputs, m["head"], gen)
-        self.gaussian = not self.classification and m["likelihood"] == "gaussian"
+        regression = not self.classification
+        self.hetero = regression and m["likelihood"] == "heteroscedastic"
+        self.add_head(self.dim, 2 if self.hetero else self.outputs, m["head"], gen)
+        if self.hetero:  # the log-std output starts at the homoscedastic head's initial noise level
+            self._values[self.names.index("head.b")][1] = float(m["noiseLogStdInit"])
+        self.gaussian = regression and m["likelihood"] == "gaussian"
         if self.gaussian:
             self.add("noise.logstd", torch.full((1,), float(m["noiseLogStdInit"])))
+        self.laplace_learned = regression and m["likelihood"] == "laplace" and m["learnLaplaceScale"]
+        if self.laplace_learned:
+            self.add("noise.logscale", torch.log(torch.full((1,), float(m["likelihoodScale"]))))
         self.freeze()
 
     def noise_variance(self):
-        """Observation-noise variance in the target's units: s^2 (Gaussian, learned), 2 b^2 (Laplace); 0 classifying."""
-        if self.classification:
+        """Constant observation-noise variance in the target's units: s^2 (Gaussian, learned), 2 b^2 (Laplace, b
+        fixed or learned); 0 classifying and for the heteroscedastic head (its variances come per row)."""
+        if self.classification or self.hetero:
             return 0.0
-        v = math.exp(2 * self.p("noise.logstd").item()) if self.gaussian else 2 * self.cfg["likelihoodScale"] ** 2
+        if self.gaussian:
+            v = math.exp(2 * self.p("noise.logstd").item())
+        else:
+            v = 2 * (math.exp(2 * self.p("noise.logscale").item()) if self.laplace_learned else self.cfg["likelihoodScale"] ** 2)
         return v * self.schema["target"]["scale"] ** 2
 
     def body(self, x, S, noise):
@@ -94,9 +106,15 @@ class TabularSdeBnn(ParamModel):
         if self.classification:
             return F.cross_entropy(out, y)
         r = out[:, 0] - y
+        if self.hetero:
+            rho = out[:, 1]
+            return (0.5 * r * r * torch.exp(-2 * rho) + rho).mean() + HALF_LOG_2PI
         if self.gaussian:
             rho = self.p("noise.logstd")[0]
             return 0.5 * torch.exp(-2 * rho) * (r * r).mean() + rho + HALF_LOG_2PI
+        if self.laplace_learned:
+            beta = self.p("noise.logscale")[0]
+            return r.abs().mean() * torch.exp(-beta) + beta + LOG_2
         b = self.cfg["likelihoodScale"]
         return r.abs().mean() / b + math.log(2 * b)
 
@@ -118,10 +136,23 @@ class TabularSdeBnn(ParamModel):
 
     @torch.no_grad()
     def predict(self, x, noise, samples):
-        """Per-sample class probabilities [S, B, K], or function values in the target's units [S, B]."""
+        """Per-sample class probabilities [S, B, K], or function values in the target's units [S, B];
+        heteroscedastic: [S, 2, B], each sample's values then their noise variances (as sdebnn's predictSamples)."""
         feat, _ = self.body(x, samples, noise)
         z = self.head_outputs(feat, noise)
         if self.classification:
             return torch.softmax(z, -1)
         t = self.schema["target"]
-        return (z[..., 0].double() * t["scale"] + t["center"]).float()
+        values = (z[..., 0].double() * t["scale"] + t["center"]).float()
+        if not self.hetero:
+            return values
+        return torch.stack([values, (torch.exp(2 * z[..., 1].double()) * t["scale"] ** 2).float()], 1)
+
+    def moments(self, out):
+        """Regression summaries of predict()'s output (float64): per-sample values [S, B], the mean, the
+        epistemic variance (of the values) and the aleatoric variance (the likelihood's; per row, averaged
+        over the samples, for the heteroscedastic head); total variance = epistemic + aleatoric."""
+        out = out.double()
+        values = out[:, 0] if self.hetero else out
+        ale = out[:, 1].mean(0) if self.hetero else torch.full_like(values[0], self.noise_variance())
+        return dict(values=values, mean=values.mean(0), epistemic=values.var(0, unbiased=False), aleatoric=ale)

@@ -210,7 +210,6 @@ class Trainer:
                 p.copy_(e)
         n = s["count"] if not limit else min(limit, s["count"])
         S, B, correct, nll, se = self.cfg["eval"]["samples"], self.cfg["eval"]["batch"], 0, 0.0, 0.0
-        noise_var = 0.0 if self.classification else self.model.noise_variance()
         for c, start in enumerate(range(0, n, B)):
             x, y = batch(s, range(start, min(n, start + B)))
             out = self.model.predict(x.to(self.device), TorchNoise(self.cfg["seed"], EVAL, c, self.device), S).cpu()
@@ -219,8 +218,8 @@ class Trainer:
                 correct += int((probs.argmax(-1) == y).sum())
                 nll += float(-torch.log(probs.gather(1, y[:, None]).clamp_min(1e-30)).sum())
                 continue
-            out = out.double()
-            mean, var = out.mean(0), out.var(0, unbiased=False) + noise_var
+            mo = self.model.moments(out)
+            mean, var = mo["mean"], mo["epistemic"] + mo["aleatoric"]
             r = y.double() - mean
             se += float((r * r).sum())
             nll += float((0.5 * r * r / var + 0.5 * torch.log(var) + 0.9189385332046727).sum())

@@ -39,7 +39,7 @@ export const imageDraws = (model: ImageSdeBnn): DrawLayout => ({
 
 export const tabularDraws = (model: TabularModel): DrawLayout => ({
   blocks: [model.block], steps: model.cfg.model.steps, w0Meanfield: model.cfg.model.w0 === "meanfield",
-  headSize: model.cfg.model.head === "meanfield" ? model.dim * model.outputSize + model.outputSize : 0,
+  headSize: model.cfg.model.head === "meanfield" ? model.dim * model.headOutputs + model.headOutputs : 0,
 });
 
 /**
@@ -121,7 +121,8 @@ function stepCase(rt: Runtime, c: StepCase): Uint8Array {
   const gradTensors = slice(grads.view, "grad.");
   const draw = 3;
   const sampleOut = rt.arena.scoped(() => model.predictSamples(rt.arena.f32From(c.x).ptr, rows, { draw, first: 0, samples: S, total: S }));
-  const outShape = model.outputSize > 1 || c.y instanceof Int32Array ? [S, rows, model.outputSize] : [S, rows];
+  // classes [S, rows, K]; regression values [S, rows], with a heteroscedastic head's noise variances [S, 2, rows]
+  const outShape = c.y instanceof Int32Array ? [S, rows, model.outputSize] : model.noiseOutputs ? [S, 2, rows] : [S, rows];
   const tensors: [string, Tensor][] = [
     ...params, ...gradTensors,
     ["x", f32(c.xShape, c.x)],

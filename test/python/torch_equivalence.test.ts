@@ -142,6 +142,8 @@ const TABULAR_CASES: CaseSpec[] = (() => {
     spec("tabular_laplace_heun_stl_tanh", "y", { ...base, depth: 1, activation: "tanh", likelihood: "laplace", solver: "reversible_heun", kl: "stl", theta: 0.5 }, 2),
     spec("tabular_classes_heun_adjoint_logratio_softplus", "label", { ...base, activation: "softplus", head: "meanfield", solver: "reversible_heun", gradient: "adjoint", kl: "logratio", keepActivationsMB: 0 }, 2),
     spec("tabular_classes_odenet_relu", "label", { ...base, activation: "relu", sigma: 0, depth: 3 }, 1),
+    spec("tabular_heteroscedastic_meanfield_head", "y", { ...base, likelihood: "heteroscedastic", head: "meanfield", noiseLogStdInit: -0.5 }, 2),
+    spec("tabular_laplace_learned_scale_heun", "y", { ...base, likelihood: "laplace", learnLaplaceScale: true, likelihoodScale: 0.7, solver: "reversible_heun" }, 2),
   ];
 })();
 
@@ -373,6 +375,24 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     console.log(`PyTorch-trained tabular classifier (${q.classNames.join("/")}) in sdebnn/infer: ${q.count} rows, max relative difference of the probabilities ${cerr.toExponential(2)}`);
     expect(q.classNames).toEqual(["high", "low", "mid"]);
     expect(cerr).toBeLessThanOrEqual(1e-5);
+
+    // a heteroscedastic regression trained by PyTorch: per-row noise std, mean and total std as sdebnn/infer predicts them
+    writeFileSync(join(dir, "tab_hetero.json"), JSON.stringify({ ...tinyTabularTree(), model: { ...tinyTabularTree().model, likelihood: "heteroscedastic" } }));
+    const th = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tab_hetero.json"), "--out", join(dir, "tab_hetero"), "--threads", "1"]);
+    expect(th.code, th.err.slice(-3000)).toBe(0);
+    const hBytes = new Uint8Array(readFileSync(join(dir, "tab_hetero", "checkpoint.safetensors")));
+    const hcfg = (await decodeCheckpoint(hBytes)).config as TabularRunConfig;
+    writeFileSync(join(dir, "tab_hetero_noise.safetensors"), tabularNoise(hcfg));
+    const hp = python(["-m", "sdebnn_torch.predict", "--checkpoint", join(dir, "tab_hetero", "checkpoint.safetensors"), "--csv", TABLE,
+      "--noise", join(dir, "tab_hetero_noise.safetensors"), "--out", join(dir, "tab_hetero_predict.safetensors")]);
+    expect(hp.code, hp.err).toBe(0);
+    const ht = decodeSafetensors(new Uint8Array(readFileSync(join(dir, "tab_hetero_predict.safetensors")))).tensors;
+    const h = (await loadModel(rt, hBytes)).predict(csvRecords(readFileSync(TABLE, "utf8")), { samples: hcfg.eval.samples, draw: 0, perSample: true }) as RegressionPrediction;
+    const herrs = { sample_values: rel(h.sampleValues!, ht.get("sample_values")!.data as Float32Array), mean: rel(h.mean, ht.get("mean")!.data as Float32Array),
+      std: rel(h.std, ht.get("std")!.data as Float32Array), aleatoric_std: rel(h.aleatoricStd, ht.get("aleatoric_std")!.data as Float32Array) };
+    console.log(`PyTorch-trained heteroscedastic tabular checkpoint in sdebnn/infer: ${h.count} rows, max relative differences ${JSON.stringify(herrs)}`);
+    expect(new Set(h.aleatoricStd).size).toBeGreaterThan(1); // per-row noise
+    for (const e of Object.values(herrs)) expect(e).toBeLessThanOrEqual(1e-5);
   });
 
   it("a run started in PyTorch continues in `sdebnn train --resume`, and one started in sdebnn in PyTorch (3 updates each)", async () => {
