@@ -35,6 +35,8 @@ import { encodeTable } from "../../src/data/tabular.js";
 import type { RegressionPrediction } from "../../src/api/model.js";
 
 const PYTHON = "/usr/bin/python3";
+/** Timeout of the tests that start Python processes: a full `npm test` on a shared 2-core machine runs them several times slower. */
+const SLOW = 600_000;
 // torch 1.13's torchrun parses its default "--redirects 0" to None under Python 3.11 (IntFlag
 // iteration changed): name the streams explicitly (stdout teed to the console with a rank prefix).
 const TORCHRUN_STD = ["--redirects", "1", "--tee", "1"];
@@ -235,7 +237,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "ts_tabular_predict.safetensors"), encodeSafetensors([
     ["sample_values", { dtype: "F32", shape: [tp.samples, tp.count], data: tp.sampleValues! }],
     ["mean", { dtype: "F32", shape: [tp.count], data: tp.mean }], ["std", { dtype: "F32", shape: [tp.count], data: tp.std }]]));
-});
+}, SLOW);
 
 /** sdebnn's evaluation draws (draw 0, chunk 0) of a tabular config's model. */
 const tabularNoise = (cfg: TabularRunConfig) =>
@@ -254,7 +256,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
       `  ${c}: ${Object.entries(e).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(", ")}`).join("\n"));
     expect(Object.keys(table).sort()).toEqual([...CASES.map((c) => c.name), ...TABULAR_CASES.map((c) => c.name), "ts_checkpoint", "ts_tabular_checkpoint"].sort());
     for (const e of Object.values(table)) for (const v of Object.values(e)) expect(v).toBeLessThanOrEqual(1e-5);
-  });
+  }, SLOW);
 
   it("a 2-process gloo DDP run trains the weights of a 1-process run; its checkpoint loads in sdebnn/infer and `sdebnn eval`", async () => {
     if (missing) throw new Error(missing);
@@ -309,9 +311,9 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     expect(pd.status, pd.stderr).toBe(0);
     const probs = (JSON.parse(pd.stdout) as { predictions: { probabilities: number[] }[] }).predictions[0]!.probabilities;
     expect(rel(probs, torchProbs.subarray(0, cfg.model.classes))).toBeLessThanOrEqual(1e-5); // chunk 0 of draw 0: the same draws
-  });
+  }, SLOW);
 
-  it("tabular: a 2-process gloo DDP run fits sdebnn's schema and trains the weights of a 1-process run; its checkpoint and a PyTorch-trained classifier predict in sdebnn/infer and the CLI what PyTorch predicts", async () => {
+  it("tabular: a 2-process gloo DDP run fits sdebnn's schema and trains the weights of a 1-process run; its checkpoint predicts in sdebnn/infer and the CLI what PyTorch predicts", async () => {
     if (missing) throw new Error(missing);
     writeFileSync(join(dir, "tabular.json"), JSON.stringify(tinyTabularTree()));
     const ddp = await torchrun(["--config", join(dir, "tabular.json"), "--out", join(dir, "tab_ddp")]);
@@ -357,7 +359,10 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     const ev = cli("eval", "--checkpoint", ckPath, "--json");
     expect(ev.status, ev.stderr).toBe(0);
     expect((JSON.parse(ev.stdout) as { step: number }).step).toBe(4);
+  }, SLOW);
 
+  it("tabular: a classifier and a heteroscedastic regression trained by PyTorch predict in sdebnn/infer what PyTorch predicts", async () => {
+    if (missing) throw new Error(missing);
     // a classifier trained by PyTorch (one process) predicts in sdebnn/infer what PyTorch predicts
     writeFileSync(join(dir, "tab_classes.json"), JSON.stringify(tinyTabularTree("label")));
     const tc = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tab_classes.json"), "--out", join(dir, "tab_classes"), "--threads", "1"]);
@@ -393,7 +398,7 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     console.log(`PyTorch-trained heteroscedastic tabular checkpoint in sdebnn/infer: ${h.count} rows, max relative differences ${JSON.stringify(herrs)}`);
     expect(new Set(h.aleatoricStd).size).toBeGreaterThan(1); // per-row noise
     for (const e of Object.values(herrs)) expect(e).toBeLessThanOrEqual(1e-5);
-  });
+  }, SLOW);
 
   it("a run started in PyTorch continues in `sdebnn train --resume`, and one started in sdebnn in PyTorch (3 updates each)", async () => {
     if (missing) throw new Error(missing);
@@ -414,5 +419,5 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     const ck = await decodeCheckpoint(new Uint8Array(readFileSync(join(back, "checkpoint.safetensors"))));
     expect(ck.step).toBe(6);
     expect(readFileSync(join(back, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { step: number }).step)).toEqual([4, 5, 6]);
-  });
+  }, SLOW);
 });
