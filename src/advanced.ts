@@ -79,7 +79,7 @@ export { imageBatch, imageBatches, validateImageSet, mnistImageSet, cifarImageSe
 export { trainValSplit, epochOrder, permutation, type Split } from "./data/shuffle.js";
 export { imageExamples, valueExamples, allIndices, type ValueRows } from "./data/examples.js";
 export { syntheticImageSet } from "./data/synthetic.js";
-export { decodePngGrey, type GreyImage } from "./data/png.js";
+export { decodePng, decodePngGrey, type GreyImage, type PngImage, type PngOptions } from "./data/png.js";
 
 // test problems with closed-form solutions (the bench diagnostics and the order tests use them)
 export { ScalarOU, RotatingOU, GBM, CubicDrift } from "./sde/examples.js";

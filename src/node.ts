@@ -12,7 +12,7 @@ import { ShardPool } from "./node/shard_pool.js";
 export * from "./index.js";
 export { trainRun, CHECKPOINT_FILE, type TrainRunOptions, type TrainRunResult } from "./node/run.js";
 export type { RunData } from "./node/data.js";
-export { prepareRunConfig } from "./node/data.js";
+export { prepareRunConfig, type PrepareOptions } from "./node/data.js";
 export { ShardPool } from "./node/shard_pool.js";
 /** The run directory's durable file primitives: atomic replace (temp file, fsync, rename) and an append-only JSON-lines log. */
 export { writeFileAtomic, writeFileAtomicSync, JsonlAppender, readJsonl } from "./node/atomic.js";
@@ -22,9 +22,12 @@ export function init(source?: WasmSource, options?: InitOptions): Promise<Runtim
   return initCore(source, options);
 }
 
-/** The training and test examples a config names (embedded, or read from its data files). */
+/**
+ * The training and test examples a config names (embedded, or read from its data files), the
+ * config prepared first (prepareRunConfig: a table's schema, an image folder's classes and shape).
+ */
 export function loadData(rt: Runtime, config: RunConfig): RunData {
-  return loadRunData(rt, config);
+  return loadRunData(rt, prepareRunConfig(config));
 }
 
 export interface NodeTrainOptions extends TrainOptions {

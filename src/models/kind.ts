@@ -126,6 +126,11 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
    * embedded toy 1D points, synthetic images); null when the config names files.
    */
   embeddedData?(rt: Runtime, cfg: C): { train: ExampleSet; test: ExampleSet } | null;
+  /**
+   * Checks a validated config beyond its schema (ConfigError): data options its data source does
+   * not read (src/config/data_options.ts), fields a data source needs.
+   */
+  checkConfig?(cfg: C): void;
   /** Checks a data set against the model (shapes, class count) before training or scoring. */
   checkData(cfg: C, set: ExampleSet): void;
   /** The most Monte-Carlo samples one pass of this config's model takes (checked before step 0). */

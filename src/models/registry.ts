@@ -25,5 +25,7 @@ export function kindOf(tree: unknown): ModelKind<RunConfig> {
 
 /** Validates a complete config tree (e.g. from a file, a checkpoint or a manifest) by its `kind`, with `key=value` overrides. */
 export function resolveRunConfig(tree: unknown, sets: readonly string[] = []): RunConfig {
-  return resolveConfig(kindOf(tree).schema, tree, sets) as RunConfig;
+  const kind = kindOf(tree), cfg = resolveConfig(kind.schema, tree, sets) as RunConfig;
+  kind.checkConfig?.(cfg);
+  return cfg;
 }

@@ -4,6 +4,7 @@ import { ArgumentError } from "../runtime/errors.js";
 import { encodedWidth, encodeRecords, type TableRow } from "../data/table_schema.js";
 import { flatten, type ModelInput, type ModelKind, type Task } from "./kind.js";
 import { TabularModel } from "./tabular.js";
+import { refuseIgnoredDataOptions } from "../config/data_options.js";
 import { tabularRunSchema, type TabularRunConfig } from "./tabular_config.js";
 
 const taskOf = (cfg: TabularRunConfig): Task => (cfg.data.schema.target.classes.length > 0 ? "classification" : "regression");
@@ -20,6 +21,12 @@ export const tabularKind: ModelKind<TabularRunConfig> = {
   maxSamples: () => 128,
   build: (rt, cfg) => new TabularModel(rt, cfg),
   classNames: (cfg) => [...cfg.data.schema.target.classes],
+  checkConfig(cfg) {
+    const all = Object.keys(tabularRunSchema.fields.data.fields);
+    if (cfg.data.test !== "") {
+      refuseIgnoredDataOptions(tabularRunSchema.fields.data, cfg.data, { used: all.filter((k) => k !== "testFraction"), by: "a run with a test file (data.test)" });
+    }
+  },
   /** Rows of named raw values ({ column: value }), or rows of numbers in the feature order (numeric features only). */
   encodeInputs(cfg, inputs) {
     const schema = cfg.data.schema;

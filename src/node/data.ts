@@ -1,5 +1,6 @@
 // NODE-ONLY: the training and test examples a run config names: embedded data (toy1d points,
-// synthetic images) from the kind itself, files (MNIST, CIFAR-10 batches) read from disk here.
+// synthetic images) from the kind itself, files (MNIST, CIFAR-10 batches, PNG folders, IDX pairs,
+// CSV tables) read from disk here.
 import type { Runtime } from "../runtime/load.js";
 import type { ExampleSet } from "../models/kind.js";
 import { kindOf, type KindName, type RunConfig } from "../models/registry.js";
@@ -9,6 +10,9 @@ import { loadImageData } from "./image_data.js";
 import { loadTabularData, prepareTabular, tableExamples } from "./tabular_data.js";
 import { ConfigError } from "../runtime/errors.js";
 import type { TabularRunConfig } from "../models/tabular_config.js";
+import { prepareImage, type NoteSink } from "./image_prepare.js";
+
+export type { NoteSink };
 
 export interface RunData { train: ExampleSet; test: ExampleSet }
 
@@ -28,14 +32,20 @@ export function loadData(rt: Runtime, cfg: RunConfig): RunData {
   return FILE_DATA[cfg.kind]!(cfg);
 }
 
-/** Configs whose data section is fitted to their files before training (tabular: data.schema). */
-const PREPARE: Partial<Record<KindName, (cfg: RunConfig) => RunConfig>> = {
+/** Configs whose data section is fitted to their files before training (tabular: data.schema; image folders and IDX pairs: class names, input shape). */
+const PREPARE: Partial<Record<KindName, (cfg: RunConfig, onNote?: NoteSink) => RunConfig>> = {
   tabular: (cfg) => ((cfg as TabularRunConfig).data.schema.features.length > 0 ? cfg : prepareTabular(cfg as TabularRunConfig)),
+  image: (cfg, onNote) => prepareImage(cfg as ImageRunConfig, onNote),
 };
 
-/** The config ready to train: data-dependent fields (a table's schema) filled in from its files. */
-export function prepareRunConfig(cfg: RunConfig): RunConfig {
-  return PREPARE[cfg.kind]?.(cfg) ?? cfg;
+export interface PrepareOptions {
+  /** Told what the data changed or dropped (e.g. "model.height 8 -> 28 (from the PNGs in DIR)"). */
+  onNote?: NoteSink;
+}
+
+/** The config ready to train: data-dependent fields (a table's schema, an image folder's classes and shape) filled in from its files. */
+export function prepareRunConfig(cfg: RunConfig, o: PrepareOptions = {}): RunConfig {
+  return PREPARE[cfg.kind]?.(cfg, o.onNote) ?? cfg;
 }
 
 /** Readers of a user-named test file (eval --data), by kind. */

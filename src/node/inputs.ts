@@ -3,7 +3,7 @@
 import { DataError } from "../runtime/errors.js";
 import { parseJsonStrict } from "../config/strict_json.js";
 import { readFileChecked } from "./files.js";
-import { decodePngGrey } from "../data/png.js";
+import { decodePng } from "../data/png.js";
 import { imagesFromJson, type ImageShape, type PixelScale } from "../data/json_images.js";
 import { parseMnistImages } from "../data/idx.js";
 import { parseCsv } from "../data/csv.js";
@@ -20,9 +20,10 @@ export interface ReadOptions { scale?: PixelScale; background: number }
 
 async function readImages(path: string, s: ImageShape, o: ReadOptions): Promise<Uint8Array> {
   const bytes = readFileChecked(path, { what: "input" });
-  if (path.endsWith(".png")) {
-    const img = await decodePngGrey(bytes, path, { background: o.background });
-    if (img.width !== s.width || img.height !== s.height || s.channels !== 1) {
+  if (/\.png$/i.test(path)) {
+    if (s.channels !== 1 && s.channels !== 3) throw new DataError(`${path}: PNG inputs give 1 (grey) or 3 (RGB) channels, this model takes ${s.channels}`);
+    const img = await decodePng(bytes, path, { background: o.background, channels: s.channels });
+    if (img.width !== s.width || img.height !== s.height) {
       throw new DataError(`${path}: expected a ${s.width}x${s.height} image for this ${s.channels}-channel model, got ${img.width}x${img.height}`);
     }
     return img.pixels;

