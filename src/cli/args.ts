@@ -34,6 +34,8 @@ export interface CommandSpec {
   /** Names of positional arguments, for help; a trailing "..." marks a variadic one. */
   positionals?: { name: string; description: string; required?: boolean; variadic?: boolean }[];
   examples?: string[];
+  /** Further help sections (title, then rows of name and description), e.g. generated from a schema. */
+  sections?: () => { title: string; rows: [string, string][] }[];
 }
 
 export interface ProgramSpec {
@@ -214,6 +216,7 @@ export function commandHelp(program: ProgramSpec, cmd: CommandSpec, width = 80):
   });
   rows.push(["-h, --help", "show this help"]);
   out.push("", "options:", table(rows, width));
+  for (const s of cmd.sections?.() ?? []) out.push("", s.title, table(s.rows, width));
   if (cmd.examples?.length) out.push("", "examples:", ...cmd.examples.map((e) => `  ${e}`));
   return out.join("\n") + "\n";
 }

@@ -5,6 +5,7 @@ import { predictCommand } from "./predict_cmd.js";
 import { benchCommand } from "./bench_cmd.js";
 import { reproduceCommand } from "./reproduce_cmd.js";
 import { PRESETS } from "../presets/index.js";
+import { dataOptionSections } from "./data_help.js";
 import { SdebnnError } from "../runtime/errors.js";
 import { fileErrorFromOs, isOsError } from "../node/files.js";
 
@@ -22,6 +23,7 @@ const dataFlags = {
   features: { type: "string", valueName: "a,b,c", description: "tabular: feature columns (default: every column but the target)" },
   task: { type: "string", choices: ["regression", "classification"], description: "tabular: the task (default: classification when the target is not numeric)" },
   test: { type: "string", valueName: "FILE.csv", description: "tabular: a test file with the same columns (default: a seeded data.testFraction of --data)" },
+  "drop-missing": { type: "boolean", description: "tabular: drop rows with a missing value in a used column and report how many (default: a DataError naming file, line and column)" },
 } as const;
 
 export const PROGRAM: ProgramSpec = {
@@ -40,8 +42,11 @@ export const PROGRAM: ProgramSpec = {
         resume: { type: "boolean", description: "continue the run in --out from its checkpoint (same bits as uninterrupted)" },
         workers: { type: "integer", default: 1, description: "threads computing the batch's shards (train.shards); same bits for any count" },
         "print-config": { type: "boolean", description: "print the effective config and exit" } },
+      sections: dataOptionSections,
       examples: ["sdebnn train --preset toy1d --out runs/toy1d", "sdebnn train --preset mnist --out runs/mnist", "sdebnn train --preset mnist --set train.epochs=1 --set model.hidden=32 --out runs/m32",
-        "sdebnn train --preset mnist --out runs/mnist --resume", "sdebnn train --data houses.csv --target price --out runs/houses",
+        "sdebnn train --preset mnist --out runs/mnist --resume",
+        "sdebnn train --preset mnist --set data.dataset=folder --set data.dir=pets/train --set data.testDir=pets/test --out runs/pets",
+        "sdebnn train --preset mnist --set data.dataset=idx --set data.trainImages=train-images-idx3-ubyte.gz --set data.trainLabels=train-labels-idx1-ubyte.gz --out runs/fashion", "sdebnn train --data houses.csv --target price --out runs/houses",
         "sdebnn train --data iris.csv --target species --features sepal_length,petal_length --set model.width=64 --out runs/iris"] },
     { name: "eval", summary: "score a checkpoint on its config's test set (evaluation weights, S samples; classification or regression metrics)",
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
@@ -49,13 +54,16 @@ export const PROGRAM: ProgramSpec = {
         limit: { type: "integer", description: "evaluate the first N test examples only" },
         workers: { type: "integer", default: 1, description: "threads sharing each chunk's Monte-Carlo samples; same bits for any count" },
         data: { type: "string", valueName: "FILE.csv", description: "tabular: score this CSV file (with the target column) instead of the run's test part" },
-        target: { type: "string", valueName: "COLUMN", description: "tabular: the target column (must be the model's)" } } },
+        set: { type: "string", multiple: true, valueName: "data.KEY=VALUE", description: "score other test data: change a data option of the model's config, e.g. --set data.testDir=DIR (image folders), --set data.testImages=F --set data.testLabels=F (IDX); not the fitted ones (class names, a table's schema)" },
+        target: { type: "string", valueName: "COLUMN", description: "tabular: the target column (must be the model's)" },
+        "drop-missing": dataFlags["drop-missing"] } },
     { name: "predict", summary: "predictions with uncertainty: class probabilities, entropy and mutual information (classification), or mean, total/epistemic/aleatoric std and 95 % interval (regression)",
       flags: { checkpoint: { type: "string", valueName: "FILE", required: true, description: "checkpoint.safetensors" },
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
         scale: { type: "string", choices: ["unit", "byte"], description: "JSON images: values in [0, 1] (unit) or 0..255 (byte); needed when every value is 0 or 1" },
         background: { type: "string", valueName: "GREY", description: "PNG inputs: the grey under transparent pixels: black (default), white or 0..255" },
-        out: { type: "string", valueName: "FILE.csv", description: "also write the predictions as CSV (one row per input row)" } },
+        out: { type: "string", valueName: "FILE.csv", description: "also write the predictions as CSV (one row per input row)" },
+        set: { type: "string", multiple: true, valueName: "KEY=VALUE", description: "not taken: predict reads its INPUT files with the model's own encoding (data options go to train, eval, reproduce)" } },
       positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints); toy1d: CSV with a column x, or a JSON array of x values; tabular: CSV with the feature columns", required: true, variadic: true }],
       examples: ["sdebnn predict --checkpoint runs/toy1d/checkpoint.safetensors points.csv", "sdebnn predict --checkpoint runs/mnist/checkpoint.safetensors digit.png --json",
         "sdebnn predict --checkpoint runs/houses/checkpoint.safetensors new_houses.csv --out predictions.csv"] },
@@ -65,7 +73,8 @@ export const PROGRAM: ProgramSpec = {
     { name: "presets", summary: "list the named configurations", flags: {} },
     { name: "reproduce", summary: "re-run a training run from its manifest.json; exit 0 if bit-identical, 1 if it differs (reports the first differing step)",
       flags: { out: { type: "string", valueName: "DIR", description: "output directory of the re-run (default: a new temporary directory)" },
-        score: { type: "boolean", description: "also score the test set and write results.json (the bit-identity check does not need it)" } },
+        score: { type: "boolean", description: "also score the test set and write results.json (the bit-identity check does not need it)" },
+        set: { type: "string", multiple: true, valueName: "data.KEY=PATH", description: "the data files moved: their new location, e.g. --set data.dir=/new/place (only file and folder options; the re-run checks the data are the recorded ones)" } },
       positionals: [{ name: "MANIFEST", description: "manifest.json written by `sdebnn train`", required: true }],
       examples: ["sdebnn reproduce runs/mnist/manifest.json --out runs/mnist-again"] },
   ],

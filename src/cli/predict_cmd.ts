@@ -67,6 +67,9 @@ function parseBackground(v: FlagValue | undefined): number {
 
 export async function predictCommand(flags: Record<string, FlagValue | undefined>, inputs: string[], json: boolean): Promise<number> {
   if (inputs.length === 0) throw new UsageError("predict needs at least one INPUT file");
+  if (((flags.set as string[] | undefined) ?? []).length > 0) {
+    throw new UsageError("predict reads its INPUT files with the model's own encoding: data options (--set data.*) are for train, eval and reproduce", "predict");
+  }
   const path = String(flags.checkpoint);
   const rt = await init();
   const model = await loadModel(rt, readFileChecked(path, { what: "checkpoint (--checkpoint)" }), { name: path });

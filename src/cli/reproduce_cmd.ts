@@ -12,6 +12,7 @@ import { loadData } from "../node/data.js";
 import { compareManifests, parseManifest, MANIFEST_FILE, type Comparison, type RunManifest } from "../repro/manifest.js";
 import { dataFingerprint, packageIdentity } from "../repro/recorder.js";
 import { readTextChecked } from "../node/files.js";
+import { reproduceDataConfig, setsOf } from "./data_sets.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -24,7 +25,18 @@ export interface ReproduceReport extends Comparison {
   environment: string[];
 }
 
-export async function reproduce(manifestPath: string, out?: string, onStep?: (step: number, total: number) => void, score = false): Promise<ReproduceReport> {
+export interface ReproduceOptions {
+  /** Output directory of the re-run (default: a new temporary directory). */
+  out?: string;
+  onStep?: (step: number, total: number) => void;
+  /** Also score the test set and write results.json. */
+  score?: boolean;
+  /** `data.KEY=VALUE` changes of where the data files are (the re-run records the original config). */
+  dataSets?: readonly string[];
+}
+
+export async function reproduce(manifestPath: string, o: ReproduceOptions = {}): Promise<ReproduceReport> {
+  const { out, onStep, score = false } = o;
   if (out !== undefined && existsSync(join(out, CHECKPOINT_FILE))) {
     throw new UsageError(`--out ${out} already holds a run (${CHECKPOINT_FILE}): reproduce into an empty or new directory`);
   }
@@ -40,7 +52,7 @@ export async function reproduce(manifestPath: string, out?: string, onStep?: (st
   if (env.packageVersion !== ref.packageVersion) environment.push(`package version ${env.packageVersion}, recorded ${ref.packageVersion}`);
   if (env.wasmSha256 !== ref.wasmSha256) environment.push(`wasm SHA-256 ${env.wasmSha256}, recorded ${ref.wasmSha256}`);
   const rt = await init();
-  const runData = loadData(rt, cfg);
+  const runData = loadData(rt, reproduceDataConfig(cfg, o.dataSets ?? [])); // the files may have moved; the run is the recorded one
   const data = dataFingerprint(runData.train);
   for (const k of ["count", "inputsSha256", "targetsSha256"] as const) {
     if (data[k] !== ref.data[k]) {
@@ -56,9 +68,11 @@ export async function reproduce(manifestPath: string, out?: string, onStep?: (st
 
 export async function reproduceCommand(flags: Flags, positionals: string[], json: boolean): Promise<number> {
   const path = positionals[0]!;
-  const r = await reproduce(path, flags.out === undefined ? undefined : String(flags.out), json ? undefined : (s, n) => {
-    if (s % Math.max(1, Math.round(n / 20)) === 0) process.stderr.write(`  update ${s}/${n}\n`);
-  }, flags.score === true);
+  const r = await reproduce(path, {
+    out: flags.out === undefined ? undefined : String(flags.out),
+    onStep: json ? undefined : (s, n) => { if (s % Math.max(1, Math.round(n / 20)) === 0) process.stderr.write(`  update ${s}/${n}\n`); },
+    score: flags.score === true, dataSets: setsOf(flags),
+  });
   if (json) console.log(JSON.stringify(r));
   else {
     for (const e of r.environment) console.error(`note: ${e}`);

@@ -17,6 +17,7 @@ import { allIndices } from "../data/examples.js";
 import type { SetMetrics } from "../eval/score.js";
 import { readFileChecked, readTextChecked } from "../node/files.js";
 import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
+import { evalDataConfig, setsOf } from "./data_sets.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -32,6 +33,7 @@ function dataSets(flags: Flags): string[] {
   if (flags.features !== undefined) put("data.features", String(flags.features).split(",").map((f) => f.trim()).filter((f) => f !== ""));
   if (flags.task !== undefined) put("data.task", String(flags.task));
   if (flags.test !== undefined) put("data.test", resolve(String(flags.test)));
+  if (flags["drop-missing"] === true) put("data.dropMissing", "true");
   return sets;
 }
 
@@ -49,7 +51,7 @@ function flagConfig(flags: Flags): RunConfig {
     if (flags.target === undefined) throw new UsageError("--data needs --target COLUMN (the column to predict)");
     return resolveRunConfig(file ?? { kind: "tabular" }, sets);
   }
-  if (data.length > 0) throw new UsageError("--target, --features, --task and --test go with --data FILE.csv");
+  if (data.length > 0) throw new UsageError("--target, --features, --task, --test and --drop-missing go with --data FILE.csv");
   if (flags.preset !== undefined) return resolvePreset(String(flags.preset), file, sets);
   if (file !== undefined) return resolveRunConfig(file, sets);
   throw new UsageError("pass --preset NAME, --config FILE or --data FILE.csv --target COLUMN (see `sdebnn presets`)");
@@ -143,7 +145,11 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   if (flags.target !== undefined && flags.data === undefined) throw new UsageError("--target goes with --data FILE.csv");
   const target = (model.config.data as { target?: unknown }).target;
   if (flags.target !== undefined && flags.target !== target) throw new UsageError(`--target ${JSON.stringify(flags.target)}: this model predicts ${JSON.stringify(target)}`);
-  const test = flags.data === undefined ? loadData(rt, model.config).test : loadTestFile(model.config, String(flags.data));
+  const sets = setsOf(flags);
+  if (flags.data !== undefined && sets.length > 0) throw new UsageError("eval: --data FILE.csv names the test rows; --set data.* goes without it");
+  const cfg = evalDataConfig(model.config, [...sets, ...(flags["drop-missing"] === true ? ["data.dropMissing=true"] : [])]);
+  const onNote = (line: string) => console.error(`note: ${line}`);
+  const test = flags.data === undefined ? loadData(rt, cfg, { onNote }).test : loadTestFile(cfg, String(flags.data), { onNote });
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
   const workers = Number(flags.workers ?? 1);
   if (!(Number.isInteger(workers) && workers >= 1)) throw new ConfigError(`--workers must be a positive integer, got ${flags.workers}`);
@@ -155,7 +161,11 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
     samples, indices: allIndices(n),
     onProgress: (done, total) => { if (!json) bar.update({ done, total, elapsedMs: Date.now() - t0, label: "eval" }); },
   }).finally(async () => { bar.end(); await pool?.close(); });
-  if (json) console.log(JSON.stringify({ checkpoint: path, step: model.step, ...r }));
-  else console.log(`${path} (step ${model.step}): ${metricsLine(r)}`);
+  const classNames = r.task === "classification" ? kindOf(model.config).classNames?.(model.config) ?? [] : [];
+  if (json) console.log(JSON.stringify({ checkpoint: path, step: model.step, ...r, ...(classNames.length ? { classNames } : {}) }));
+  else {
+    console.log(`${path} (step ${model.step}): ${metricsLine(r)}`);
+    if (classNames.length) console.log(`classes: ${classNames.join(", ")}`);
+  }
   return 0;
 }

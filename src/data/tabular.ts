@@ -131,7 +131,8 @@ function classOrder(a: string, b: string): number {
 
 function checkColumns(t: Table, s: TableSchema, withTarget: boolean): number[] {
   const want = new Set(s.features.map((f) => f.name));
-  for (const h of t.header) {
+  // rows to predict must hold the model's columns only; a data file (with the target) may hold others (--features picks)
+  if (!withTarget) for (const h of t.header) {
     if (!want.has(h) && h !== s.target.name) {
       throw new DataError(`${t.name}: line ${t.headerLine}: unexpected column ${show(h)}: this model takes ${s.features.map((f) => show(f.name)).join(", ")}`);
     }

@@ -71,5 +71,6 @@ export const imageKind: ModelKind<ImageRunConfig> = {
     return flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
   },
   checkConfig: checkImageData,
+  modelDataFields: ["classNames"],
   classNames: (cfg) => (cfg.data.classNames.length > 0 ? [...cfg.data.classNames] : Array.from({ length: cfg.model.classes }, (_, i) => String(i))),
 };

@@ -131,6 +131,11 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
    * not read (src/config/data_options.ts), fields a data source needs.
    */
   checkConfig?(cfg: C): void;
+  /**
+   * data.* fields that belong to a trained model (fitted from its training data, or its input
+   * encoding): `eval --set` cannot change them, `train --help` does not list the fitted ones.
+   */
+  readonly modelDataFields?: readonly string[];
   /** Checks a data set against the model (shapes, class count) before training or scoring. */
   checkData(cfg: C, set: ExampleSet): void;
   /** The most Monte-Carlo samples one pass of this config's model takes (checked before step 0). */

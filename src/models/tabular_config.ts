@@ -26,6 +26,7 @@ export const tabularRunSchema = s.object({
     task: s.enum(["auto", "regression", "classification"] as const, { default: "auto", doc: "auto: classification when the target is not numeric" }),
     testFraction: s.number({ min: 0, max: 0.9, default: 0.1, doc: "seeded share of data.file held out as the test set when data.test is empty" }),
     valFraction: s.number({ min: 0, max: 0.9, default: 0, doc: "seeded share of the training part held out for validation" }),
+    dropMissing: s.boolean({ default: false, doc: "drop rows with a missing value (empty, NA, NaN, null, ?) in a column the model reads, and report how many (default: such a cell is a DataError naming file, line and column)" }),
     schema: s.object({
       features: s.array(featureSpec, { default: [], doc: "fitted by the loader: names, types, standardisation, categories" }),
       target: s.object({

@@ -21,6 +21,7 @@ export const tabularKind: ModelKind<TabularRunConfig> = {
   maxSamples: () => 128,
   build: (rt, cfg) => new TabularModel(rt, cfg),
   classNames: (cfg) => [...cfg.data.schema.target.classes],
+  modelDataFields: ["schema", "target", "features", "task"],
   checkConfig(cfg) {
     const all = Object.keys(tabularRunSchema.fields.data.fields);
     if (cfg.data.test !== "") {

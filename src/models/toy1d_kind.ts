@@ -18,6 +18,7 @@ export function heldOutInputs(cfg: Toy1dRunConfig["data"]): Float32Array {
 
 export const toy1dKind: ModelKind<Toy1dRunConfig> = {
   name: "toy1d",
+  modelDataFields: ["center", "scale"],
   task: "regression",
   schema: toy1dRunSchema,
   description: "1D regression with a gap (paper Fig. 2): one SDE-BNN block of ConcatSquash layers, data embedded",

@@ -17,24 +17,24 @@ export type { NoteSink };
 export interface RunData { train: ExampleSet; test: ExampleSet }
 
 /** Readers of file-based data sets, by kind. */
-const FILE_DATA: Partial<Record<KindName, (cfg: RunConfig) => RunData>> = {
+const FILE_DATA: Partial<Record<KindName, (cfg: RunConfig, onNote?: NoteSink) => RunData>> = {
   image(cfg) {
     const d = loadImageData(cfg as ImageRunConfig), name = (cfg as ImageRunConfig).data.dataset;
     return { train: imageExamples(d.train, `${name} training set`), test: imageExamples(d.test, `${name} test set`) };
   },
-  tabular: (cfg) => loadTabularData(cfg as TabularRunConfig),
+  tabular: (cfg, onNote) => loadTabularData(cfg as TabularRunConfig, onNote),
 };
 
 /** The examples of a run: embedded when the config embeds them, else read from the files it names. */
-export function loadData(rt: Runtime, cfg: RunConfig): RunData {
+export function loadData(rt: Runtime, cfg: RunConfig, o: PrepareOptions = {}): RunData {
   const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
   if (embedded) return embedded;
-  return FILE_DATA[cfg.kind]!(cfg);
+  return FILE_DATA[cfg.kind]!(cfg, o.onNote);
 }
 
 /** Configs whose data section is fitted to their files before training (tabular: data.schema; image folders and IDX pairs: class names, input shape). */
 const PREPARE: Partial<Record<KindName, (cfg: RunConfig, onNote?: NoteSink) => RunConfig>> = {
-  tabular: (cfg) => ((cfg as TabularRunConfig).data.schema.features.length > 0 ? cfg : prepareTabular(cfg as TabularRunConfig)),
+  tabular: (cfg, onNote) => ((cfg as TabularRunConfig).data.schema.features.length > 0 ? cfg : prepareTabular(cfg as TabularRunConfig, onNote)),
   image: (cfg, onNote) => prepareImage(cfg as ImageRunConfig, onNote),
 };
 
@@ -49,13 +49,13 @@ export function prepareRunConfig(cfg: RunConfig, o: PrepareOptions = {}): RunCon
 }
 
 /** Readers of a user-named test file (eval --data), by kind. */
-const TEST_FILES: Partial<Record<KindName, (cfg: RunConfig, path: string) => ExampleSet>> = {
-  tabular: (cfg, path) => tableExamples(cfg as TabularRunConfig, path, "test file (--data)"),
+const TEST_FILES: Partial<Record<KindName, (cfg: RunConfig, path: string, onNote?: NoteSink) => ExampleSet>> = {
+  tabular: (cfg, path, onNote) => tableExamples(cfg as TabularRunConfig, path, "test file (--data)", onNote),
 };
 
 /** The examples of a test file for a model of this config (ConfigError for kinds that read no such files). */
-export function loadTestFile(cfg: RunConfig, path: string): ExampleSet {
+export function loadTestFile(cfg: RunConfig, path: string, o: PrepareOptions = {}): ExampleSet {
   const read = TEST_FILES[cfg.kind];
   if (!read) throw new ConfigError(`--data: a ${cfg.kind} model is scored on its config's data; --data FILE.csv is for tabular models`);
-  return read(cfg, path);
+  return read(cfg, path, o.onNote);
 }

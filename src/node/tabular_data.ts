@@ -8,8 +8,26 @@ import { valueExamples } from "../data/examples.js";
 import { testSplit } from "../data/shuffle.js";
 import type { TabularRunConfig } from "../models/tabular_config.js";
 import type { ExampleSet } from "../models/kind.js";
+import { dropMissingRows, droppedNote } from "../data/table_missing.js";
+import type { NoteSink } from "./image_prepare.js";
 
 export const readTableFile = (path: string, what: string): Table => readTable(readTextChecked(path, { what }), path);
+
+/** The columns a config reads: the fitted schema's, else the named ones (every column when no features are named). */
+function usedColumns(cfg: TabularRunConfig, t: Table): string[] {
+  const s = cfg.data.schema;
+  if (s.features.length > 0) return [...s.features.map((f) => f.name), s.target.name];
+  return cfg.data.features.length > 0 ? [...cfg.data.features, cfg.data.target] : t.header;
+}
+
+/** A data file of the run, its rows with missing values dropped (and reported) under data.dropMissing. */
+function runTable(cfg: TabularRunConfig, path: string, what: string, onNote?: NoteSink): Table {
+  const t = readTableFile(path, what);
+  if (!cfg.data.dropMissing) return t;
+  const d = dropMissingRows(t, usedColumns(cfg, t));
+  if (d.lines.length > 0) onNote?.(droppedNote(t, d));
+  return d.table;
+}
 
 /** Training and test rows of data.file (all of it when data.test names a file). */
 function parts(cfg: TabularRunConfig, t: Table): { train: Uint32Array; test: Uint32Array | null } {
@@ -26,29 +44,29 @@ function checkNamed(cfg: TabularRunConfig): void {
 }
 
 /** The config with data.schema fitted on the training part of data.file (and data.task resolved). */
-export function prepareTabular(cfg: TabularRunConfig): TabularRunConfig {
+export function prepareTabular(cfg: TabularRunConfig, onNote?: NoteSink): TabularRunConfig {
   checkNamed(cfg);
-  const t = readTableFile(cfg.data.file, "data file (--data)");
+  const t = runTable(cfg, cfg.data.file, "data file (--data)", onNote);
   const { schema, task } = fitSchema(t, { target: cfg.data.target, features: cfg.data.features, task: cfg.data.task, rows: parts(cfg, t).train });
   return { ...cfg, data: { ...cfg.data, task, features: schema.features.map((f) => f.name), schema } };
 }
 
 /** All rows of a CSV file with the target, encoded by a fitted config's schema. */
-export function tableExamples(cfg: TabularRunConfig, path: string, name: string, rows?: Uint32Array): ExampleSet {
-  const t = readTableFile(path, name);
-  const e = encodeTable(t, cfg.data.schema, { withTarget: true, rows });
+export function tableExamples(cfg: TabularRunConfig, path: string, name: string, onNote?: NoteSink): ExampleSet {
+  const t = runTable(cfg, path, name, onNote);
+  const e = encodeTable(t, cfg.data.schema, { withTarget: true });
   return valueExamples({ x: e.x, y: e.y!, width: e.width }, `${path} (${name})`);
 }
 
 /** The training and test examples of a fitted tabular config. */
-export function loadTabularData(cfg: TabularRunConfig): { train: ExampleSet; test: ExampleSet } {
+export function loadTabularData(cfg: TabularRunConfig, onNote?: NoteSink): { train: ExampleSet; test: ExampleSet } {
   checkNamed(cfg);
   if (cfg.data.schema.features.length === 0) throw new ConfigError("data.schema: not fitted (prepareTabular fills it from data.file)");
-  const t = readTableFile(cfg.data.file, "data file (--data)");
+  const t = runTable(cfg, cfg.data.file, "data file (--data)", onNote);
   const p = parts(cfg, t);
   const enc = (rows: Uint32Array, name: string) => {
     const e = encodeTable(t, cfg.data.schema, { withTarget: true, rows });
     return valueExamples({ x: e.x, y: e.y!, width: e.width }, `${cfg.data.file} (${name})`);
   };
-  return { train: enc(p.train, "training part"), test: p.test ? enc(p.test, "test part") : tableExamples(cfg, cfg.data.test, "test file (--test)") };
+  return { train: enc(p.train, "training part"), test: p.test ? enc(p.test, "test part") : tableExamples(cfg, cfg.data.test, "test file (--test)", onNote) };
 }

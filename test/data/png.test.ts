@@ -2,7 +2,7 @@
 // BT.601 integer weights, and each malformed input is a DataError naming the file and the problem.
 import { describe, expect, it } from "vitest";
 import { deflateSync } from "node:zlib";
-import { decodePngGrey } from "../../src/data/png.js";
+import { decodePng, decodePngGrey } from "../../src/data/png.js";
 import { DataError } from "../../src/runtime/errors.js";
 
 function chunk(type: string, data: Uint8Array): number[] {
@@ -56,5 +56,17 @@ describe("decodePngGrey", () => {
     await bad(png(4, 4, 0, 8, filtered(px, 0)), /inflates to 15 bytes, expected 20/);
     await bad(png(4, 3, 0, 8, filtered(px, 0).map((r) => [9, ...r.slice(1)])), /row 0: unknown filter type 9/);
     await bad(png(0, 3, 0, 8, []), /image size 0x3/);
+  });
+});
+
+describe("decodePng: channel planes", () => {
+  it("RGB as planes; grey replicated to 3 channels; RGBA composited per channel over the background", async () => {
+    const rgb = await decodePng(png(2, 1, 2, 8, [[0, 10, 20, 30, 40, 50, 60]]), "rgb.png");
+    expect([rgb.channels, Array.from(rgb.pixels)]).toEqual([3, [10, 40, 20, 50, 30, 60]]);
+    const grey = await decodePng(png(2, 1, 0, 8, [[0, 7, 9]]), "g.png", { channels: 3 });
+    expect(Array.from(grey.pixels)).toEqual([7, 9, 7, 9, 7, 9]);
+    const rgba = await decodePng(png(1, 1, 6, 8, [[0, 200, 100, 0, 51]]), "a.png", { background: 255 });
+    const over = (v: number) => Math.floor((v * 51 + 255 * 204 + 127) / 255);
+    expect(Array.from(rgba.pixels)).toEqual([over(200), over(100), over(0)]);
   });
 });
