@@ -33,6 +33,7 @@ export type { TrainConfig, EvalConfig, ExampleSet, ModelInput, Task } from "./mo
 export { imageExamples, valueExamples, type ValueRows } from "./data/examples.js";
 export type { ImageSet } from "./data/dataset.js";
 export { syntheticImageSet } from "./data/synthetic.js";
+export { decodePng, type PngImage, type PngOptions } from "./data/png.js";
 
 // errors (every error is an SdebnnError with a stable `code`)
 export {

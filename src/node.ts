@@ -2,11 +2,11 @@
 // data sets named by a config (MNIST files, CIFAR-10 batches), run directories, and `workers`.
 import { type InitOptions, type Runtime, type WasmSource } from "./runtime/load.js";
 import { init as initCore } from "./index.js";
-import { train as trainCore, configOf, type TrainOptions } from "./api/train.js";
+import { train as trainCore, configOf, type Overrides, type TrainOptions } from "./api/train.js";
 import type { Model } from "./api/model.js";
 import type { PresetName } from "./presets/index.js";
 import type { RunConfig } from "./models/registry.js";
-import { loadData as loadRunData, prepareRunConfig, type RunData } from "./node/data.js";
+import { loadData as loadRunData, prepareRunConfig, type PrepareOptions, type RunData } from "./node/data.js";
 import { ShardPool } from "./node/shard_pool.js";
 
 export * from "./index.js";
@@ -26,8 +26,14 @@ export function init(source?: WasmSource, options?: InitOptions): Promise<Runtim
  * The training and test examples a config names (embedded, or read from its data files), the
  * config prepared first (prepareRunConfig: a table's schema, an image folder's classes and shape).
  */
-export function loadData(rt: Runtime, config: RunConfig): RunData {
-  return loadRunData(rt, prepareRunConfig(config));
+export function loadData(rt: Runtime, config: PresetName | Record<string, unknown> | RunConfig, options: LoadDataOptions = {}): RunData {
+  const cfg = prepareRunConfig(configOf(config, options.overrides), { onNote: options.onNote });
+  return loadRunData(rt, cfg, { onNote: options.onNote });
+}
+
+export interface LoadDataOptions extends PrepareOptions {
+  /** Config fields to change, by dotted path (as train's). */
+  overrides?: Overrides;
 }
 
 export interface NodeTrainOptions extends TrainOptions {

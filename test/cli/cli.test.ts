@@ -6,19 +6,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { ROOT } from "../helpers/wasm.js";
+import { pngFromRaw } from "../helpers/png_files.js";
 
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { encoding: "utf8", cwd: ROOT });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1)); }
-  return ~c >>> 0;
-}
 /** An independent minimal PNG writer (greyscale or RGB, filter 0 / Sub on alternate rows). */
 function png(width: number, height: number, channels: 1 | 3, px: (x: number, y: number, c: number) => number): Uint8Array {
   const rows: number[] = [];
@@ -30,19 +25,7 @@ function png(width: number, height: number, channels: 1 | 3, px: (x: number, y: 
       rows.push(filter === 1 ? (v - left) & 255 : v);
     }
   }
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = new Uint8Array(12 + data.length), dv = new DataView(out.buffer);
-    dv.setUint32(0, data.length);
-    out.set(new TextEncoder().encode(type), 4);
-    out.set(data, 8);
-    dv.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const ihdr = new Uint8Array(13), dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, width); dv.setUint32(4, height);
-  ihdr.set([8, channels === 1 ? 0 : 2, 0, 0, 0], 8);
-  const parts = [Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Uint8Array.from(rows))), chunk("IEND", new Uint8Array())];
-  return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+  return pngFromRaw(width, height, channels === 1 ? 0 : 2, Uint8Array.from(rows));
 }
 
 const dir = mkdtempSync(join(tmpdir(), "sdebnn-cli-"));

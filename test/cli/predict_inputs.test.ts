@@ -8,11 +8,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { decodePngGrey } from "../../src/data/png.js";
 import { imagesFromJson } from "../../src/data/json_images.js";
 import { DataError } from "../../src/runtime/errors.js";
 import { ROOT } from "../helpers/wasm.js";
+import { pngFromRaw } from "../helpers/png_files.js";
 
 const CLI = join(ROOT, "dist/cli.js");
 const cli = (...args: string[]) => {
@@ -20,27 +20,11 @@ const cli = (...args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1)); }
-  return ~c >>> 0;
-}
 /** A PNG written from the format description: 8-bit, colour type 0 (grey), 4 (grey+alpha), 2 (RGB) or 6 (RGBA), filter 0. */
 function png(w: number, h: number, colour: 0 | 2 | 4 | 6, px: (x: number, y: number) => number[]): Uint8Array {
   const rows: number[] = [];
   for (let y = 0; y < h; y++) { rows.push(0); for (let x = 0; x < w; x++) rows.push(...px(x, y)); }
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, "latin1");
-    Buffer.from(data).copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = colour;
-  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(Buffer.from(rows))), chunk("IEND", new Uint8Array(0))]));
+  return pngFromRaw(w, h, colour, Uint8Array.from(rows));
 }
 
 const shape = { channels: 1, height: 2, width: 2 };

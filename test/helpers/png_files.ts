@@ -24,19 +24,24 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A PNG of interleaved samples (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA per pixel), filter 0 on every row. */
-export function encodePng(width: number, height: number, samples: 1 | 2 | 3 | 4, pixels: ArrayLike<number>): Uint8Array {
-  if (pixels.length !== width * height * samples) throw new Error(`encodePng: ${pixels.length} samples for ${width}x${height}x${samples}`);
+/** A PNG from its filtered, uncompressed rows (each row: a filter byte, then width x samples bytes); colour type 0, 2, 4 or 6. */
+export function pngFromRaw(width: number, height: number, colourType: 0 | 2 | 4 | 6, raw: Uint8Array): Uint8Array {
   const ihdr = new Uint8Array(13), dv = new DataView(ihdr.buffer);
   dv.setUint32(0, width); dv.setUint32(4, height);
-  ihdr.set([8, { 1: 0, 2: 4, 3: 2, 4: 6 }[samples], 0, 0, 0], 8);
-  const raw = new Uint8Array(height * (1 + width * samples));
-  for (let y = 0; y < height; y++) raw.set(Array.from({ length: width * samples }, (_, i) => pixels[y * width * samples + i]!), y * (1 + width * samples) + 1);
+  ihdr.set([8, colourType, 0, 0, 0], 8);
   const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array())];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
+}
+
+/** A PNG of interleaved samples (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA per pixel), filter 0 on every row. */
+export function encodePng(width: number, height: number, samples: 1 | 2 | 3 | 4, pixels: ArrayLike<number>): Uint8Array {
+  if (pixels.length !== width * height * samples) throw new Error(`encodePng: ${pixels.length} samples for ${width}x${height}x${samples}`);
+  const raw = new Uint8Array(height * (1 + width * samples));
+  for (let y = 0; y < height; y++) raw.set(Array.from({ length: width * samples }, (_, i) => pixels[y * width * samples + i]!), y * (1 + width * samples) + 1);
+  return pngFromRaw(width, height, ({ 1: 0, 2: 4, 3: 2, 4: 6 } as const)[samples], raw);
 }
 
 /** A small deterministic generator in [0, 1) (test data only). */
