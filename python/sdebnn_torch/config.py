@@ -62,8 +62,12 @@ def eval_section(samples=8, batch=256, val_limit=1000):
 
 TRAIN = train_section()
 
-DATA = OrderedDict([
-    ("dataset", _f(ENUM, "mnist", values=["mnist", "cifar10", "synthetic"])), ("dir", _f(STR, optional=True)),
+DATA = OrderedDict([  # image_config.ts imageDataSchema
+    ("dataset", _f(ENUM, "mnist", values=["mnist", "cifar10", "synthetic", "folder", "idx"])), ("dir", _f(STR, optional=True, min_len=1)),
+    ("testDir", _f(STR, optional=True, min_len=1)), ("trainImages", _f(STR, optional=True, min_len=1)),
+    ("trainLabels", _f(STR, optional=True, min_len=1)), ("testImages", _f(STR, optional=True, min_len=1)),
+    ("testLabels", _f(STR, optional=True, min_len=1)), ("testFraction", _f(NUM, 0.1, 0.01, 0.9)),
+    ("classNames", _f(STRS, [], max_len=256)),
     ("valFraction", _f(NUM, 0.1, 0, 0.9)), ("trainLimit", _f(INT, 0, 0, 1e9)), ("testLimit", _f(INT, 0, 0, 1e9)),
 ])
 
@@ -89,7 +93,7 @@ FEATURE = OrderedDict([
 TABULAR_DATA = OrderedDict([
     ("file", _f(STR, "")), ("test", _f(STR, "")), ("target", _f(STR, "")), ("features", _f(STRS, [])),
     ("task", _f(ENUM, "auto", values=["auto", "regression", "classification"])),
-    ("testFraction", _f(NUM, 0.1, 0, 0.9)), ("valFraction", _f(NUM, 0, 0, 0.9)),
+    ("testFraction", _f(NUM, 0.1, 0, 0.9)), ("valFraction", _f(NUM, 0, 0, 0.9)), ("dropMissing", _f(BOOL, False)),
     ("schema", OrderedDict([
         ("features", _f(OBJS, [], item=FEATURE)),
         ("target", OrderedDict([("name", _f(STR, "")), ("center", _f(NUM, 0)), ("scale", _f(NUM, 1, 1e-300)),
