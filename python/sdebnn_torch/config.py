@@ -63,11 +63,11 @@ def eval_section(samples=8, batch=256, val_limit=1000):
 TRAIN = train_section()
 
 DATA = OrderedDict([  # image_config.ts imageDataSchema
-    ("dataset", _f(ENUM, "mnist", values=["mnist", "cifar10", "synthetic", "folder", "idx"])), ("dir", _f(STR, optional=True, min_len=1)),
-    ("testDir", _f(STR, optional=True, min_len=1)), ("trainImages", _f(STR, optional=True, min_len=1)),
-    ("trainLabels", _f(STR, optional=True, min_len=1)), ("testImages", _f(STR, optional=True, min_len=1)),
-    ("testLabels", _f(STR, optional=True, min_len=1)), ("testFraction", _f(NUM, 0.1, 0.01, 0.9)),
-    ("classNames", _f(STRS, [], max_len=256)),
+    ("dataset", _f(ENUM, "mnist", values=["mnist", "cifar10", "synthetic", "folder", "idx"])), ("dir", _f(STR, optional=True)),
+    ("testDir", _f(STR, optional=True)), ("trainImages", _f(STR, optional=True)),
+    ("trainLabels", _f(STR, optional=True)), ("testImages", _f(STR, optional=True)),
+    ("testLabels", _f(STR, optional=True)), ("testFraction", _f(NUM, 0.1, 0.01, 0.9)),
+    ("classNames", _f(STRS, [])),
     ("valFraction", _f(NUM, 0.1, 0, 0.9)), ("trainLimit", _f(INT, 0, 0, 1e9)), ("testLimit", _f(INT, 0, 0, 1e9)),
 ])
 
