@@ -24,6 +24,7 @@ def _f(kind, default=None, lo=None, hi=None, values=None, optional=False, min_le
 
 
 IMAGE_MODEL = OrderedDict([
+    ("arch", _f(ENUM, values=["sdebnn", "resnet"], optional=True)),
     ("channels", _f(INT, 1, 1, 64)), ("height", _f(INT, 28, 2, 1024)), ("width", _f(INT, 28, 2, 1024)),
     ("classes", _f(INT, 10, 2, 1000)), ("augment", _f(INT, 2, 0, 64)),
     ("groups", _f(INTS, [1], 1, 16, min_len=1, max_len=4)),

@@ -39,6 +39,8 @@ class ImageSdeBnn(ParamModel):
     def __init__(self, model_cfg, generator=None):
         super().__init__()
         m = self.cfg = model_cfg
+        if m.get("arch", "sdebnn") != "sdebnn":
+            raise ConfigError(f"model.arch: the PyTorch companion implements the SDE-BNN blocks only (sdebnn), got {m['arch']!r}")
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
         add = self.add
         C, H, W = m["channels"] + m["augment"], m["height"], m["width"]

@@ -7,9 +7,10 @@ import { ConcatSquash } from "../nn/layers/concat_squash.js";
 import { Activation } from "../nn/layers/activation.js";
 import { ConcatConv2d, ConcatConvTranspose2d } from "../nn/layers/conv.js";
 import { stackInit } from "../nn/init.js";
-import { SdeBnnBlock, type BlockRun } from "../sde/block.js";
+import { SdeBnnBlock } from "../sde/block.js";
 import { StackWeightDrift } from "../sde/drifts.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
+import { ResidualStage, SdeStage, type ImageStage, type StageRun } from "./image_stages.js";
 import { BayesHead } from "./bayes_head.js";
 import type { ImageModelConfig } from "./image_config.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
@@ -57,12 +58,17 @@ export function imageHypernet(D: number, bottleneck: number, hidden: number): St
 /**
  * The SDE-BNN image classifier: zero-padded channels -> groups of SDE-BNN blocks (space-to-depth x2
  * between groups) -> flatten -> mean-field Bayesian Dense(classes) -> log-softmax. With sigma = 0
- * and point weights it is the ODEnet baseline. Every Monte-Carlo sample has its own weight paths
- * (one per block) and head draw, shared by the batch.
+ * and point weights it is the ODEnet baseline; with `arch: "resnet"` every block position holds
+ * `steps` discrete residual blocks with their own weights instead (the ResNet baseline; mean-field
+ * weights: the MF-ResNet). Every Monte-Carlo sample has its own weight paths or weight draws (one
+ * per block position) and head draw, shared by the batch.
  */
 export class ImageSdeBnn implements KindModel {
   readonly space = new ParamSpace();
+  /** The SDE-BNN blocks (empty for arch "resnet"). */
   readonly blocks: SdeBnnBlock[] = [];
+  /** The body's stages in order (one per block position). */
+  readonly stages: ImageStage[] = [];
   /** Shape at the input of each block, and where a squeeze follows. */
   private readonly blockShapes: Shape[] = [];
   private readonly squeezeAfter: boolean[] = [];
@@ -76,22 +82,34 @@ export class ImageSdeBnn implements KindModel {
     const makeNet = custom.hypernet ?? ((D: number) => imageHypernet(D, cfg.nnBottleneck, cfg.nnHidden));
     let shape: Shape = { C: cfg.channels + cfg.augment, H: cfg.height, W: cfg.width };
     this.inShape = shape;
+    if (cfg.arch === "resnet" && cfg.sigma !== 0) {
+      throw new ConfigError(`model.sigma: arch "resnet" has no weight diffusion (its blocks have their own weights): expected 0, got ${cfg.sigma}`);
+    }
     let index = 0;
     cfg.groups.forEach((count, g) => {
       for (let b = 0; b < count; b++) {
         const f = makeDrift(shape, index);
         const D = f.paramCount;
-        let net: StackWeightDrift | null = null;
-        if (cfg.sigma > 0) {
-          const nn = makeNet(D, index);
-          const phi = this.space.add(`g${g}.b${b}.nn`, [nn.paramCount], stackInit(nn, rand.init(streamId(Stream.init, 2 * index + 1))));
-          net = new StackWeightDrift(rt, nn, phi);
+        const initOf = (k: number) => stackInit(f, rand.init(streamId(Stream.init, 2 * index, k)));
+        if (cfg.arch === "resnet") {
+          this.stages.push(new ResidualStage(rt, this.space, `g${g}.b${b}`, f, {
+            blocks: cfg.steps, mode: cfg.w0, priorStd: cfg.priorStdW0, init: initOf,
+          }));
+        } else {
+          let net: StackWeightDrift | null = null;
+          if (cfg.sigma > 0) {
+            const nn = makeNet(D, index);
+            const phi = this.space.add(`g${g}.b${b}.nn`, [nn.paramCount], stackInit(nn, rand.init(streamId(Stream.init, 2 * index + 1))));
+            net = new StackWeightDrift(rt, nn, phi);
+          }
+          const block = new SdeBnnBlock(rt, this.space, `g${g}.b${b}`, f, net, {
+            sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, adaptive: cfg.adaptive, steps: cfg.steps, gradient: cfg.gradient,
+            keepActivationsBytes: cfg.keepActivationsMB * 2 ** 20,
+            w0Init: initOf(0), w0Mode: cfg.w0, w0PriorStd: cfg.priorStdW0,
+          });
+          this.blocks.push(block);
+          this.stages.push(new SdeStage(rt, block));
         }
-        this.blocks.push(new SdeBnnBlock(rt, this.space, `g${g}.b${b}`, f, net, {
-          sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, adaptive: cfg.adaptive, steps: cfg.steps, gradient: cfg.gradient,
-          keepActivationsBytes: cfg.keepActivationsMB * 2 ** 20,
-          w0Init: stackInit(f, rand.init(streamId(Stream.init, 2 * index))), w0Mode: cfg.w0, w0PriorStd: cfg.priorStdW0,
-        }));
         this.blockShapes.push(shape);
         this.squeezeAfter.push(b === count - 1 && g < cfg.groups.length - 1);
         index++;
@@ -110,11 +128,11 @@ export class ImageSdeBnn implements KindModel {
   get inputSize(): number { return this.cfg.channels * this.cfg.height * this.cfg.width; }
   get outputSize(): number { return this.cfg.classes; }
   /** Every sample of every block has its own noise sub-stream (256 per step): 128 / blocks samples. */
-  get maxSamples(): number { return Math.floor(128 / this.blocks.length); }
+  get maxSamples(): number { return Math.floor(128 / this.stages.length); }
 
-  /** Closed-form KLs of q(w_0) and of the head: their sum. */
+  /** Closed-form KLs of the mean-field weights (q(w_0), residual blocks) and of the head: their sum. */
   staticKl(): number {
-    return this.blocks.reduce((a, b) => a + b.w0Kl(), 0) + this.head.kl(this.rt);
+    return this.stages.reduce((a, b) => a + b.staticKl(), 0) + this.head.kl(this.rt);
   }
 
   /** S copies of the zero-padded input batch: S x B x C x H x W. */
@@ -128,33 +146,24 @@ export class ImageSdeBnn implements KindModel {
     return h;
   }
 
-  /** Standard normals for each sample's draw of a mean-field w_0 (the head's stream, sub-indices 128..255). */
-  /** One w_0 draw per sample: sample `first + s` of `total` draws from its own stream. */
-  private w0Noise(training: boolean, index: number, block: number, S: number, first = 0, total = S): Ptr {
-    if (this.cfg.w0 !== "meanfield") return 0;
-    const D = this.blocks[block]!.weightSize;
-    const out = this.rt.arena.alloc(S * D * 4);
-    const purpose = training ? Stream.headNoise : Stream.evalHeadNoise;
-    for (let s = 0; s < S; s++) this.rand.normals(streamId(purpose, index, 128 + block * total + first + s), out + s * D * 4, D);
-    return out;
-  }
-
   private checkSamples(S: number): void {
     const limit = this.maxSamples;
     if (!(Number.isInteger(S) && S >= 1 && S <= limit)) {
-      throw new ArgumentError(`samples must be an integer in [1, ${limit}] for ${this.blocks.length} block(s), got ${S}`);
+      throw new ArgumentError(`samples must be an integer in [1, ${limit}] for ${this.stages.length} block(s), got ${S}`);
     }
   }
 
-  /** The blocks and squeezes: h (S x B x C x H x W) -> features; keeps the runs for backward. */
-  /** Samples first .. first + S - 1 of `total` (their noise streams do not depend on the split). */
-  private body(h: Ptr, B: number, S: number, purpose: number, index: number, training: boolean, first = 0, total = S): { feat: Ptr; runs: BlockRun[] } {
+  /**
+   * The stages and squeezes: h (S x B x C x H x W) -> features; keeps the runs for backward.
+   * Samples first .. first + S - 1 of `total` (their noise streams do not depend on the split).
+   */
+  private body(h: Ptr, B: number, S: number, purpose: number, index: number, training: boolean, first = 0, total = S): { feat: Ptr; runs: StageRun[] } {
     const { rt } = this;
-    const runs: BlockRun[] = [];
+    const runs: StageRun[] = [];
     let cur = h;
-    this.blocks.forEach((block, i) => {
-      const bm = this.rand.sampleBrownian(purpose, index, i * total + first, S, block.weightSize, block.grid);
-      const run = block.forward(cur, B, bm, S, training, this.w0Noise(training, index, i, S, first, total));
+    const weightPurpose = training ? Stream.headNoise : Stream.evalHeadNoise;
+    this.stages.forEach((stage, i) => {
+      const run = stage.forward(cur, B, { rand: this.rand, pathPurpose: purpose, weightPurpose, index, slot: i, first, samples: S, total }, training);
       runs.push(run);
       cur = run.hOut;
       if (this.squeezeAfter[i]) {
@@ -195,8 +204,8 @@ export class ImageSdeBnn implements KindModel {
       let kl = this.head.kl(rt);
       // blocks in reverse: d feat -> d h(T) of the last block -> ... -> d h(0) (discarded)
       let adj = dfeat;
-      for (let i = this.blocks.length - 1; i >= 0; i--) {
-        const block = this.blocks[i]!, run = runs[i]!;
+      for (let i = this.stages.length - 1; i >= 0; i--) {
+        const stage = this.stages[i]!, run = runs[i]!;
         const { C, H, W } = this.blockShapes[i]!;
         const n = S * B * C * H * W;
         if (this.squeezeAfter[i]) {
@@ -205,9 +214,9 @@ export class ImageSdeBnn implements KindModel {
           adj = un;
         }
         const adjIn = rt.arena.alloc(n * 4);
-        block.backward(run, adj, coef / S, adjIn);
-        if (coef) block.w0KlBackward(coef);
-        kl += run.kl + block.w0Kl();
+        stage.backward(run, adj, coef / S, adjIn);
+        if (coef) stage.staticKlBackward(coef);
+        kl += run.kl + stage.staticKl();
         adj = adjIn;
       }
       return { loss: opts.rowWeight * nll + coef * kl, nll, kl, correct: correct / S };

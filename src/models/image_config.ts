@@ -15,6 +15,7 @@ export const adaptiveSchema = s.object({
 
 /** The image classifier of SPEC section 2, as a validated plain-JSON config. */
 export const imageModelSchema = s.object({
+  arch: s.enum(["sdebnn", "resnet"] as const, { optional: true, doc: "sdebnn (default): SDE-BNN blocks (sigma 0: the ODEnet); resnet: each block position holds `steps` discrete residual blocks h <- h + f_h(h)/steps with their own weights (w0: point = ResNet, meanfield = MF-ResNet; sigma must be 0)" }),
   channels: s.integer({ min: 1, max: 64, default: 1, doc: "input image channels" }),
   height: s.integer({ min: 2, max: 1024, default: 28, doc: "input height (even at every group)" }),
   width: s.integer({ min: 2, max: 1024, default: 28, doc: "input width (even at every group)" }),

@@ -21,6 +21,9 @@ const toy1dPaper = merge(cloneJson(toy1d) as Record<string, unknown>, {
   train: { epochs: 1000, lr: 3e-3, samples: 10, klCoef: 1, klDivideByN: false },
 });
 const odenetModel = { sigma: 0, w0: "point", head: "point" };
+/** The discrete baselines of the paper's Table 1: `steps` residual blocks per block position, the same f_h. */
+const resnetModel = { arch: "resnet", sigma: 0, w0: "point", head: "point" };
+const mfresnetModel = { arch: "resnet", sigma: 0, w0: "meanfield", head: "meanfield" };
 
 const mnist = {
   kind: "image", seed: 0,
@@ -57,8 +60,16 @@ function odenet(c: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** An image preset with its model replaced by a baseline's fields. */
+function withModel(c: Record<string, unknown>, model: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(c);
+  Object.assign(out.model as Record<string, unknown>, model);
+  return out;
+}
+
 /** The names of the built-in configurations. */
-export type PresetName = "toy1d" | "toy1d-paper" | "toy1d-odenet" | "mnist" | "mnist-odenet" | "cifar10" | "cifar10-odenet" | "tiny";
+export type PresetName = "toy1d" | "toy1d-paper" | "toy1d-odenet" | "mnist" | "mnist-odenet" | "mnist-resnet" | "mnist-mfresnet"
+  | "cifar10" | "cifar10-odenet" | "cifar10-resnet" | "cifar10-mfresnet" | "tiny";
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   toy1d: { description: "1D regression with a gap (paper Fig. 2): 40 points, 1 block of width 32 whose last layer's weights diffuse (PSDE-BNN), sigma 1", config: toy1d },
@@ -66,8 +77,12 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   "toy1d-odenet": { description: "toy1d with sigma 0 and a point w_0 (a neural ODE: constant weights, no KL)", config: odenet(toy1d) },
   mnist: { description: "MNIST, CPU-sized image SDE-BNN: 1 block, width 16, NN 2-16-2, sigma 0.2, 10 Euler steps, batch 64", config: mnist },
   "mnist-odenet": { description: "mnist with sigma 0, point w_0 and a point head (the ODEnet baseline)", config: odenet(mnist) },
+  "mnist-resnet": { description: "mnist's f_h as 10 discrete residual blocks h <- h + f_h(h)/10 with their own point weights, point head (the ResNet baseline)", config: withModel(mnist, resnetModel) },
+  "mnist-mfresnet": { description: "mnist-resnet with mean-field Gaussian weights in every block and head, closed-form KL (the MF-ResNet baseline)", config: withModel(mnist, mfresnetModel) },
   cifar10: { description: "CIFAR-10 reference architecture: 5 channels, groups 2-2-2 with squeeze, width 64, NN 2-64-2, 20 steps", config: cifar10 },
   "cifar10-odenet": { description: "cifar10 with sigma 0, point w_0 and a point head", config: odenet(cifar10) },
+  "cifar10-resnet": { description: "cifar10's f_h as 20 discrete residual blocks per position with their own point weights, point head", config: withModel(cifar10, resnetModel) },
+  "cifar10-mfresnet": { description: "cifar10-resnet with mean-field Gaussian weights in every block and head", config: withModel(cifar10, mfresnetModel) },
   tiny: { description: "an 8x8 synthetic image task that trains in seconds (tests, demos)", config: tiny },
 };
 

@@ -17,6 +17,7 @@ import { ConstantSteps } from "./controllers/constant.js";
 import { PiController, type PiOptions } from "./controllers/pi.js";
 import { makeAdjoint, type Adjoint } from "./adjoints/index.js";
 import { solve, type SolveRun } from "./solve.js";
+import { meanFieldBackward } from "../nn/meanfield.js";
 
 export type GradientMethod = "backprop" | "adjoint";
 
@@ -287,14 +288,12 @@ export class SdeBnnBlock {
       terms.hidden?.releaseTapes?.();
       this.evaluations.backward += run.run.grid.steps * (solver.evaluations.stepVjp + (this.adjoint.needsReversible ? solver.evaluations.step : 0));
       rt.wasm.sde_lincomb(adjHIn, adj0, S * H, 0, 0, 0, 0, 0, 0);
-      for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);
       if (this.w0LogStd) {
-        // w_0 = mu + exp(logstd) eps: d w_0 / d logstd = w_0 - mu
-        const dev = rt.arena.alloc(D * 4);
-        for (let s = 0; s < S; s++) {
-          rt.wasm.sde_lincomb(dev, terms.wOf(run.y0, s), D, -1, this.w0.ptr, 0, 0, 0, 0);
-          rt.wasm.sde_muladd(this.w0LogStd.grad, this.w0LogStd.grad, D, 1, terms.wOf(adj0, s), dev);
-        }
+        // w_0 = mu + exp(logstd) eps, one draw per sample
+        const scratch = rt.arena.alloc(D * 4);
+        for (let s = 0; s < S; s++) meanFieldBackward(rt, this.w0.ptr, terms.wOf(run.y0, s), terms.wOf(adj0, s), this.w0.grad, this.w0LogStd.grad, D, scratch);
+      } else {
+        for (let s = 0; s < S; s++) rt.wasm.vec_axpy(1, terms.wOf(adj0, s), this.w0.grad, D);
       }
     });
   }

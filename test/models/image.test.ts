@@ -10,6 +10,7 @@ import { validate } from "../../src/config/schema.js";
 import { PhiloxRandomness } from "../../src/random/philox_randomness.js";
 import { freshRuntime } from "../helpers/wasm.js";
 import { uniform } from "../kernels/helpers.js";
+import { expectTensorGradients } from "../helpers/param_gradients.js";
 
 const tiny = (over: Partial<ImageModelConfig> = {}): ImageModelConfig => validate(imageModelSchema, {
   channels: 1, height: 4, width: 4, classes: 3, augment: 1, groups: [1, 1], hidden: 3, nnBottleneck: 2, nnHidden: 3,
@@ -33,23 +34,7 @@ describe("ImageSdeBnn", () => {
     // move the log-stds off their -4 init so their gradients are not negligible
     for (const e of model.space.list) if (e.name.includes("logstd")) params.view.fill(-1.5, e.offset, e.offset + e.size);
     const loss = () => { grads.view.fill(0); return model.trainStep(x.ptr, labels, B, { step: 5, samples: 2, rowWeight: 1, klWeight: 0.5 / 10 }).loss; };
-    loss();
-    const g = grads.view.slice();
-    const base = params.view.slice();
-    for (const e of model.space.list) {
-      const dir = uniform(e.size, e.offset + 1);
-      let rms = 0;
-      for (const v of dir) rms += v * v;
-      rms = Math.sqrt(rms / e.size);
-      let analytic = 0;
-      for (let i = 0; i < e.size; i++) { dir[i]! /= rms; analytic += g[e.offset + i]! * dir[i]!; }
-      const h = 3e-3;
-      const at = (c: number) => { params.view.set(base); for (let i = 0; i < e.size; i++) params.view[e.offset + i]! += c * dir[i]!; return loss(); };
-      const fd = (at(h) - at(-h)) / (2 * h);
-      params.view.set(base);
-      const err = Math.abs(fd - analytic) / Math.max(Math.abs(fd), 1e-2);
-      expect(err, `${e.name}: analytic ${analytic} vs fd ${fd}`).toBeLessThan(2e-2);
-    }
+    expectTensorGradients(model.space, loss);
   });
 
   it("predicts probability vectors; the same draw gives the same bits", async () => {
