@@ -41,6 +41,8 @@ class ImageSdeBnn(ParamModel):
         m = self.cfg = model_cfg
         if m.get("arch", "sdebnn") != "sdebnn":
             raise ConfigError(f"model.arch: the PyTorch companion implements the SDE-BNN blocks only (sdebnn), got {m['arch']!r}")
+        if m.get("diffusionScale", "none") != "none":
+            raise ConfigError(f"model.diffusionScale: the PyTorch companion implements sigma for every weight only (none), got {m['diffusionScale']!r}")
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
         add = self.add
         C, H, W = m["channels"] + m["augment"], m["height"], m["width"]

@@ -9,6 +9,7 @@ import { ConcatConv2d, ConcatConvTranspose2d } from "../nn/layers/conv.js";
 import { stackInit } from "../nn/init.js";
 import { SdeBnnBlock } from "../sde/block.js";
 import { StackWeightDrift } from "../sde/drifts.js";
+import { initDiffusionScales } from "../sde/diffusion_scale.js";
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { ResidualStage, SdeStage, type ImageStage, type StageRun } from "./image_stages.js";
 import { BayesHead } from "./bayes_head.js";
@@ -106,6 +107,7 @@ export class ImageSdeBnn implements KindModel {
             sigma: cfg.sigma, theta: cfg.theta, kl: cfg.kl, solver: cfg.solver, adaptive: cfg.adaptive, steps: cfg.steps, gradient: cfg.gradient,
             keepActivationsBytes: cfg.keepActivationsMB * 2 ** 20,
             w0Init: initOf(0), w0Mode: cfg.w0, w0PriorStd: cfg.priorStdW0,
+            diffusionScale: cfg.diffusionScale === "init" ? initDiffusionScales(f) : undefined,
           });
           this.blocks.push(block);
           this.stages.push(new SdeStage(rt, block));

@@ -27,6 +27,7 @@ export const imageModelSchema = s.object({
   nnHidden: s.integer({ min: 1, max: 512, default: 16, doc: "hypernetwork middle width" }),
   sigma: s.number({ min: 0, max: 10, default: 0.2, doc: "weight diffusion (0: the ODE limit, no path KL)" }),
   theta: s.number({ min: 0, max: 100, default: 1, doc: "OU prior drift -theta w (no effect at sigma 0: constant weights)" }),
+  diffusionScale: s.enum(["none", "init"] as const, { optional: true, doc: "per-weight diffusion: none (default): sigma for every weight; init: sigma times each weight's init std (fan-in-scaled, see docs/implementation.md)" }),
   steps: s.integer({ min: 1, max: 1000, default: 10, doc: "fixed-grid steps (adaptive: the first trial step is T / steps)" }),
   solver: s.enum(["euler", "sra1", "reversible_heun", "adaptive"] as const, { default: "euler" }),
   adaptive: adaptiveSchema,

@@ -8,6 +8,7 @@ import { Stack } from "../nn/stack.js";
 import { checkGrid } from "./integrate.js";
 import type { BrownianPath, BrownianSpan } from "./brownian/path.js";
 import { TREE_MAX_DEPTH } from "./brownian/tree.js";
+import { ScaledBrownian } from "./brownian/scaled.js";
 import type { Solver, SolverName } from "./solvers/solver.js";
 import { EulerMaruyama } from "./solvers/euler.js";
 import { Sra1 } from "./solvers/sra1.js";
@@ -75,6 +76,11 @@ export interface SdeBnnBlockOptions {
   w0PriorStd?: number;
   /** Initial log-std of q(w_0) (default -4, as the reference's mean-field layers). */
   w0LogStdInit?: number;
+  /**
+   * Per-weight diffusion scale s (D_w positive floats): weight i diffuses with sigma s_i in prior and
+   * posterior alike (e.g. initDiffusionScales: each weight's init std). Absent: sigma for all.
+   */
+  diffusionScale?: Float32Array;
 }
 
 /** What forward() leaves for backward(). */
@@ -182,6 +188,10 @@ export class SdeBnnBlock {
       throw new ArgumentError(`gradient 'adjoint' needs solver 'reversible_heun' (its exact reverse step), got '${this.solverName}'`);
     }
     if (net && net.dim !== this.weightSize) throw new ArgumentError(`the weight drift has dim ${net.dim}, expected D_w = ${this.weightSize}`);
+    const ds = opts.diffusionScale;
+    if (ds && (ds.length !== this.weightSize || !ds.every((v) => v > 0 && Number.isFinite(v)))) {
+      throw new ArgumentError(`diffusionScale must hold D_w = ${this.weightSize} positive finite floats, got ${ds.length}`);
+    }
   }
 
   /**
@@ -230,12 +240,21 @@ export class SdeBnnBlock {
     const { rt } = this;
     const D = this.weightSize;
     const hidden = this.makeHidden(rows);
-    const terms = new BlockTerms(rt, hidden, this.priorOnly ? null : this.net, D, {
-      sigma: this.opts.sigma, theta: this.opts.theta, kl: this.opts.kl, samples,
-    });
-    const solver = makeSolver(rt, this.solverName, terms);
     const S = samples, H = hidden.hiddenSize;
     if (brownian.dim !== S * D) throw new ArgumentError(`the Brownian source has ${brownian.dim} dimensions, expected samples x D_w = ${S * D}`);
+    // a per-weight diffusion scale: the solver integrates additive noise sigma on the path s (x) W
+    const ds = this.opts.sigma > 0 ? this.opts.diffusionScale : undefined;
+    let invScale2 = 0;
+    if (ds) {
+      const scale = rt.arena.alloc(S * D * 4);
+      for (let s = 0; s < S; s++) new Float32Array(rt.memory.buffer, scale + s * D * 4, D).set(ds);
+      invScale2 = rt.arena.f32From(ds.map((v) => 1 / (v * v))).ptr;
+      brownian = new ScaledBrownian(rt, brownian, scale);
+    }
+    const terms = new BlockTerms(rt, hidden, this.priorOnly ? null : this.net, D, {
+      sigma: this.opts.sigma, theta: this.opts.theta, kl: this.opts.kl, samples, invScale2,
+    });
+    const solver = makeSolver(rt, this.solverName, terms);
     const y0 = rt.arena.alloc(terms.dim * 4, true);
     rt.wasm.sde_lincomb(y0, hIn, S * H, 0, 0, 0, 0, 0, 0);
     if (this.w0LogStd) {

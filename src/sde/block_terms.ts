@@ -54,6 +54,12 @@ export interface BlockTermsOptions {
   kl?: KlEstimator;
   /** Monte-Carlo samples carried side by side in one state (default 1). */
   samples?: number;
+  /**
+   * Per-weight diffusion scale: D floats s_i in wasm memory, the diffusion of weight i being
+   * sigma s_i (the Brownian path the solver gets is then s (x) W: ScaledBrownian). The KL terms
+   * use u_i = NN_i / (sigma s_i); pass `invScale2` = 1 / s_i^2 (D floats). Absent: s_i = 1.
+   */
+  invScale2?: Ptr;
 }
 
 /**
@@ -63,7 +69,9 @@ export interface BlockTermsOptions {
  *   dw  = (-theta w + NN(w, t)) dt + sigma dW
  *   dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt   [+ NN(w, t)/sigma . dW for "stl" / "logratio"]
  * with its own Brownian motion (the S weight paths form one noise block). The hypernetwork runs
- * on all S weight vectors at once.
+ * on all S weight vectors at once. With a per-weight diffusion scale s (invScale2 = 1 / s^2), the
+ * noise is sigma s_i dW_i (the solver is given the path s (x) W) and u_i = NN_i / (sigma s_i):
+ *   dkl = 1/2 sum_i NN_i^2 / (sigma s_i)^2 dt  [+ sum_i NN_i (s_i dW_i) / (sigma s_i^2)].
  * With sigma = 0 (no NN allowed) it is the neural ODE (ODEnet): dw = 0, the weights stay w_0 along
  * the whole depth (SPEC section 5: the reference ODE setting replaces the weight drift and the
  * diffusion by 0, so no OU decay -theta w applies), and kl stays 0. Every solver then keeps w_t equal
@@ -86,6 +94,7 @@ export class BlockTerms implements SdeTerms {
   private readonly z: Ptr;
   private readonly tmpW: Ptr;
   private readonly tmpW2: Ptr;
+  private readonly invScale2: Ptr;
 
   constructor(private readonly rt: Runtime, readonly hidden: HiddenDrift | null, readonly net: WeightDrift | null,
               weightSize: number, opts: BlockTermsOptions) {
@@ -113,6 +122,14 @@ export class BlockTerms implements SdeTerms {
     this.z = a(S * this.D);
     this.tmpW = a(S * this.D);
     this.tmpW2 = a(S * this.D);
+    this.invScale2 = opts.invScale2 ?? 0;
+  }
+
+  /** out <- 1/s^2 (x) x for one sample's D floats (x itself without a scale). */
+  private weighted(x: Ptr, out: Ptr): Ptr {
+    if (!this.invScale2) return x;
+    this.rt.wasm.sde_muladd(out, 0, this.D, 1, this.invScale2, x);
+    return out;
   }
 
   /** Byte offsets of the parts of an augmented state (sample s). */
@@ -143,7 +160,10 @@ export class BlockTerms implements SdeTerms {
       this.net.forward(t, w, this.nn, S);
       const sg = this.noise.sigma;
       const kl = f32(this.rt, this.klOf(out), S);
-      for (let s = 0; s < S; s++) kl[s] = (0.5 / (sg * sg)) * wasm.vec_dot(this.nn + s * D * 4, this.nn + s * D * 4, D);
+      for (let s = 0; s < S; s++) {
+        const nn = this.nn + s * D * 4;
+        kl[s] = (0.5 / (sg * sg)) * wasm.vec_dot(this.weighted(nn, this.z + s * D * 4), nn, D);
+      }
       wasm.sde_lincomb(this.wOf(out), 0, SD, -this.theta, w, 1, this.nn, 0, 0);
     } else {
       f32(this.rt, this.klOf(out), S).fill(0);
@@ -171,7 +191,9 @@ export class BlockTerms implements SdeTerms {
       const vkl = f32(this.rt, this.klOf(v), S).slice();
       const cotangent = (): Ptr => {
         for (let s = 0; s < S; s++) {
-          wasm.sde_lincomb(this.z + s * D * 4, this.wOf(v, s), D, vkl[s]! / (sg * sg), this.nn + s * D * 4, 0, 0, 0, 0);
+          const z = this.z + s * D * 4, nn = this.nn + s * D * 4;
+          if (this.invScale2) wasm.sde_muladd(z, this.wOf(v, s), D, vkl[s]! / (sg * sg), this.invScale2, nn);
+          else wasm.sde_lincomb(z, this.wOf(v, s), D, vkl[s]! / (sg * sg), nn, 0, 0, 0, 0);
         }
         return this.z;
       };
@@ -192,7 +214,9 @@ export class BlockTerms implements SdeTerms {
       const S = this.samples, D = this.D;
       this.net!.forward(t, this.wOf(before), this.nn, S);
       const kl = f32(this.rt, this.klOf(after), S);
-      for (let s = 0; s < S; s++) kl[s] = kl[s]! + this.rt.wasm.vec_dot(this.nn + s * D * 4, dW + s * D * 4, D) / this.noise.sigma;
+      for (let s = 0; s < S; s++) {
+        kl[s] = kl[s]! + this.rt.wasm.vec_dot(this.weighted(this.nn + s * D * 4, this.z + s * D * 4), dW + s * D * 4, D) / this.noise.sigma;
+      }
     };
   }
 
@@ -203,7 +227,10 @@ export class BlockTerms implements SdeTerms {
       const S = this.samples, D = this.D, wasm = this.rt.wasm;
       const a = f32(this.rt, this.klOf(adjAfter), S).slice();
       if (a.every((x) => x === 0)) return;
-      for (let s = 0; s < S; s++) wasm.sde_lincomb(this.z + s * D * 4, 0, D, a[s]! / this.noise.sigma, dW + s * D * 4, 0, 0, 0, 0);
+      for (let s = 0; s < S; s++) {
+        if (this.invScale2) wasm.sde_muladd(this.z + s * D * 4, 0, D, a[s]! / this.noise.sigma, this.invScale2, dW + s * D * 4);
+        else wasm.sde_lincomb(this.z + s * D * 4, 0, D, a[s]! / this.noise.sigma, dW + s * D * 4, 0, 0, 0, 0);
+      }
       this.net!.vjp(t, this.wOf(before), this.z, this.tmpW2, this.kl === "logratio", S);
       wasm.sde_lincomb(this.wOf(adjBefore), this.wOf(adjBefore), S * D, 1, this.tmpW2, 0, 0, 0, 0);
     };
