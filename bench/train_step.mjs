@@ -5,7 +5,7 @@
 // Every implementation runs in its own process (its own peak RSS); they run one after another.
 // Besides wall-clock medians, the CPU time of each one-thread process (its wall time on an idle
 // machine; much steadier when other jobs share the cores) and the ratios on it.
-//   node bench/train_step.mjs [--steps 10] [--no-peers] [--quick]
+//   node bench/train_step.mjs [--steps 10] [--no-peers] [--quick] [--peer-timeout 1800]
 // Writes bench/results/train_step.json.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,6 +18,11 @@ const WARMUP = QUICK ? 1 : 3;
 const PY = "/usr/bin/python3";
 const here = (p) => new URL(p, import.meta.url).pathname;
 
+// a peer that fails or runs past --peer-timeout seconds is recorded and the bench goes on (ours must succeed)
+const PEER_TIMEOUT_S = argv.includes("--peer-timeout") ? Number(argv[argv.indexOf("--peer-timeout") + 1]) : 1800;
+if (!(PEER_TIMEOUT_S > 0)) throw new Error("--peer-timeout takes a positive number of seconds");
+const failures = [];
+
 function run(cmd, args, label) {
   process.stderr.write(`running ${label} ...\n`);
   const r = spawnSync(cmd, [...args, "--steps", String(STEPS), "--warmup", String(WARMUP)], { encoding: "utf8", maxBuffer: 64 << 20 });
@@ -25,13 +30,22 @@ function run(cmd, args, label) {
   return JSON.parse(r.stdout.trim().split("\n").at(-1));
 }
 
+function runPeer(cmd, args, label) {
+  process.stderr.write(`running ${label} ...\n`);
+  const r = spawnSync(cmd, [...args, "--steps", String(STEPS), "--warmup", String(WARMUP)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: PEER_TIMEOUT_S * 1000 });
+  if (r.status === 0) return [JSON.parse(r.stdout.trim().split("\n").at(-1))];
+  const why = r.error?.code === "ETIMEDOUT" ? `timed out after ${PEER_TIMEOUT_S} s` : `exit ${r.status}${r.signal ? ` (${r.signal})` : ""}`;
+  failures.push(`${label}: ${why}${r.stderr ? `: ${r.stderr.trim().split("\n").at(-1)}` : ""}`);
+  return [];
+}
+
 const results = [];
 for (const model of ["mnist", "toy1d"]) {
   results.push(run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", model], `sdebnn ${model}`));
   if (model === "mnist") results.push(run(process.execPath, [here("./peers/ours_sdebnn.mjs"), "--model", model, "--workers", "2"], `sdebnn ${model} 2 workers`));
   if (!PEERS) continue;
-  results.push(run(process.execPath, [here("./peers/tfjs_sdebnn.mjs"), "--model", model], `tfjs ${model}`));
-  if (spawnSync(PY, ["-c", "import torch"]).status === 0) results.push(run(PY, [here("./peers/torch_sdebnn.py"), "--model", model], `pytorch ${model}`));
+  results.push(...runPeer(process.execPath, [here("./peers/tfjs_sdebnn.mjs"), "--model", model], `tfjs ${model}`));
+  if (spawnSync(PY, ["-c", "import torch"]).status === 0) results.push(...runPeer(PY, [here("./peers/torch_sdebnn.py"), "--model", model], `pytorch ${model}`));
   else if (model === "mnist") console.log("PyTorch not installed: skipped");
 }
 
@@ -74,6 +88,7 @@ console.log(lines.join("\n"));
 mkdirSync(here("./results/"), { recursive: true });
 writeFileSync(here("./results/train_step.json"), JSON.stringify({
   date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), steps: STEPS, warmup: WARMUP, quick: QUICK,
-  workersSameLossBits: sameBits, paramsMatch, results,
+  workersSameLossBits: sameBits, paramsMatch, peerFailures: failures, results,
 }, null, 2) + "\n");
-if (!sameBits || !Object.values(paramsMatch).every(Boolean)) process.exitCode = 1;
+for (const f of failures) console.log(`peer failed: ${f}`);
+if (!sameBits || !Object.values(paramsMatch).every(Boolean) || failures.length > 0) process.exitCode = 1;
