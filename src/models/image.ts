@@ -1,6 +1,6 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
-import { ArgumentError, ConfigError } from "../runtime/errors.js";
+import { ConfigError } from "../runtime/errors.js";
 import { ParamSpace, type ParamRef } from "../nn/params.js";
 import { Stack } from "../nn/stack.js";
 import { ConcatSquash } from "../nn/layers/concat_squash.js";
@@ -15,6 +15,7 @@ import { ResidualStage, SdeStage, type ImageStage, type StageRun } from "./image
 import { BayesHead } from "./bayes_head.js";
 import type { ImageModelConfig } from "./image_config.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
+import { checkSampleCount, checkSampleRange } from "./kind.js";
 
 /** Channels, height and width of the state entering a block. */
 export interface Shape { C: number; H: number; W: number }
@@ -149,10 +150,7 @@ export class ImageSdeBnn implements KindModel {
   }
 
   private checkSamples(S: number): void {
-    const limit = this.maxSamples;
-    if (!(Number.isInteger(S) && S >= 1 && S <= limit)) {
-      throw new ArgumentError(`samples must be an integer in [1, ${limit}] for ${this.stages.length} block(s), got ${S}`);
-    }
+    checkSampleCount(S, this.maxSamples, ` for ${this.stages.length} block(s)`);
   }
 
   /**
@@ -234,9 +232,7 @@ export class ImageSdeBnn implements KindModel {
     const { rt } = this;
     const { samples: S, first, total, draw } = range, K = this.cfg.classes;
     this.checkSamples(total);
-    if (!(Number.isInteger(first) && Number.isInteger(S) && first >= 0 && S >= 1 && first + S <= total)) {
-      throw new ArgumentError(`a sample range must lie inside [0, ${total}): got first ${first}, samples ${S}`);
-    }
+    checkSampleRange(range);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const { feat } = this.body(h0, B, S, Stream.evalNoise, draw, false, first, total);

@@ -79,6 +79,18 @@ export interface KindModel {
 
 export interface SampleRange { draw: number; first: number; samples: number; total: number }
 
+/** ArgumentError unless S is an integer in [1, max] (`what` follows the bound in the message). */
+export function checkSampleCount(S: number, max: number, what = ""): void {
+  if (!(Number.isInteger(S) && S >= 1 && S <= max)) throw new ArgumentError(`samples must be an integer in [1, ${max}]${what}, got ${S}`);
+}
+
+/** ArgumentError unless samples first .. first + samples - 1 lie inside [0, total). */
+export function checkSampleRange({ first, samples: S, total }: SampleRange): void {
+  if (!(Number.isInteger(first) && Number.isInteger(S) && first >= 0 && S >= 1 && first + S <= total)) {
+    throw new ArgumentError(`a sample range must lie inside [0, ${total}): got first ${first}, samples ${S}`);
+  }
+}
+
 /** Run-config sections every kind shares (their schemas are in ../train/config.ts). */
 export interface BaseRunConfig {
   kind: string;

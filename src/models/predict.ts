@@ -5,6 +5,7 @@
 import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
 import type { KindModel, SampleRange, Task } from "./kind.js";
+import { checkSampleCount } from "./kind.js";
 
 export interface PredictOptions {
   samples: number;
@@ -46,9 +47,7 @@ export interface SampleExecutor { predictSamples(x: Float32Array, rows: number, 
 function check(model: KindModel, x: Float32Array, o: PredictOptions): number {
   const per = model.inputSize;
   if (x.length === 0 || x.length % per !== 0) throw new ArgumentError(`inputs: expected a positive multiple of ${per} values per row, got ${x.length}`);
-  if (!(Number.isInteger(o.samples) && o.samples >= 1 && o.samples <= model.maxSamples)) {
-    throw new ArgumentError(`samples must be an integer in [1, ${model.maxSamples}], got ${o.samples}`);
-  }
+  checkSampleCount(o.samples, model.maxSamples);
   if (!(Number.isInteger(o.batch) && o.batch >= 1)) throw new ArgumentError(`batch must be a positive integer, got ${o.batch}`);
   return x.length / per;
 }

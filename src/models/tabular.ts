@@ -1,6 +1,6 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
-import { ArgumentError, ConfigError } from "../runtime/errors.js";
+import { ConfigError } from "../runtime/errors.js";
 import { ParamSpace, type ParamRef } from "../nn/params.js";
 import { Stack } from "../nn/stack.js";
 import type { Layer } from "../nn/layer.js";
@@ -15,6 +15,7 @@ import { encodedWidth } from "../data/table_schema.js";
 import { BayesHead } from "./bayes_head.js";
 import { countCorrect } from "./image.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
+import { checkSampleCount, checkSampleRange } from "./kind.js";
 import type { TabularRunConfig } from "./tabular_config.js";
 
 /** log(v) of an f32 in the wasm (the initial log-scale of a learned Laplace scale). */
@@ -129,10 +130,6 @@ export class TabularModel implements KindModel {
     return out;
   }
 
-  private checkSamples(S: number): void {
-    if (!(Number.isInteger(S) && S >= 1 && S <= this.maxSamples)) throw new ArgumentError(`samples must be an integer in [1, ${this.maxSamples}], got ${S}`);
-  }
-
   /** The standardised targets of B raw values at a pointer. */
   private standardTargets(y: Ptr, B: number): Ptr {
     const { center, scale } = this.cfg.data.schema.target;
@@ -146,7 +143,7 @@ export class TabularModel implements KindModel {
   trainStep(x: Ptr, y: Ptr, B: number, opts: StepOptions): StepStats {
     const { rt, cfg } = this;
     const S = opts.samples, K = this.headOutputs, step = opts.step;
-    this.checkSamples(S);
+    checkSampleCount(S, this.maxSamples);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const bm = this.rand.sampleBrownian(Stream.trainNoise, step, 0, S, this.weightDim, this.block.grid);
@@ -187,10 +184,8 @@ export class TabularModel implements KindModel {
   predictSamples(x: Ptr, B: number, range: SampleRange): Float32Array {
     const { rt } = this;
     const { first, samples: S, total, draw } = range, K = this.outputSize;
-    this.checkSamples(total);
-    if (!(Number.isInteger(first) && Number.isInteger(S) && first >= 0 && S >= 1 && first + S <= total)) {
-      throw new ArgumentError(`a sample range must lie inside [0, ${total}): got first ${first}, samples ${S}`);
-    }
+    checkSampleCount(total, this.maxSamples);
+    checkSampleRange(range);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const bm = this.rand.sampleBrownian(Stream.evalNoise, draw, first, S, this.weightDim, this.block.grid);

@@ -1,6 +1,5 @@
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
-import { ArgumentError } from "../runtime/errors.js";
 import { ParamSpace, type ParamInit, type ParamRef } from "../nn/params.js";
 import { Stack } from "../nn/stack.js";
 import { ConcatSquash } from "../nn/layers/concat_squash.js";
@@ -12,6 +11,7 @@ import { PartialHiddenDrift, type StochasticRange } from "../sde/partial_drift.j
 import { Stream, streamId, type Randomness } from "../random/randomness.js";
 import { PhiloxRandomness } from "../random/philox_randomness.js";
 import type { KindModel, SampleRange, StepOptions, StepStats } from "./kind.js";
+import { checkSampleCount, checkSampleRange } from "./kind.js";
 import type { Toy1dRunConfig } from "./toy1d_config.js";
 
 export interface Toy1dData {
@@ -145,7 +145,7 @@ export class Toy1dModel implements KindModel {
   trainStep(x: Ptr, y: Ptr, B: number, opts: StepOptions): StepStats {
     const { rt, cfg } = this;
     const S = opts.samples, d = this.dim;
-    if (!(Number.isInteger(S) && S >= 1 && S <= this.maxSamples)) throw new ArgumentError(`samples must be an integer in [1, ${this.maxSamples}], got ${S}`);
+    checkSampleCount(S, this.maxSamples);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const bm = this.rand.sampleBrownian(Stream.trainNoise, opts.step, 0, S, this.weightDim, this.block.grid);
@@ -172,9 +172,8 @@ export class Toy1dModel implements KindModel {
   predictSamples(x: Ptr, B: number, range: SampleRange): Float32Array {
     const { rt } = this;
     const { first, samples: S, total, draw } = range;
-    if (!(Number.isInteger(total) && total >= 1 && total <= this.maxSamples && Number.isInteger(first) && first >= 0 && S >= 1 && first + S <= total)) {
-      throw new ArgumentError(`samples must be an integer in [1, ${this.maxSamples}] and a range inside it: got first ${first}, samples ${S} of ${total}`);
-    }
+    checkSampleCount(total, this.maxSamples);
+    checkSampleRange(range);
     return rt.arena.scoped(() => {
       const h0 = this.encode(x, B, S);
       const bm = this.rand.sampleBrownian(Stream.evalNoise, draw, first, S, this.weightDim, this.block.grid);
