@@ -62,10 +62,15 @@ export const PROGRAM: ProgramSpec = {
         samples: { type: "integer", description: "Monte-Carlo samples (default: the config's eval.samples)" },
         scale: { type: "string", choices: ["unit", "byte"], description: "JSON images: values in [0, 1] (unit) or 0..255 (byte); needed when every value is 0 or 1" },
         background: { type: "string", valueName: "GREY", description: "PNG inputs: the grey under transparent pixels: black (default), white or 0..255" },
-        out: { type: "string", valueName: "FILE.csv", description: "also write the predictions as CSV (one row per input row)" },
+        out: { type: "string", valueName: "FILE.csv", description: "also write the predictions as CSV (one row per input row; a true_class column when the rows have one)" },
+        labels: { type: "string", valueName: "FILE", description: "images: an IDX label file (raw or gzipped) giving the true class of each image of the one INPUT (an IDX image file); prints the accuracy summary" },
         set: { type: "string", multiple: true, valueName: "KEY=VALUE", description: "not taken: predict reads its INPUT files with the model's own encoding (data options go to train, eval, reproduce)" } },
-      positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints); toy1d: CSV with a column x, or a JSON array of x values; tabular: CSV with the feature columns", required: true, variadic: true }],
+      positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints), or a directory of PNGs: DIR/*.png, or DIR/<class>/*.png " +
+        "whose folder names are classes of the model (each row's true_class, then a line with the accuracy and mean entropy); files in code-unit order of their names, " +
+        "hidden files (.DS_Store) skipped, any other non-PNG file an error; toy1d: CSV with a column x, or a JSON array of x values; tabular: CSV with the feature columns", required: true, variadic: true }],
       examples: ["sdebnn predict --checkpoint runs/toy1d/checkpoint.safetensors points.csv", "sdebnn predict --checkpoint runs/mnist/checkpoint.safetensors digit.png --json",
+        "sdebnn predict --checkpoint runs/pets/checkpoint.safetensors pets/test --out preds.csv",
+        "sdebnn predict --checkpoint runs/fashion/checkpoint.safetensors t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz",
         "sdebnn predict --checkpoint runs/houses/checkpoint.safetensors new_houses.csv --out predictions.csv"] },
     { name: "bench", summary: "examples per second of training steps and prediction for a preset",
       flags: { ...configFlags, steps: { type: "integer", default: 5, description: "timed training steps" },

@@ -17,9 +17,11 @@ export interface FolderFile { path: string; label: number }
 export interface FolderScan { root: string; classes: string[]; files: FolderFile[] }
 export interface FolderShape { channels: 1 | 3; height: number; width: number }
 
-const isPng = (name: string) => /\.png$/i.test(name) && !name.startsWith(".");
+/** A PNG file's name (*.png, any case); hidden names (a leading '.') are never images. */
+export const isPng = (name: string) => /\.png$/i.test(name) && !name.startsWith(".");
 
-function entries(dir: string, what: string) {
+/** The entries of a folder without hidden ones (a leading '.', e.g. .DS_Store), in code-unit order; FileError when it is not a readable folder. */
+export function entries(dir: string, what: string) {
   try {
     if (!statSync(dir).isDirectory()) throw new FileError(`${what} '${dir}' is not a directory: give the folder that holds one sub-folder of PNGs per class`, dir, "ENOTDIR");
     return readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith(".")).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
