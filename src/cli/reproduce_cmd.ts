@@ -12,7 +12,7 @@ import { loadData } from "../node/data.js";
 import { compareManifests, parseManifest, MANIFEST_FILE, type Comparison, type RunManifest } from "../repro/manifest.js";
 import { dataFingerprint, packageIdentity } from "../repro/recorder.js";
 import { readTextChecked } from "../node/files.js";
-import { reproduceDataConfig, setsOf } from "./data_sets.js";
+import { checkDataPaths, reproduceDataConfig, setsOf } from "./data_sets.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -52,7 +52,9 @@ export async function reproduce(manifestPath: string, o: ReproduceOptions = {}):
   if (env.packageVersion !== ref.packageVersion) environment.push(`package version ${env.packageVersion}, recorded ${ref.packageVersion}`);
   if (env.wasmSha256 !== ref.wasmSha256) environment.push(`wasm SHA-256 ${env.wasmSha256}, recorded ${ref.wasmSha256}`);
   const rt = await init();
-  const runData = loadData(rt, reproduceDataConfig(cfg, o.dataSets ?? [])); // the files may have moved; the run is the recorded one
+  const moved = reproduceDataConfig(cfg, o.dataSets ?? []); // the files may have moved; the run is the recorded one
+  checkDataPaths(moved, "reproduce");
+  const runData = loadData(rt, moved);
   const data = dataFingerprint(runData.train);
   for (const k of ["count", "inputsSha256", "targetsSha256"] as const) {
     if (data[k] !== ref.data[k]) {

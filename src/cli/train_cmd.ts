@@ -17,7 +17,7 @@ import { allIndices } from "../data/examples.js";
 import type { SetMetrics } from "../eval/score.js";
 import { readFileChecked, readTextChecked } from "../node/files.js";
 import { SIGNAL_EXIT_CODES, StopSignals } from "../node/stop_signals.js";
-import { evalDataConfig, setsOf } from "./data_sets.js";
+import { absoluteDataPaths, checkDataPaths, evalDataConfig, setsOf } from "./data_sets.js";
 
 type Flags = Record<string, FlagValue | undefined>;
 
@@ -28,18 +28,23 @@ const VALIDATION_BAR_ROWS = 512;
 function dataSets(flags: Flags): string[] {
   const sets: string[] = [];
   const put = (key: string, v: string | string[]) => sets.push(`${key}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-  if (flags.data !== undefined) put("data.file", resolve(String(flags.data)));
+  if (flags.data !== undefined) put("data.file", String(flags.data));
   if (flags.target !== undefined) put("data.target", String(flags.target));
   if (flags.features !== undefined) put("data.features", String(flags.features).split(",").map((f) => f.trim()).filter((f) => f !== ""));
   if (flags.task !== undefined) put("data.task", String(flags.task));
-  if (flags.test !== undefined) put("data.test", resolve(String(flags.test)));
+  if (flags.test !== undefined) put("data.test", String(flags.test));
   if (flags["drop-missing"] === true) put("data.dropMissing", "true");
   return sets;
 }
 
-/** The effective config of --preset / --config / --set and the data flags, its data-dependent fields filled in. */
+/**
+ * The effective config of --preset / --config / --set and the data flags, its data paths made
+ * absolute against the working directory (./data_sets.ts) and its data-dependent fields filled in.
+ */
 export function configFromFlags(flags: Flags): RunConfig {
-  return prepareRunConfig(flagConfig(flags), { onNote: (line) => console.error(`note: ${line}`) });
+  const cfg = absoluteDataPaths(flagConfig(flags));
+  checkDataPaths(cfg, "train");
+  return prepareRunConfig(cfg, { onNote: (line) => console.error(`note: ${line}`) });
 }
 
 function flagConfig(flags: Flags): RunConfig {
@@ -149,6 +154,7 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   if (flags.data !== undefined && sets.length > 0) throw new UsageError("eval: --data FILE.csv names the test rows; --set data.* goes without it");
   const cfg = evalDataConfig(model.config, [...sets, ...(flags["drop-missing"] === true ? ["data.dropMissing=true"] : [])]);
   const onNote = (line: string) => console.error(`note: ${line}`);
+  if (flags.data === undefined) checkDataPaths(cfg, "eval");
   const test = flags.data === undefined ? loadData(rt, cfg, { onNote }).test : loadTestFile(cfg, String(flags.data), { onNote });
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
   const workers = Number(flags.workers ?? 1);

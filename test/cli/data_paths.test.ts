@@ -1,0 +1,97 @@
+// Relative data paths (issue 16): `train --set data.dir=REL` is resolved against the working
+// directory of train and stored absolute in config.json and the checkpoint, so eval and reproduce
+// from another working directory read the same files (the same accuracy, a bit-identical re-run);
+// after the data moved, eval and reproduce say which path is missing and how to name the new place
+// (exit 6), and their own relative --set paths are taken from their working directory. IDX and
+// CSV paths (--set data.trainImages, --data, --set data.file) are stored the same way.
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers/wasm.js";
+import { writePngFolder } from "../helpers/png_files.js";
+import { encodeIdx } from "../helpers/idx_files.js";
+
+const cli = (cwd: string, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { encoding: "utf8", cwd });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const SETS = ["model.hidden=8", "model.nnHidden=8", "train.epochs=4", "train.batch=16", "eval.samples=2"].flatMap((s) => ["--set", s]);
+
+const work = mkdtempSync(join(tmpdir(), "sdebnn-paths-")), elsewhere = mkdtempSync(join(tmpdir(), "sdebnn-elsewhere-"));
+const ck = join(work, "runs", "pets", "checkpoint.safetensors"), manifest = join(work, "runs", "pets", "manifest.json");
+let accuracy = -1;
+
+beforeAll(() => {
+  writePngFolder(join(work, "pets", "train"), { classes: ["cat", "dog"], perClass: 16, width: 8, height: 8, seed: 1 });
+  writePngFolder(join(work, "pets", "test"), { classes: ["cat", "dog"], perClass: 5, width: 8, height: 8, seed: 2 });
+  const t = cli(work, "train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=pets/train", "--set", "data.testDir=./pets/test", ...SETS,
+    "--out", "runs/pets", "--json");
+  expect(t.code, t.err).toBe(0);
+  expect(t.err).toContain(`note: model.classes 10 -> 2 (from the PNGs in ${join(work, "pets", "train")})`);
+  accuracy = JSON.parse(t.out).test.accuracy;
+}, 120_000);
+
+describe("relative data paths", () => {
+  it("stored absolute (config.json, checkpoint): eval and reproduce from another working directory read the same files", () => {
+    const cfg = JSON.parse(readFileSync(join(work, "runs", "pets", "config.json"), "utf8"));
+    expect([cfg.data.dir, cfg.data.testDir]).toEqual([join(work, "pets", "train"), join(work, "pets", "test")]);
+    const e = cli(elsewhere, "eval", "--checkpoint", ck, "--json");
+    expect(e.code, e.err).toBe(0);
+    expect([JSON.parse(e.out).count, JSON.parse(e.out).accuracy]).toEqual([10, accuracy]);
+    const r = cli(elsewhere, "reproduce", manifest, "--json");
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).identical).toBe(true);
+  }, 120_000);
+
+  it("after the data moved: exit 6 naming the field, the path and --set; relative --set paths taken from eval's and reproduce's working directory", () => {
+    renameSync(join(work, "pets"), join(work, "moved"));
+    try {
+      const e = cli(elsewhere, "eval", "--checkpoint", ck);
+      expect(e.code).toBe(6);
+      expect(e.err).toBe(`sdebnn: FileError [E_FILE]: data.dir '${join(work, "pets", "train")}' does not exist: the run recorded this path when it was trained; ` +
+        "if the data moved, name the new place: sdebnn eval ... --set data.dir=PATH\n");
+      const half = cli(work, "eval", "--checkpoint", ck, "--set", "data.dir=moved/train");
+      expect(half.code).toBe(6);
+      expect(half.err).toContain(`data.testDir '${join(work, "pets", "test")}' does not exist`);
+      const moved = cli(work, "eval", "--checkpoint", ck, "--set", "data.dir=moved/train", "--set", "data.testDir=moved/test", "--json");
+      expect(moved.code, moved.err).toBe(0);
+      expect(JSON.parse(moved.out).accuracy).toBe(accuracy);
+      const r = cli(elsewhere, "reproduce", manifest);
+      expect(r.code).toBe(6);
+      expect(r.err).toContain(`data.dir '${join(work, "pets", "train")}' does not exist: the run recorded this path when it was trained; ` +
+        "if the data moved, name the new place: sdebnn reproduce ... --set data.dir=PATH");
+      const rm = cli(work, "reproduce", manifest, "--set", "data.dir=moved/train", "--set", "data.testDir=moved/test", "--json");
+      expect(rm.code, rm.err).toBe(0);
+      expect(JSON.parse(rm.out).identical).toBe(true);
+    } finally {
+      renameSync(join(work, "moved"), join(work, "pets"));
+    }
+  }, 120_000);
+
+  it("train: a missing relative folder names the absolute path it was resolved to (exit 6)", () => {
+    const t = cli(work, "train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=pet/train", "--out", "runs/none");
+    expect(t.code).toBe(6);
+    expect(t.err).toBe(`sdebnn: FileError [E_FILE]: data.dir '${join(work, "pet", "train")}' does not exist: check the path (a relative path is taken from the working directory)\n`);
+  });
+
+  it("IDX and CSV paths: stored absolute (--print-config)", () => {
+    mkdirSync(join(work, "fashion"), { recursive: true });
+    writeFileSync(join(work, "fashion", "images.idx"), encodeIdx([4, 2, 2], new Array(16).fill(7)));
+    writeFileSync(join(work, "fashion", "labels.idx"), encodeIdx([4], [0, 1, 0, 1]));
+    const idx = cli(work, "train", "--preset", "tiny", "--set", "data.dataset=idx", "--set", "data.trainImages=fashion/images.idx", "--set", "data.trainLabels=fashion/../fashion/labels.idx",
+      "--out", "runs/idx", "--print-config");
+    expect(idx.code, idx.err).toBe(0);
+    const d = JSON.parse(idx.out).data;
+    expect([d.trainImages, d.trainLabels]).toEqual([join(work, "fashion", "images.idx"), join(work, "fashion", "labels.idx")]);
+    writeFileSync(join(work, "rows.csv"), "x,y\n1,2\n2,4\n3,6.5\n4,8\n5,9.5\n6,12\n7,14\n8,16.5\n9,18\n10,20\n");
+    const viaFlag = cli(work, "train", "--data", "rows.csv", "--target", "y", "--test", "rows.csv", "--out", "runs/t", "--print-config");
+    expect(viaFlag.code, viaFlag.err).toBe(0);
+    expect([JSON.parse(viaFlag.out).data.file, JSON.parse(viaFlag.out).data.test]).toEqual([join(work, "rows.csv"), join(work, "rows.csv")]);
+    writeFileSync(join(work, "tab.json"), JSON.stringify({ kind: "tabular", data: { target: "y" } }));
+    const viaSet = cli(work, "train", "--config", "tab.json", "--set", "data.file=./rows.csv", "--out", "runs/t", "--print-config");
+    expect(viaSet.code, viaSet.err).toBe(0);
+    expect(JSON.parse(viaSet.out).data.file).toBe(join(work, "rows.csv"));
+  });
+});
