@@ -66,7 +66,7 @@ describe("operating-system errors are FileErrors (exit 6) naming the path", () =
     expectFileError(cli("train", ...TINY, "--config", missing, "--out", join(dir, "o")), missing, /config file \(--config\) .* does not exist/);
     expectFileError(cli("train", ...TINY, "--config", dir, "--out", join(dir, "o")), dir, /config file \(--config\) .* is a directory/);
     expectFileError(cli("predict", "--checkpoint", join(ROOT, "demo/mnist-small.safetensors"), missing), missing, /input .* does not exist/);
-    expectFileError(cli("predict", "--checkpoint", join(ROOT, "demo/mnist-small.safetensors"), dir), dir, /input .* is a directory/);
+    // a directory INPUT is read as a folder of PNGs (test/cli/predict_dir.test.ts)
     expectFileError(cli("predict", "--checkpoint", join(ROOT, "demo/mnist-small.safetensors"), big), big, /above the 2\.00 GiB limit/);
     expectFileError(cli("reproduce", missing), missing, /manifest .* does not exist/);
     unlinkSync(big);

@@ -1,5 +1,6 @@
 // The user's own data from the packed tarball installed into a fresh folder (test/helpers/packed.ts):
-// a generated CSV and a generated PNG folder tree through the installed CLI (train, eval, predict)
+// a generated CSV and a generated PNG folder tree through the installed CLI (train, eval, predict on
+// files and on the folder)
 // and the installed Node API (loadData, train, predict), asserting real outputs: class names,
 // prediction CSV columns, accuracy above chance on separable data, the size-mismatch error and
 // its exit code.
@@ -41,7 +42,7 @@ beforeAll(() => {
 }, 300_000);
 
 describe("the packed package on the user's own data", () => {
-  it("CLI, PNG folder: train, eval (class names), predict (CSV columns), the size-mismatch error (exit 4)", () => {
+  it("CLI, PNG folder: train, eval (class names), predict (CSV columns; the folder itself), the size-mismatch error (exit 4)", () => {
     const t = sdebnn("train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=shapes/train", "--set", "data.testDir=shapes/test", ...IMG_SETS, "--out", "runs/shapes", "--json");
     expect(t.code, t.err).toBe(0);
     const res = JSON.parse(t.out);
@@ -56,6 +57,23 @@ describe("the packed package on the user's own data", () => {
     const lines = readFileSync(join(app, "shapes.csv"), "utf8").trim().split("\n");
     expect(lines[0]).toBe("input,row,predicted,p_circle,p_cross,p_square,entropy,mutual_information");
     expect(lines.slice(1).map((l) => l.split(",")[2])).toEqual(["cross", "square"]);
+    // the test folder as a directory INPUT: its files in sorted order, the true class of each, the summary counting the matching rows;
+    // the rows are those of the same files given one by one
+    const dir = sdebnn("predict", "--checkpoint", "runs/shapes/checkpoint.safetensors", "shapes/test", "--json");
+    expect(dir.code, dir.err).toBe(0);
+    const d = JSON.parse(dir.out) as { predictions: Record<string, unknown>[]; summary: { images: number; correct: number; accuracy: number } };
+    const files = CLASSES.flatMap((c) => Array.from({ length: 8 }, (_, i) => join("shapes", "test", c, `00${i}.png`)));
+    expect(d.predictions.map((r) => [r.input, r.trueClass])).toEqual(files.map((f) => [f, f.split("/")[2]]));
+    const correct = d.predictions.filter((r) => r.className === r.trueClass).length;
+    expect([d.summary.images, d.summary.correct, d.summary.accuracy]).toEqual([24, correct, correct / 24]);
+    expect(d.summary.accuracy).toBe(res.test.accuracy); // eval's score of the same folder, the same draw
+    const single = sdebnn("predict", "--checkpoint", "runs/shapes/checkpoint.safetensors", files[9]!, files[20]!, "--json");
+    expect(JSON.parse(single.out).predictions).toEqual([d.predictions[9], d.predictions[20]].map(({ trueClass: _t, ...r }) => r));
+    mkdirSync(join(app, "shapes", "odd", "zebra"), { recursive: true });
+    writeFileSync(join(app, "shapes", "odd", "zebra", "0.png"), readFileSync(join(app, files[0]!)));
+    const odd = sdebnn("predict", "--checkpoint", "runs/shapes/checkpoint.safetensors", "shapes/odd");
+    expect(odd.code).toBe(4);
+    expect(odd.err).toContain(`shapes/odd/zebra: folder "zebra" is not one of the model's classes ("circle", "cross", "square")`);
     writeFileSync(join(app, "big.png"), encodePng(14, 12, 1, new Array(168).fill(3)));
     const bad = sdebnn("predict", "--checkpoint", "runs/shapes/checkpoint.safetensors", "big.png");
     expect(bad.code).toBe(4);
