@@ -210,6 +210,11 @@ def resolve(tree):
         raise ConfigError(f"model.solver: the PyTorch companion has 'euler' and 'reversible_heun', got \"{m['solver']}\"")
     if m["gradient"] == "adjoint" and m["solver"] != "reversible_heun":
         raise ConfigError(f"model.gradient: 'adjoint' needs solver 'reversible_heun', got '{m['solver']}'")
+    if kind == "image" and m.get("diffusionScale") == "init":   # image_kind.ts checkImageModel
+        none = 'model.arch "resnet"' if m.get("arch") == "resnet" else "model.sigma 0 (the ODE limit: constant weights)" if m["sigma"] == 0 else ""
+        if none:
+            raise ConfigError(f"config field 'model.diffusionScale': set to \"init\", but {none} has no weight diffusion to scale: "
+                              "remove it (or set it to \"none\")")
     return cfg
 
 

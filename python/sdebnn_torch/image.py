@@ -8,13 +8,14 @@ mean-field Bayesian Dense(classes) -> log-softmax. Parameters, in sdebnn's order
   g{g}.b{b}.w0_logstd [D]    (model.w0 "meanfield")
   head.W [F, K], head.b [K], head.W_logstd [F, K], head.b_logstd [K]   (the logstds: head "meanfield")
 Every Monte-Carlo sample has its own weight path per block and its own head draw, shared by the
-batch. The randomness comes from a noise source (noise.py): sdebnn's own draws replayed, or torch's.
+batch. model.diffusionScale "init" scales weight i's diffusion by its init std s_i (prior and
+posterior alike, u_i = NN_i / (sigma s_i) in the path KL), as src/sde/diffusion_scale.ts. The randomness comes from a noise source (noise.py): sdebnn's own draws replayed, or torch's.
 """
 import torch
 import torch.nn.functional as F
 
 from .errors import ConfigError
-from .layers import ConcatConv2d, ConcatConvTranspose2d, ConcatSquash, Softplus, Stack
+from .layers import ConcatConv2d, ConcatConvTranspose2d, ConcatSquash, Softplus, Stack, init_diffusion_scales
 from .parts import BAYES_INIT_LOGSTD, ParamModel, solve_block
 
 
@@ -41,8 +42,6 @@ class ImageSdeBnn(ParamModel):
         m = self.cfg = model_cfg
         if m.get("arch", "sdebnn") != "sdebnn":
             raise ConfigError(f"model.arch: the PyTorch companion implements the SDE-BNN blocks only (sdebnn), got {m['arch']!r}")
-        if m.get("diffusionScale", "none") != "none":
-            raise ConfigError(f"model.diffusionScale: the PyTorch companion implements sigma for every weight only (none), got {m['diffusionScale']!r}")
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
         add = self.add
         C, H, W = m["channels"] + m["augment"], m["height"], m["width"]
@@ -61,7 +60,9 @@ class ImageSdeBnn(ParamModel):
                 if m["w0"] == "meanfield":
                     add(f"{name}.w0_logstd", torch.full((D,), BAYES_INIT_LOGSTD))
                 squeeze = b == count - 1 and g < len(m["groups"]) - 1
-                self.blocks.append(dict(name=name, f_h=f_h, net=net, D=D, shape=(C, H, W), squeeze=squeeze))
+                # model.diffusionScale "init": weight i diffuses with sigma s_i, s_i its init std
+                scale = init_diffusion_scales(f_h) if m.get("diffusionScale") == "init" else None
+                self.blocks.append(dict(name=name, f_h=f_h, net=net, D=D, shape=(C, H, W), squeeze=squeeze, scale=scale))
             if g < len(m["groups"]) - 1:
                 if H % 2 or W % 2:
                     raise ConfigError(f"model.groups: a squeeze needs an even size, got {H}x{W} after group {g}")
@@ -86,7 +87,7 @@ class ImageSdeBnn(ParamModel):
         path_kls = []
         for i, blk in enumerate(self.blocks):
             phi = self.p(blk["name"] + ".nn") if blk["net"] is not None else None
-            h, kl = solve_block(m, blk["f_h"], blk["net"], phi, h, self.sample_w0(blk["name"], i, S, noise), i, noise)
+            h, kl = solve_block(m, blk["f_h"], blk["net"], phi, h, self.sample_w0(blk["name"], i, S, noise), i, noise, blk["scale"])
             path_kls.append(kl.mean())
             if blk["squeeze"]:
                 C, H, W = blk["shape"]

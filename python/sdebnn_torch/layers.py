@@ -107,6 +107,22 @@ class Swish:
         return x * torch.sigmoid(beta * x)
 
 
+def init_diffusion_scales(stack):
+    """s_i of every weight of a stack's segment for model.diffusionScale "init"
+    (src/sde/diffusion_scale.ts initDiffusionScales), float32 [param_count]: the std of the slot's
+    init (normal: std), a constant or zero slot its layer's largest std (1 if none), 1 for a zero std."""
+    out = torch.zeros(stack.param_count, dtype=torch.float32)
+    for l, off in zip(stack.layers, stack.offsets):
+        stds = [std if how == "normal" else None for how, std in l.inits]
+        layer_max = max((s for s in stds if s is not None), default=None)
+        for (_, shape), std in zip(l.params, stds):
+            n = math.prod(shape)
+            s = std if std is not None else layer_max if layer_max is not None else 1.0
+            out[off:off + n] = s if s > 0 else 1.0
+            off += n
+    return out
+
+
 class Stack:
     """Layers whose parameters form one contiguous segment (offsets as src/nn/stack.ts)."""
 

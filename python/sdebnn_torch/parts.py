@@ -100,13 +100,20 @@ class ParamModel(nn.Module):
         return gaussian_kl(self.p(name + ".w0"), self.p(name + ".w0_logstd"), prior_std)
 
 
-def solve_block(m, f_h, net, phi, h, w0, block, noise):
+def solve_block(m, f_h, net, phi, h, w0, block, noise, scale=None):
     """One SDE-BNN block over [0, 1] on the fixed grid of m["steps"]: h [S, B, ...] -> (h(1), path KL [S]).
-    m: the model config (sigma, theta, kl, solver, gradient, keepActivationsMB, steps)."""
+    m: the model config (sigma, theta, kl, solver, gradient, keepActivationsMB, steps). `scale`: the
+    per-weight diffusion scale s [D] (float32, e.g. layers.init_diffusion_scales) or None (s_i = 1);
+    as sdebnn's SdeBnnBlock it has no effect at sigma 0."""
     S, D = w0.shape
+    scale = scale.to(h.device) if scale is not None and m["sigma"] > 0 else None
+    # 1 / s^2 rounded from float64 to float32, as sdebnn computes it (s^2 is exact in float64)
+    inv_scale2 = (1 / (scale.double() * scale.double())).float() if scale is not None else None
     sde = BlockSde(f_h, net if m["sigma"] > 0 else None, phi, m["sigma"], m["theta"], m["kl"],
-                   recompute=m["keepActivationsMB"] == 0)
+                   recompute=m["keepActivationsMB"] == 0, inv_scale2=inv_scale2)
     inc = noise.brownian(block, S, m["steps"], D, 1.0 / m["steps"]).to(h.device)   # [S, steps, D]
+    if scale is not None:
+        inc = inc * scale   # the path s (x) W (sdebnn's ScaledBrownian): weight i diffuses with sigma s_i
     increments = [inc[:, k] for k in range(m["steps"])]
     y0 = (h, w0, torch.zeros(S, device=h.device))
     solve = reversible_heun_adjoint if m["gradient"] == "adjoint" and torch.is_grad_enabled() else SOLVERS[m["solver"]]

@@ -8,6 +8,10 @@ Augmented state of S Monte-Carlo samples, y = (h [S, ...], w [S, D], kl [S]), ea
                                             or "logratio" (phi differentiated)]
 With sigma = 0 there is no hypernetwork and no KL: the ODE limit (ODEnet), dw = 0, the weights stay w_0
 (no OU drift -theta w, as sdebnn's BlockTerms).
+A per-weight diffusion scale s (model.diffusionScale "init", src/sde/block.ts) makes the noise of
+weight i sigma s_i dW_i: the solvers are given the increments s (x) dW (sdebnn's ScaledBrownian) and
+BlockSde gets inv_scale2 = 1 / s^2, so that u_i = NN_i / (sigma s_i):
+    dkl = 1/2 sum_i NN_i^2 / (sigma s_i)^2 dt   [+ sum_i NN_i (s_i dW_i) / (sigma s_i^2)].
 The grid is t_k = t0 + (t1 - t0) k / N (t_N = t1), the noise of step k its Brownian increment.
 Operations run in sdebnn's order (e.g. Euler adds sigma dW before dt f), so float32 results agree
 to rounding.
@@ -24,11 +28,20 @@ class BlockSde:
     """drift f(t, y) and the Ito step term of the KL, for one block's f_h and hypernetwork. With
     `recompute`, f_h's in-step activations are not kept for the backward pass but recomputed
     (torch.utils.checkpoint), as sdebnn does with model.keepActivationsMB = 0: autograd then keeps
-    only the step-boundary states, and the gradients are the same."""
+    only the step-boundary states, and the gradients are the same. `inv_scale2` ([D], or None for
+    s_i = 1) weights the KL terms by 1 / s_i^2; the increments the solvers pass are then s (x) dW."""
 
-    def __init__(self, f_h, net, phi, sigma, theta, kl, recompute=False):
+    def __init__(self, f_h, net, phi, sigma, theta, kl, recompute=False, inv_scale2=None):
         self.f_h, self.net, self.phi, self.sigma, self.theta, self.kl = f_h, net, phi, sigma, theta, kl
-        self.recompute = recompute
+        self.recompute, self.inv_scale2 = recompute, inv_scale2
+
+    def with_phi(self, phi):
+        """The same SDE with the hypernetwork parameters `phi`."""
+        return BlockSde(self.f_h, self.net, phi, self.sigma, self.theta, self.kl, self.recompute, self.inv_scale2)
+
+    def _weighted(self, nn):
+        """nn / s^2 (sdebnn's BlockTerms.weighted: the elementwise product, then the dot product)."""
+        return nn if self.inv_scale2 is None else self.inv_scale2 * nn
 
     def _f_h(self, h, t, w):
         if self.recompute and torch.is_grad_enabled() and (h.requires_grad or w.requires_grad):
@@ -42,14 +55,14 @@ class BlockSde:
             dw = torch.zeros_like(w) if self.sigma == 0 else -self.theta * w
             return fh, dw, torch.zeros(w.shape[0], dtype=w.dtype, device=w.device)
         nn = self.net.forward(w, t, self.phi)
-        return fh, -self.theta * w + nn, (0.5 / (self.sigma * self.sigma)) * (nn * nn).sum(1)
+        return fh, -self.theta * w + nn, (0.5 / (self.sigma * self.sigma)) * (self._weighted(nn) * nn).sum(1)
 
     def step_term(self, t, w_before, dW):
         """NN(w_t)/sigma . dW of the "stl" and "logratio" estimators (None for "quadratic")."""
         if self.net is None or self.kl == "quadratic":
             return None
         phi = self.phi.detach() if self.kl == "stl" else self.phi
-        return (self.net.forward(w_before, t, phi) * dW).sum(1) / self.sigma
+        return (self._weighted(self.net.forward(w_before, t, phi)) * dW).sum(1) / self.sigma
 
 
 def euler(sde, y0, increments, grid):
@@ -118,7 +131,7 @@ class _ReversibleAdjoint(torch.autograd.Function):
         increments, phi = ctx.saved_tensors
         base, (t0, t1, n) = ctx.sde, ctx.grid
         phi_ = phi.detach().requires_grad_() if phi.numel() else None
-        sde = BlockSde(base.f_h, base.net, phi_, base.sigma, base.theta, base.kl, base.recompute)
+        sde = base.with_phi(phi_)
         y, yh, f = ctx.state
         zeros = lambda: [torch.zeros_like(a) for a in y]
         alpha = [g_h if g_h is not None else torch.zeros_like(y[0]), torch.zeros_like(y[1]),

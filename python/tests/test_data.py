@@ -49,6 +49,11 @@ class SameData(unittest.TestCase):
             resolve({"kind": "image", "train": {"bogus": 1}})
         with self.assertRaisesRegex(ConfigError, "config field 'kind'"):
             resolve({"kind": "toy1d"})
+        # an option with nothing to act on (image_kind.ts checkImageModel): the ODE limit and the ResNet have no weight diffusion
+        for model, what in (({"sigma": 0}, r"model\.sigma 0"), ({"sigma": 0, "arch": "resnet"}, r'model\.arch "resnet"')):
+            with self.assertRaisesRegex(ConfigError, r"config field 'model\.diffusionScale': set to \"init\", but " + what + " .*has no weight diffusion to scale"):
+                resolve({"kind": "image", "model": {**model, "diffusionScale": "init"}})
+            self.assertEqual(resolve({"kind": "image", "model": {**model, "diffusionScale": "none"}})["model"]["diffusionScale"], "none")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,21 @@ function checkImageData(cfg: ImageRunConfig): void {
   if (dup >= 0) throw new ConfigError(`config field 'data.classNames[${dup}]': duplicate class name ${JSON.stringify(d.classNames[dup])}`);
 }
 
+/**
+ * Model options that have nothing to act on are a ConfigError, not silence (as data options a data
+ * set does not read): model.diffusionScale "init" scales the weight diffusion, which sigma 0 (the
+ * ODE limit) and arch "resnet" do not have.
+ */
+function checkImageModel(cfg: ImageRunConfig): void {
+  const m = cfg.model;
+  if (m.diffusionScale !== "init") return;
+  const none = m.arch === "resnet" ? `model.arch "resnet"` : m.sigma === 0 ? "model.sigma 0 (the ODE limit: constant weights)" : "";
+  if (none) {
+    throw new ConfigError(`config field 'model.diffusionScale': set to "init", but ${none} has no weight diffusion to scale: ` +
+      `remove it (or set it to "none")`);
+  }
+}
+
 export const imageKind: ModelKind<ImageRunConfig> = {
   name: "image",
   task: "classification",
@@ -70,7 +85,10 @@ export const imageKind: ModelKind<ImageRunConfig> = {
     if (bad >= 0) throw new ArgumentError(`images: value ${bad} is ${flat[bad]}, expected a number in [0, 1] (or pass bytes 0..255 as a Uint8Array)`);
     return flat instanceof Float32Array ? flat.slice() : Float32Array.from(flat);
   },
-  checkConfig: checkImageData,
+  checkConfig(cfg) {
+    checkImageModel(cfg);
+    checkImageData(cfg);
+  },
   modelDataFields: ["classNames"],
   classNames: (cfg) => (cfg.data.classNames.length > 0 ? [...cfg.data.classNames] : Array.from({ length: cfg.model.classes }, (_, i) => String(i))),
 };

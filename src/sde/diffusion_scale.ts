@@ -9,7 +9,7 @@ import type { Stack } from "../nn/stack.js";
  *   init); a slot initialised to constants takes its layer's largest such scale (1 if none).
  *   Then sigma is relative to each layer's own weight scale, as a fan-in-scaled prior: the OU
  *   prior's stationary std is sigma s_i / sqrt(2 theta) instead of one sigma / sqrt(2 theta) for
- *   kernels of every size and for biases alike (see docs/experiments.md for the measurements).
+ *   kernels of every size and for biases alike (measurements: bench/results/mnist_sigma_diagnosis.md).
  */
 export type DiffusionScale = "none" | "init";
 

@@ -19,6 +19,18 @@ describe("config validation", () => {
     expect(resolvePreset("mnist-odenet").kind === "image" && resolvePreset("mnist-odenet").model).toMatchObject({ sigma: 0, w0: "point", head: "point" });
   });
 
+  it("model.diffusionScale: the mnist SDE-BNN scales its diffusion, the baselines have none to scale (set there: a ConfigError)", () => {
+    const model = (name: string) => { const c = resolvePreset(name); return c.kind === "image" ? c.model : null; };
+    expect(model("mnist")).toMatchObject({ sigma: 0.2, diffusionScale: "init" });
+    for (const name of ["mnist-odenet", "mnist-resnet", "mnist-mfresnet", "cifar10", "cifar10-odenet", "tiny"]) expect(model(name)!.diffusionScale, name).toBeUndefined();
+    expect(msg(() => resolvePreset("mnist", undefined, ["model.sigma=0"]))).toBe(
+      `config field 'model.diffusionScale': set to "init", but model.sigma 0 (the ODE limit: constant weights) has no weight diffusion to scale: remove it (or set it to "none")`);
+    expect(msg(() => resolvePreset("mnist-resnet", undefined, ["model.diffusionScale=init"]))).toMatch(/^config field 'model.diffusionScale': set to "init", but model.arch "resnet" has no weight diffusion/);
+    expect(msg(() => resolveRunConfig({ kind: "image", model: { sigma: 0, diffusionScale: "init" } }))).toMatch(/model.sigma 0/);
+    const off = resolvePreset("mnist", undefined, ["model.sigma=0", "model.diffusionScale=none"]);
+    expect(off.kind === "image" && [off.model.sigma, off.model.diffusionScale]).toEqual([0, "none"]);
+  });
+
   it("unknown keys name the path and suggest the closest valid key", () => {
     expect(msg(() => resolvePreset("mnist", undefined, ["model.hiden=3"]))).toMatch(/model\.hiden.*did you mean 'hidden'/);
     expect(msg(() => resolvePreset("mnist", { trian: {} }))).toMatch(/'trian'.*did you mean 'train'/);

@@ -99,6 +99,10 @@ const CASES: CaseSpec[] = (() => {
     spec("heun_stl_meanfield_w0_recompute", { ...base, groups: [1], solver: "reversible_heun", kl: "stl", w0: "meanfield", theta: 0.5, keepActivationsMB: 0 }, 2),
     spec("heun_logratio_adjoint_rgb", { ...base, channels: 3, augment: 2, solver: "reversible_heun", kl: "logratio", gradient: "adjoint", sigma: 0.5 }, 1),
     spec("odenet", { ...base, sigma: 0, head: "point" }, 1),
+    // model.diffusionScale "init": per-weight diffusion sigma s_i, KL with u_i = NN_i / (sigma s_i) (two block shapes: two scale vectors)
+    spec("euler_stl_diffusion_init_squeeze", { ...base, kl: "stl", diffusionScale: "init" }, 2),
+    spec("heun_logratio_adjoint_diffusion_init_meanfield_w0", { ...base, groups: [1], solver: "reversible_heun", kl: "logratio", gradient: "adjoint",
+      w0: "meanfield", sigma: 0.5, diffusionScale: "init" }, 2),
   ];
 })();
 
@@ -311,6 +315,52 @@ describe("PyTorch companion (python/sdebnn_torch)", () => {
     expect(pd.status, pd.stderr).toBe(0);
     const probs = (JSON.parse(pd.stdout) as { predictions: { probabilities: number[] }[] }).predictions[0]!.probabilities;
     expect(rel(probs, torchProbs.subarray(0, cfg.model.classes))).toBeLessThanOrEqual(1e-5); // chunk 0 of draw 0: the same draws
+  }, SLOW);
+
+  it("model.diffusionScale init: a checkpoint trained in PyTorch predicts in sdebnn/infer what PyTorch predicts, and one trained in sdebnn predicts in PyTorch what sdebnn predicts", async () => {
+    if (missing) throw new Error(missing);
+    const base = tiny();
+    const cfg: ImageRunConfig = { ...base, model: { ...base.model, diffusionScale: "init" } };
+    writeFileSync(join(dir, "tiny_init.json"), JSON.stringify(cfg));
+    const { images, noise } = evalFiles(cfg);
+    writeFileSync(join(dir, "init_images.safetensors"), encodeSafetensors([imagesTensor(cfg, images)]));
+    writeFileSync(join(dir, "init_eval_noise.safetensors"), noise);
+    const torchProbs = (ckPath: string): Float32Array => {
+      const out = `${ckPath}.torch_predict.safetensors`;
+      const r = python(["-m", "sdebnn_torch.predict", "--checkpoint", ckPath, "--images", join(dir, "init_images.safetensors"),
+        "--noise", join(dir, "init_eval_noise.safetensors"), "--out", out]);
+      expect(r.code, r.err).toBe(0);
+      return decodeSafetensors(new Uint8Array(readFileSync(out))).tensors.get("probs")!.data as Float32Array;
+    };
+    const ourProbs = async (bytes: Uint8Array) =>
+      ((await loadModel(rt, bytes)).predict(images, { samples: cfg.eval.samples, draw: 0 }) as import("../../src/api/model.js").ClassPrediction).probs;
+
+    // trained in PyTorch (6 updates), predicted on both sides from sdebnn's evaluation draws
+    const tr = python(["-m", "sdebnn_torch.train", "--config", join(dir, "tiny_init.json"), "--out", join(dir, "init_torch"), "--threads", "1"]);
+    expect(tr.code, tr.err.slice(-3000)).toBe(0);
+    const torchCk = join(dir, "init_torch", "checkpoint.safetensors");
+    const torchBytes = new Uint8Array(readFileSync(torchCk));
+    const decoded = await decodeCheckpoint(torchBytes);
+    expect([decoded.config, decoded.step]).toEqual([cfg, 6]);
+    const fromTorch = torchProbs(torchCk);
+    const errTorchTrained = rel(await ourProbs(torchBytes), fromTorch);
+    // the same weights with the unscaled diffusion predict differently: the scale is what both sides apply
+    const unscaled = await encodeCheckpoint([...decoded.tensors], { config: { ...cfg, model: base.model }, seed: cfg.seed, step: decoded.step });
+    const errUnscaled = rel(await ourProbs(unscaled), fromTorch);
+
+    // trained in sdebnn (3 updates), predicted on both sides
+    const trainer = new Trainer(rt, cfg, imageExamples(loadImageData(cfg).train));
+    for (let k = 0; k < 3; k++) trainer.trainStep();
+    const ourBytes = await encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
+    const ourCk = join(dir, "init_ts_checkpoint.safetensors");
+    writeFileSync(ourCk, ourBytes);
+    const errOursTrained = rel(torchProbs(ourCk), await ourProbs(ourBytes));
+    console.log(`diffusionScale init, tiny preset (${images.length / 64} images, ${cfg.eval.samples} samples): max relative difference of the probabilities, ` +
+      `PyTorch-trained checkpoint ${errTorchTrained.toExponential(2)}, sdebnn-trained checkpoint ${errOursTrained.toExponential(2)}; ` +
+      `the PyTorch-trained weights predicted with diffusionScale none ${errUnscaled.toExponential(2)}`);
+    expect(errTorchTrained).toBeLessThanOrEqual(1e-5);
+    expect(errOursTrained).toBeLessThanOrEqual(1e-5);
+    expect(errUnscaled).toBeGreaterThan(1e-3);
   }, SLOW);
 
   it("tabular: a 2-process gloo DDP run fits sdebnn's schema and trains the weights of a 1-process run; its checkpoint predicts in sdebnn/infer and the CLI what PyTorch predicts", async () => {
