@@ -111,7 +111,9 @@ async function runAndReport(cfg: RunConfig, out: string, o: { resume: boolean; w
   }).finally(() => stop.dispose());
   if (res.stoppedBy) {
     bar.end();
-    if (o.json) console.log(JSON.stringify({ out, step: res.trainer.step, stoppedBy: res.stoppedBy, checkpoint: res.checkpoint }));
+    const scoring = res.stoppedWhileScoring === true;
+    if (o.json) console.log(JSON.stringify({ out, step: res.trainer.step, stoppedBy: res.stoppedBy, checkpoint: res.checkpoint, ...(scoring ? { stoppedWhileScoring: true } : {}) }));
+    else if (scoring) console.error(`stopped by ${res.stoppedBy} while scoring the test set: training is complete (update ${res.trainer.step}, checkpoint written); score it with: sdebnn eval --checkpoint ${res.checkpoint}`);
     else console.error(`stopped by ${res.stoppedBy} after update ${res.trainer.step}; checkpoint written: continue with --resume`);
     return SIGNAL_EXIT_CODES[res.stoppedBy];
   }

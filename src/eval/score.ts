@@ -29,7 +29,11 @@ export type SetMetrics =
   | ({ task: "classification"; count: number; samples: number; mutualInformation: number } & ClassificationMetrics)
   | ({ task: "regression"; count: number; samples: number } & RegressionMetrics);
 
-export interface ScoreOptions { samples: number; batch: number; draw?: number; executors?: readonly SampleExecutor[]; onChunk?: (done: number, total: number) => void }
+export interface ScoreOptions {
+  samples: number; batch: number; draw?: number; executors?: readonly SampleExecutor[]; onChunk?: (done: number, total: number) => void;
+  /** See PredictOptions.between: awaited after each chunk; true stops the pass (PredictionStopped). */
+  between?: () => Promise<boolean>;
+}
 
 const HALF_LOG_2PI = 0.9189385332046727;
 
@@ -78,8 +82,8 @@ export function coverageCurve(rt: Runtime, p: RowPrediction, y: ArrayLike<number
 /** The prediction of `model` for rows `indices` of `set`, with their targets. */
 export async function predictSet(rt: Runtime, model: KindModel, set: ExampleSet, indices: ArrayLike<number>, o: ScoreOptions): Promise<{ prediction: RowPrediction; targets: Int32Array | Float32Array }> {
   const { x, y } = gatherSet(set, indices);
-  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk };
-  const prediction = o.executors?.length ? await predictRowsParallel(rt, model, set.task, o.executors, x, opts) : predictRows(rt, model, set.task, x, opts);
+  const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk, between: o.between };
+  const prediction = o.executors?.length || o.between ? await predictRowsParallel(rt, model, set.task, o.executors ?? [], x, opts) : predictRows(rt, model, set.task, x, opts);
   return { prediction, targets: y };
 }
 

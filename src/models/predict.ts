@@ -17,6 +17,20 @@ export interface PredictOptions {
   perSample?: boolean;
   /** Called after each chunk with the rows done and the total (progress of long scoring passes). */
   onChunk?: (done: number, total: number) => void;
+  /**
+   * Awaited after each chunk by the async path (predictRowsParallel); it may yield to the event
+   * loop (so that signals are delivered during a long pass). Returning true ends the pass with a
+   * PredictionStopped error.
+   */
+  between?: () => Promise<boolean>;
+}
+
+/** A prediction pass ended early because `between` asked for it (e.g. a stop signal). */
+export class PredictionStopped extends Error {
+  constructor(readonly rowsDone: number, readonly rows: number) {
+    super(`the prediction pass was stopped after ${rowsDone} of ${rows} rows`);
+    this.name = "PredictionStopped";
+  }
 }
 
 /**
@@ -120,12 +134,13 @@ export function predictRows(rt: Runtime, model: KindModel, task: Task, x: Float3
  */
 export async function predictRowsParallel(rt: Runtime, model: KindModel, task: Task, executors: readonly SampleExecutor[],
                                           x: Float32Array, o: PredictOptions): Promise<RowPrediction> {
-  if (executors.length === 0) return predictRows(rt, model, task, x, o);
+  if (executors.length === 0 && !o.between) return predictRows(rt, model, task, x, o);
   const n = check(model, x, o), per = model.inputSize, draw = o.draw ?? 0, S = o.samples, K = sampleWidth(model);
   const asm = new Assembler(rt, model, task, n, o);
+  // with no executors: one range holding every sample, the call predictRows makes (the same bits)
   const parts = Math.min(S, 1 + executors.length);
   const ranges = Array.from({ length: parts }, (_, i) => [Math.floor((i * S) / parts), Math.floor(((i + 1) * S) / parts)] as const);
-  const params = model.space.allocated.params.view.slice();
+  const params = parts > 1 ? model.space.allocated.params.view.slice() : new Float32Array(0);
   for (let start = 0, chunk = 0; start < n; start += o.batch, chunk++) {
     const count = Math.min(o.batch, n - start);
     const rows = x.subarray(start * per, (start + count) * per);
@@ -137,6 +152,7 @@ export async function predictRowsParallel(rt: Runtime, model: KindModel, task: T
     got.forEach((g, i) => out.set(g, ranges[i]![0] * count * K));
     asm.add(start, count, out);
     o.onChunk?.(start + count, n);
+    if (o.between && start + count < n && await o.between()) throw new PredictionStopped(start + count, n);
   }
   return asm.p;
 }

@@ -13,6 +13,7 @@ import { emptySums, runTraining, type RecordSums, type RunRecord } from "../trai
 import type { RunConfig } from "../models/registry.js";
 import { metricsOf, predictSet, type SetMetrics } from "../eval/score.js";
 import { allIndices } from "../data/examples.js";
+import { PredictionStopped } from "../models/predict.js";
 import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 import { loadData, type RunData } from "./data.js";
 import { canonicalJson } from "../config/canonical.js";
@@ -47,7 +48,11 @@ export interface TrainRunOptions {
   workerScript?: URL;
   /** Score the test set and write results.json and the figures at the end (default true). */
   score?: boolean;
-  /** SIGINT/SIGTERM: checkpoint at the next update boundary and return with `stoppedBy`. */
+  /**
+   * SIGINT/SIGTERM: checkpoint at the next update boundary and return with `stoppedBy`; during the
+   * final test scoring (training complete, its checkpoint written), stop scoring at the next chunk
+   * and return with `stoppedBy` and `stoppedWhileScoring` (no results.json, no figures).
+   */
   stop?: StopSignals;
   /** Data already loaded (default: loadData(rt, cfg)). */
   data?: RunData;
@@ -55,6 +60,8 @@ export interface TrainRunOptions {
 
 export interface TrainRunResult {
   trainer: Trainer; test: SetMetrics | null; checkpoint: string; stoppedEarly: boolean; stoppedBy?: StopSignal;
+  /** The signal came during the final test scoring: training is complete, the test set unscored. */
+  stoppedWhileScoring?: boolean;
   figures: string[]; report: Record<string, number> | null;
 }
 
@@ -139,13 +146,22 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
     const figures: string[] = [];
     if (!stoppedEarly && opts.score !== false) {
       opts.onTest?.("start", data.test.count);
-      await trainer.withEvalWeightsAsync(async () => {
-        const pred = await predictSet(rt, trainer.model, data.test, allIndices(data.test.count), { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress });
+      opts.stop?.setAction("ending the test scoring at the next chunk (training is complete and checkpointed; exit CODE)");
+      try {
+        await trainer.withEvalWeightsAsync(async () => {
+        // a stop signal during the final scoring ends it at the next chunk: training is complete and its checkpoint written
+        const between = opts.stop ? async () => !!(stoppedBy = (await opts.stop!.poll()) ?? undefined) : undefined;
+        const pred = await predictSet(rt, trainer.model, data.test, allIndices(data.test.count),
+          { samples: cfg.eval.samples, batch: cfg.eval.batch, executors: pool?.executors, onChunk: opts.onTestProgress, between });
         const metrics = metricsOf(rt, pred.prediction, pred.targets);
         test = metrics;
         report = trainer.kind.report?.(rt, cfg, trainer.model) ?? null;
         figures.push(...await runFigures(rt, dir, trainer, data, metrics, readJsonl(metricsPath).records as RunRecord[], pred));
-      });
+        });
+      } catch (e) {
+        if (!(e instanceof PredictionStopped)) throw e;
+        return { trainer, test: null, checkpoint: ckPath, stoppedEarly, stoppedBy, stoppedWhileScoring: true, figures, report };
+      }
       opts.onTest?.("end", data.test.count);
       await writeFileAtomic(join(dir, "results.json"), JSON.stringify({ step: trainer.step, test, ...(report ? { report } : {}) }, null, 2) + "\n");
     }

@@ -10,6 +10,7 @@ export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 
 export class StopSignals {
   private got: StopSignal | null = null;
+  private action = "stopping after the current update (checkpoint, then exit CODE)";
   private readonly handlers = new Map<StopSignal, () => void>();
 
   private constructor(private readonly log: (line: string) => void) {}
@@ -31,8 +32,11 @@ export class StopSignals {
       process.exit(SIGNAL_EXIT_CODES[this.got]);
     }
     this.got = sig;
-    this.log(`sdebnn: ${sig}: stopping after the current update (checkpoint, then exit ${SIGNAL_EXIT_CODES[sig]}); send it again to stop at once`);
+    this.log(`sdebnn: ${sig}: ${this.action.replace("CODE", String(SIGNAL_EXIT_CODES[sig]))}; send it again to stop at once`);
   }
+
+  /** What a first signal does from now on, as told to the user ("CODE" stands for the exit code). */
+  setAction(action: string): void { this.action = action; }
 
   /** The signal received, if any (without yielding). */
   get requested(): StopSignal | null { return this.got; }

@@ -70,6 +70,33 @@ describe("SIGTERM / SIGINT during training", () => {
     }, 180_000);
   }
 
+  it("SIGTERM during the final test scoring ends the scoring at the next chunk: checkpoint complete, no results.json, exit 143", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sdebnn-sigscore-"));
+    // 1 epoch (12 updates), then 20,000 test rows x 16 samples in chunks of 16 rows: seconds of scoring
+    const args = ["train", "--preset", "tiny", "--set", "train.epochs=1", "--set", "data.testLimit=20000", "--set", "eval.samples=16",
+      "--set", "eval.batch=16", "--out", out];
+    const r = await new Promise<{ code: number | null; stderr: string; afterSignalMs: number }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "", sentAt = 0;
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (!sentAt && stderr.includes("scoring 20000 test examples")) { sentAt = Date.now() + 300; setTimeout(() => child.kill("SIGTERM"), 300); }
+      });
+      child.on("exit", (code) => resolve({ code, stderr, afterSignalMs: Date.now() - sentAt }));
+    });
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toContain("sdebnn: SIGTERM: ending the test scoring at the next chunk (training is complete and checkpointed; exit 143)");
+    expect(r.stderr).toMatch(/stopped by SIGTERM while scoring the test set: training is complete \(update 12, checkpoint written\); score it with: sdebnn eval --checkpoint .*checkpoint\.safetensors/);
+    expect(existsSync(join(out, "results.json"))).toBe(false);
+    expect(existsSync(join(out, ".lock"))).toBe(false);
+    const ckPath = join(out, "checkpoint.safetensors");
+    expect((await decodeCheckpoint(new Uint8Array(readFileSync(ckPath)), ckPath)).step).toBe(12);
+    const ev = spawnSync(process.execPath, [CLI, "eval", "--checkpoint", ckPath, "--limit", "64", "--json"], { encoding: "utf8", cwd: ROOT });
+    expect(ev.status, ev.stderr).toBe(0);
+    expect([JSON.parse(ev.stdout).count, JSON.parse(ev.stdout).step]).toEqual([64, 12]);
+    console.log(`SIGTERM while scoring: exit ${r.code} ${r.afterSignalMs} ms after the signal`);
+  }, 180_000);
+
   it("a second SIGINT exits at once with 130; the lock is released; whatever checkpoint exists is complete", async () => {
     const out = mkdtempSync(join(tmpdir(), "sdebnn-sig2-"));
     const r = await stopped(out, ["SIGINT", "SIGINT"]);

@@ -12,7 +12,7 @@ import { Trainer } from "../../src/train/trainer.js";
 import { imageExamples } from "../../src/data/examples.js";
 import { syntheticImageSet } from "../../src/data/synthetic.js";
 import { ShardPool } from "../../src/node/shard_pool.js";
-import { predictRows, predictRowsParallel } from "../../src/models/predict.js";
+import { PredictionStopped, predictRows, predictRowsParallel } from "../../src/models/predict.js";
 import { ArgumentError } from "../../src/runtime/errors.js";
 import { toy1dKind } from "../../src/models/toy1d_kind.js";
 
@@ -51,6 +51,19 @@ for (const preset of ["tiny", "toy1d"] as const) {
         expect(bytes(other.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(false); // the draw matters
       });
     }
+
+    it("with `between` and no executors: the single-thread bits, awaited after every chunk but the last; true stops the pass", async () => {
+      const o = { samples: 3, batch: 2, draw: 4, perSample: true };
+      const ref = predictRows(rt, trainer.model, task, input(), o);
+      let calls = 0;
+      const asyncOne = await predictRowsParallel(rt, trainer.model, task, [], input(), { ...o, between: async () => { calls++; return false; } });
+      expect(bytes(asyncOne.sampleOutputs).equals(bytes(ref.sampleOutputs))).toBe(true);
+      expect(calls).toBe(Math.ceil(rowsOf() / 2) - 1);
+      const stopped = await predictRowsParallel(rt, trainer.model, task, pool.executors.slice(0, 1), input(), { ...o, between: async () => true })
+        .then(() => null, (e: unknown) => e);
+      expect(stopped).toBeInstanceOf(PredictionStopped);
+      expect([(stopped as PredictionStopped).rowsDone, (stopped as PredictionStopped).rows]).toEqual([2, rowsOf()]);
+    });
 
     it("a sample range is the same rows of the full prediction; bad ranges and inputs are typed errors", async () => {
       const m = trainer.model, x = input().subarray(0, 2 * m.inputSize), K = m.outputSize;
