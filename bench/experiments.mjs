@@ -244,10 +244,12 @@ const S = agg.sdebnn;
 const cpuTotal = have.reduce((a, m) => a + agg[m.key].trainCpuMinutes.values.reduce((x, y) => x + y, 0), 0);
 const lines = [
   "# MNIST: SDE-BNN, ODEnet, ResNet and MF-ResNet (paper Table 1 at CPU size)", "",
-  `Produced by \`node bench/experiments.mjs ${argv.join(" ")}\` on ${new Date().toISOString().slice(0, 10)} (2 cores shared with other jobs, Node ${process.versions.node}).`,
+  `Produced by \`node bench/experiments.mjs ${argv.filter((a) => a !== "--report-only" && a !== "--no-train").join(" ")}\` on ${new Date().toISOString().slice(0, 10)} (2 cores shared with other jobs, Node ${process.versions.node}).`,
   `Budget per run: ${STEPS} Adam updates of batch 64 (${(STEPS / 843).toFixed(1)} epochs, cosine schedule), EMA weights for evaluation; ${SEEDS} seed(s) per model`,
   `(seed = initialisation, weight noise and data order). Training CPU time (user + system) per run, mean over seeds: ` +
-    have.map((m) => `${m.name} ${agg[m.key].trainCpuMinutes.mean.toFixed(1)} min`).join(", ") + `; ${cpuTotal.toFixed(0)} CPU minutes in all.`,
+    have.map((m) => `${m.name} ${agg[m.key].trainCpuMinutes.mean.toFixed(1)} min`).join(", ") + `; ${cpuTotal.toFixed(0)} CPU minutes of training in all,`,
+  `and ${have.reduce((a, m) => a + agg[m.key].evalCpuMinutes.values.reduce((x, y) => x + y, 0), 0).toFixed(0)} CPU minutes of evaluation (per run: ` +
+    have.map((m) => `${m.name} ${agg[m.key].evalCpuMinutes.mean.toFixed(1)}`).join(", ") + ").",
   "Every entry is mean ± standard error over the seeds; two entries differ only where their intervals (mean ± s.e.) separate.", "",
   "Models (presets): SDE-BNN `mnist` (one block, width 16, 10 Euler steps, sigma " + (S ? runs.sdebnn[0].config.model.sigma : "?") + "), ODEnet `mnist-odenet` (sigma 0: constant weights),",
   "ResNet `mnist-resnet` (10 residual blocks h <- h + f_h(h)/10 with their own weights, the same f_h), MF-ResNet `mnist-mfresnet`",
@@ -295,7 +297,8 @@ const lines = [
   ...(S ? [
     `| SDE-BNN test accuracy >= 99.0 % | ${pm(S.accuracy, pct, " %")} | ${S.accuracy.mean >= 0.99 ? (S.accuracy.mean - S.accuracy.se >= 0.99 ? "yes" : "yes on the mean (the interval reaches below)") : `no (short by ${(99 - 100 * S.accuracy.mean).toFixed(2)} points)`} |`,
     `| SDE-BNN ECE <= 1.0 % | ${pm(S.ece, pct, " %")} | ${S.ece.mean <= 0.01 ? (S.ece.mean + S.ece.se <= 0.01 ? "yes" : "yes on the mean (the interval reaches above)") : `no (over by ${(100 * S.ece.mean - 1).toFixed(2)} points)`} |`,
-    `| training within 30 minutes on 2 cores (60 CPU minutes) | ${S.trainCpuMinutes.mean.toFixed(1)} CPU minutes per run (wall ${S.trainWallMinutes.mean.toFixed(1)} min on the shared machine) | ${S.trainCpuMinutes.mean <= 60 ? "yes (<= 60 CPU minutes = 30 minutes on 2 cores)" : "no"} |`,
+    `| both within 30 minutes of training on 2 cores (60 CPU minutes) | this budget: ${S.trainCpuMinutes.mean.toFixed(1)} CPU minutes per run (${(S.trainCpuMinutes.mean / 2).toFixed(1)} min on 2 cores; wall ${S.trainWallMinutes.mean.toFixed(1)} min on the shared machine) | ` +
+      `${S.accuracy.mean >= 0.99 && S.ece.mean <= 0.01 ? (S.trainCpuMinutes.mean <= 60 ? "yes" : "no: over the time budget") : S.trainCpuMinutes.mean < 60 ? "not shown: the accuracy/ECE targets are missed at this smaller budget; the full 30-minute budget was not run" : "no"} |`,
   ] : []),
   "",
 ];
