@@ -11,7 +11,9 @@
 // trains on the rest and the validation share is scored every --every epochs; the mean validation
 // RMSE and NLL over the splits per epoch are printed. The test parts are not read.
 // Usage: node bench/uci.mjs [--splits 20] [--first 0] [--jobs 2] [--epochs N] [--models sde,ode]
-//                           [--tune [--every 10]] [--set key=value ...]   (after npm run build)
+//                           [--tune [--every 10]] [--set key=value ...] [--out FILE.json]   (after npm run build)
+// --out writes the per-split numbers (test metrics, or validation curves with --tune), the settings and the times as JSON.
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
@@ -90,5 +92,10 @@ if (!isMainThread) {
       console.log(`| ${name(sigma)} | ${f(stats(rs.map((r) => r.rmse)))} | ${f(stats(rs.map((r) => r.nll)))} |`);
     }
     console.log("targets: RMSE <= 3.0, NLL <= 2.45, both models' 20 splits within 600 s on 2 cores");
+  }
+  const out = opt("out");
+  if (out) {
+    const perSplit = Object.fromEntries(sigmas.map((sigma) => [sigma, seeds.map((s) => ({ split: s, ...results.get(`${sigma}/${s}`) }))]));
+    writeFileSync(out, JSON.stringify({ command: `node bench/uci.mjs ${args.join(" ")}`, tune, overrides, sigmas, wallSeconds: wall, cpuSeconds: cpu, perSplit }, null, 1) + "\n");
   }
 }
