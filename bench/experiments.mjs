@@ -225,7 +225,7 @@ for (const k of ["error", "ece"]) {
 
 // ---- report
 const pct = (v) => (100 * v).toFixed(2);
-const pm = (s, f = pct, unit = "") => (s && s.n ? `${f(s.mean)}${unit} ± ${f(s.se)}${unit}` : "n/a");
+const pm = (s, f = pct, unit = "") => (s && s.n > 1 ? `${f(s.mean)}${unit} ± ${f(s.se)}${unit}` : s && s.n === 1 ? `${f(s.mean)}${unit} (1 seed)` : "n/a");
 const dec = (d) => (v) => v.toFixed(d);
 const name = (k) => ALL_MODELS.find((m) => m.key === k).name;
 /** One comparison sentence: a below/above b, whether the intervals separate. */
@@ -250,7 +250,12 @@ const lines = [
     have.map((m) => `${m.name} ${agg[m.key].trainCpuMinutes.mean.toFixed(1)} min`).join(", ") + `; ${cpuTotal.toFixed(0)} CPU minutes of training in all,`,
   `and ${have.reduce((a, m) => a + agg[m.key].evalCpuMinutes.values.reduce((x, y) => x + y, 0), 0).toFixed(0)} CPU minutes of evaluation (per run: ` +
     have.map((m) => `${m.name} ${agg[m.key].evalCpuMinutes.mean.toFixed(1)}`).join(", ") + ").",
-  "Every entry is mean ± standard error over the seeds; two entries differ only where their intervals (mean ± s.e.) separate.", "",
+  "Every entry is mean ± standard error over the seeds; two entries differ only where their intervals (mean ± s.e.) separate.",
+  ...(() => {
+    const missing = MODELS.map((m) => [m, seeds.filter((sd) => !runs[m.key].some((r) => r.seed === sd))]).filter(([, l]) => l.length > 0);
+    return missing.length ? [`**Incomplete:** not trained or not evaluated within this run's time: ${missing.map(([m, l]) => `${m.name} seed(s) ${l.join(", ")}`).join("; ")}; ` +
+      "those models' entries are over fewer seeds (the seeds column), and one seed has no interval."] : [];
+  })(), "",
   "Models (presets): SDE-BNN `mnist` (one block, width 16, 10 Euler steps, sigma " + (S ? runs.sdebnn[0].config.model.sigma : "?") + "), ODEnet `mnist-odenet` (sigma 0: constant weights),",
   "ResNet `mnist-resnet` (10 residual blocks h <- h + f_h(h)/10 with their own weights, the same f_h), MF-ResNet `mnist-mfresnet`",
   `(the same with mean-field Gaussian weights, closed-form KL to N(0, 0.1^2)). Stochastic models average ${SAMPLES} weight draws on clean and OOD images and ${CORRUPT_SAMPLES} on corrupted ones;`,
