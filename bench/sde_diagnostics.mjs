@@ -11,7 +11,7 @@ import {
 /** A toy1d trainer of the toy1d-paper preset (every weight diffuses) with `sets` (the package's one trainer and data). */
 function toyTrainer(rt, sets) {
   const cfg = resolvePreset("toy1d-paper", undefined, sets);
-  return new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
+  return new Trainer(rt, cfg, KINDS.tabular.embeddedData(rt, cfg).train);
 }
 /** Gradient of the loss on the full batch with the noise of step `step` (a fresh copy of the gradient block). */
 function toyGradient(rt, trainer, step) {
@@ -58,7 +58,7 @@ for (const [p, r] of Object.entries(results.convergence)) {
 // ---------- 2. STL vs plain estimator: gradient variance along training ----------
 {
   const rt = await init();
-  const trainer = toyTrainer(rt, ["seed=1", "model.hidden=16", "model.nnHidden=16", "model.steps=10", "model.kl=stl", "train.samples=4", "train.lr=3e-3", "train.epochs=300"]);
+  const trainer = toyTrainer(rt, ["seed=1", "model.width=16", "model.nnHidden=16", "model.steps=10", "model.kl=stl", "train.samples=4", "train.lr=3e-3", "train.epochs=300"]);
   const model = trainer.model, cfg = { train: { updates: trainer.totalSteps } };
   const R = 16;
   const variance = (kl) => {

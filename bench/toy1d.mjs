@@ -14,7 +14,7 @@ import { median } from "./lib/measure.mjs";
 const args = process.argv.slice(2);
 if (args[0] === "--child") {
   const { init, train, loadData } = await import("../dist/node.js");
-  const { resolvePreset, toy1dBand, toy1dBandMetrics } = await import("../dist/advanced.js");
+  const { resolvePreset, predictiveBand, toy1dBandMetrics } = await import("../dist/advanced.js");
   const seed = Number(args[1]), sets = JSON.parse(args[2]);
   const rt = await init();
   const cfg = resolvePreset("toy1d", undefined, [...sets, `seed=${seed}`]);
@@ -24,7 +24,7 @@ if (args[0] === "--child") {
   const trainSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0), trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const test = await model.evaluate(data.test);
-  const band = toy1dBandMetrics(rt, toy1dBand(rt, model.net, cfg), cfg);
+  const band = toy1dBandMetrics(rt, predictiveBand(rt, model.net, cfg), cfg);
   const metrics = { ...band, coverage95: test.coverage95, halfWidth95: test.halfWidth95, heldOutRmse: test.rmse, heldOutNll: test.nll, trainSeconds, trainCpuSeconds };
   process.stdout.write(JSON.stringify({ seed, config: cfg, metrics }) + "\n");
   process.exit(0);
@@ -47,8 +47,9 @@ await Promise.all(Array.from({ length: JOBS }, async () => { while (queue.length
 runs.sort((a, b) => a.seed - b.seed);
 const f = (x, d = 3) => x.toFixed(d);
 const cfg = runs[0].config;
-console.log(`toy1d: ${cfg.train.epochs} epochs of batch ${cfg.train.batch}, lr ${cfg.train.lr}, sigma ${cfg.model.sigma}, ${cfg.model.likelihood} likelihood (scale ${cfg.model.likelihoodScale}), ` +
-  `klCoef ${cfg.train.klCoef}${cfg.train.klDivideByN ? " / N" : ""}, ${cfg.train.samples} MC samples, ${cfg.model.stochastic} weights diffuse, w_0 ${cfg.model.w0}, width ${cfg.model.hidden}, ${cfg.model.steps} steps, data scale ${cfg.data.scale}${sets.length ? `; --set ${sets.join(" ")}` : ""}`);
+const m = cfg.model, scale = m.likelihood === "gaussian" ? (m.gaussianStd > 0 ? `fixed std ${m.gaussianStd}` : "learned std") : `scale ${m.likelihoodScale}`;
+console.log(`toy1d (kind ${cfg.kind}, data.dataset ${cfg.data.dataset}, head ${m.head}): ${cfg.train.epochs} epochs of batch ${cfg.train.batch}, lr ${cfg.train.lr}, sigma ${m.sigma}, ${m.likelihood} likelihood (${scale}), ` +
+  `klCoef ${cfg.train.klCoef}${cfg.train.klDivideByN ? " / N" : ""}, ${cfg.train.samples} MC samples, ${m.stochastic} weights diffuse, w_0 ${m.w0} (prior std ${m.w0PriorStd}), width ${m.width}, ${m.steps} steps, data scale ${cfg.data.toy1d.scale}${sets.length ? `; --set ${sets.join(" ")}` : ""}`);
 console.log("| seed | cos(x) inside the 95 % band on [-1, 9] | held-out coverage | half-width at the data | gap/data std | held-out RMSE | train s (wall) | train s (CPU) |");
 console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const row = (label, m) => `| ${label} | ${f(100 * m.trueFunctionCoverage95, 1)} % | ${f(100 * m.coverage95, 1)} % | ${f(m.halfWidth95)} | ${f(m.gapToDataStdRatio, 2)} | ${f(m.heldOutRmse)} | ${f(m.trainSeconds, 0)} | ${f(m.trainCpuSeconds, 1)} |`;

@@ -13,12 +13,14 @@ let run = null, paused = false;
 
 async function startTraining() {
   const rt = await sdebnn.init();
-  // the toy1d preset, smaller, trained step by step by the package's one trainer
-  const cfg = sdebnn.resolvePreset("toy1d", undefined, ["model.hidden=32", "model.nnHidden=32", "model.steps=10", "train.samples=4",
+  // the toy1d preset (the tabular kind on its embedded points), smaller, trained step by step by the package's one trainer
+  const cfg = sdebnn.resolvePreset("toy1d", undefined, ["model.width=32", "model.nnHidden=32", "model.steps=10", "train.samples=4",
     `train.epochs=${UPDATES}`, "train.lr=1e-2", "train.schedule=cosine", "train.minLr=1e-3"]);
-  const examples = sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train;
+  const examples = sdebnn.KINDS.tabular.embeddedData(rt, cfg).train;
   const trainer = new sdebnn.Trainer(rt, cfg, examples);
-  run = { rt, trainer, cfg, data: examples.rows, step: 0 };
+  // the training points in raw x (the examples hold x standardised by the config's schema)
+  const { center, scale } = cfg.data.schema.features[0], rows = examples.rows;
+  run = { rt, trainer, cfg, data: { x: Array.from(rows.x, (v) => v * scale + center), y: rows.y }, step: 0 };
   state.step = 0;
   state.losses = [];
 }
@@ -29,7 +31,7 @@ function px(x, y) {
 
 function redraw() {
   const { rt, trainer, cfg, data } = run;
-  const p = sdebnn.toy1dBand(rt, trainer.model, cfg, { samples: 24, points: 121, range: X_RANGE, draw: 0 });
+  const p = sdebnn.predictiveBand(rt, trainer.model, cfg, { samples: 24, points: 121, range: X_RANGE, draw: 0 });
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, plot.width, plot.height);
   ctx.fillStyle = "#d5d9e0";

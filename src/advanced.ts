@@ -46,9 +46,10 @@ export { KINDS, kindOf, resolveRunConfig, type RunConfig, type KindName } from "
 export { ImageSdeBnn, imageBlockDrift, imageHypernet, type ImageModelParts, type Shape as ImageShape } from "./models/image.js";
 export { BayesHead, type HeadRun } from "./models/bayes_head.js";
 export { imageModelSchema, imageRunSchema, imageDataSchema, type ImageModelConfig, type ImageRunConfig } from "./models/image_config.js";
-export { Toy1dModel, makeToy1dData, sampleTargets, type Toy1dData } from "./models/toy1d.js";
-export { toy1dRunSchema, type Toy1dRunConfig } from "./models/toy1d_config.js";
-export { toy1dBand, toy1dBandMetrics, toy1dFigure, type Toy1dBand, type Toy1dBandMetrics } from "./models/toy1d_eval.js";
+export { TabularModel, stochasticRange } from "./models/tabular.js";
+export { tabularRunSchema, type TabularRunConfig } from "./models/tabular_config.js";
+export { makeToy1dData, sampleTargets, toy1dExamples, toy1dTableSchema, toy1dDataSchema, type Toy1dData, type Toy1dDataConfig } from "./models/toy1d_data.js";
+export { predictiveBand, toy1dBandMetrics, bandFigure, type PredictiveBand, type Toy1dBandMetrics, type BandOptions } from "./models/tabular_band.js";
 export { predictRows, predictRowsParallel, type RowPrediction, type SampleExecutor, type PredictOptions as RowPredictOptions } from "./models/predict.js";
 export { Trainer, computeShardOn, type StepRecord, type ShardExecutor, type ShardTask, type ShardResult } from "./train/trainer.js";
 export { runTraining, recordDue, type RunRecord, type RecordSums, type LoopOptions } from "./train/loop.js";

@@ -26,7 +26,7 @@ export type { RunRecord } from "./train/loop.js";
 export { PRESETS, type PresetName, type Preset } from "./presets/index.js";
 export { KINDS, type RunConfig, type KindName } from "./models/registry.js";
 export type { ImageRunConfig } from "./models/image_config.js";
-export type { Toy1dRunConfig } from "./models/toy1d_config.js";
+export type { TabularRunConfig } from "./models/tabular_config.js";
 export type { TrainConfig, EvalConfig, ExampleSet, ModelInput, Task } from "./models/kind.js";
 
 // data

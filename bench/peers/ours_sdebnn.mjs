@@ -57,7 +57,7 @@ if (MODEL === "mnist") {
   }
 } else {
   const cfg = resolvePreset("toy1d-paper", undefined, [`train.epochs=${WARMUP + STEPS}`]); // the peers implement SPEC section 3
-  const trainer = new Trainer(rt, cfg, KINDS.toy1d.embeddedData(rt, cfg).train);
+  const trainer = new Trainer(rt, cfg, KINDS.tabular.embeddedData(rt, cfg).train);
   for (let i = 0; i < WARMUP + STEPS; i++) losses.push((await timedStep(i, () => trainer.trainStep())).loss);
   const model = trainer.model;
   Object.assign(out, { params: paramCount(model.space), paddedParams: model.space.size, D: model.weightDim, examplesPerStep: cfg.train.batch });

@@ -3,7 +3,7 @@ as sdebnn's `mnist` and `toy1d` presets, on synthetic inputs, one thread. Prints
 
   /usr/bin/python3 bench/peers/torch_sdebnn.py --model mnist|toy1d [--steps 10] [--warmup 3] [--no-infer | --infer-only]
 
-Shapes follow src/models/image.ts and src/models/toy1d.ts: the flat weight vector w (all kernels
+Shapes follow src/models/image.ts and src/models/tabular.ts (head none, the toy1d preset): the flat weight vector w (all kernels
 and biases of f_h) evolves by Euler-Maruyama, dw = (-w + NN(w, t)) dt + sigma dB, dh = f_h(h, t; w) dt,
 dkl = 1/2 |NN(w, t)|^2 / sigma^2 dt. Gradients are plain autograd through the solver (all in-step
 activations are kept, where sdebnn keeps only the step boundaries and recomputes).

@@ -93,6 +93,7 @@ FEATURE = OrderedDict([
 ])
 
 TABULAR_DATA = OrderedDict([
+    ("dataset", _f(ENUM, "csv", values=["csv", "toy1d"])),
     ("file", _f(STR, "")), ("test", _f(STR, "")), ("target", _f(STR, "")), ("features", _f(STRS, [])),
     ("task", _f(ENUM, "auto", values=["auto", "regression", "classification"])),
     ("testFraction", _f(NUM, 0.1, 0, 0.9)), ("valFraction", _f(NUM, 0, 0, 0.9)), ("dropMissing", _f(BOOL, False)),
@@ -107,7 +108,8 @@ TABULAR_MODEL = OrderedDict([
     ("augment", _f(INT, 2, 0, 256)), ("width", _f(INT, 32, 1, 4096)), ("depth", _f(INT, 2, 1, 16)),
     ("activation", _f(ENUM, "swish", values=["swish", "softplus", "tanh", "relu"])),
     ("nnHidden", _f(INT, 32, 1, 4096)), ("nnInitScale", _f(NUM, 0.1, 0, 10)),
-    ("sigma", _f(NUM, 0.1, 0, 10)), ("theta", _f(NUM, 1, 0, 100)), ("steps", _f(INT, 8, 1, 10000)),
+    ("sigma", _f(NUM, 0.1, 0, 10)), ("theta", _f(NUM, 1, 0, 100)),
+    ("stochastic", _f(ENUM, "all", values=["all", "first", "last"])), ("steps", _f(INT, 8, 1, 10000)),
     ("solver", _f(ENUM, "euler", values=["euler", "sra1", "reversible_heun", "adaptive"])),
     ("adaptive", _f(OBJ, optional=True, item=ADAPTIVE)),
     ("kl", _f(ENUM, "quadratic", values=["quadratic", "stl", "logratio"])),
@@ -115,9 +117,9 @@ TABULAR_MODEL = OrderedDict([
     ("keepActivationsMB", _f(NUM, 256, 0, 65536)),
     ("w0", _f(ENUM, "point", values=["point", "meanfield"])),
     ("w0PriorStd", _f(NUM, 0.1, 1e-6, 100)), ("w0LogStdInit", _f(NUM, -4, -20, 5)),
-    ("head", _f(ENUM, "point", values=["point", "meanfield"])), ("headPriorStd", _f(NUM, 1, 1e-6, 100)),
+    ("head", _f(ENUM, "point", values=["point", "meanfield", "none"])), ("headPriorStd", _f(NUM, 1, 1e-6, 100)),
     ("likelihood", _f(ENUM, "gaussian", values=["gaussian", "laplace", "heteroscedastic"])),
-    ("noiseLogStdInit", _f(NUM, -1, -20, 5)), ("likelihoodScale", _f(NUM, 0.3, 1e-9, 100)),
+    ("noiseLogStdInit", _f(NUM, -1, -20, 5)), ("gaussianStd", _f(NUM, 0, 0, 100)), ("likelihoodScale", _f(NUM, 0.3, 1e-9, 100)),
     ("learnLaplaceScale", _f(BOOL, False)),
 ])
 
@@ -204,6 +206,11 @@ def resolve(tree):
     if kind not in RUNS:
         raise ConfigError(f"config field 'kind': expected \"image\" or \"tabular\" (the kinds of the PyTorch companion), "
                           f"got {json.dumps(kind)}")
+    if kind == "tabular":
+        data = tree.get("data") if isinstance(tree.get("data"), dict) else {}
+        if data.get("dataset", "csv") != "csv" or "toy1d" in data:
+            raise ConfigError("data.dataset: the PyTorch companion reads CSV files (\"csv\"); the embedded toy1d points "
+                              f"(data.dataset \"toy1d\", data.toy1d) are sdebnn's, got {json.dumps(data.get('dataset', 'csv'))}")
     cfg = _object(tree, RUNS[kind], "")
     m = cfg["model"]
     if m["solver"] not in ("euler", "reversible_heun"):

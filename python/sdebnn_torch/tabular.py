@@ -54,6 +54,13 @@ class TabularSdeBnn(ParamModel):
                               "(train from a CSV file)")
         if m["solver"] not in ("euler", "reversible_heun"):
             raise ConfigError(f"model.solver: the PyTorch companion has 'euler' and 'reversible_heun', got \"{m['solver']}\"")
+        # sdebnn's toy1d model (PSDE-BNN, no head, a fixed Gaussian std) is not mirrored here
+        if m["stochastic"] != "all":
+            raise ConfigError(f"model.stochastic: the PyTorch companion diffuses every weight of f_h ('all'), got {m['stochastic']!r}")
+        if m["head"] == "none":
+            raise ConfigError("model.head: the PyTorch companion has a Dense head ('point' or 'meanfield'), got 'none'")
+        if m["gaussianStd"] != 0:
+            raise ConfigError(f"model.gaussianStd: the PyTorch companion learns the Gaussian noise std (0), got {m['gaussianStd']!r}")
         gen = generator if generator is not None else torch.Generator().manual_seed(0)
         self.classification = len(schema["target"]["classes"]) > 0
         self.input_size = encoded_width(schema)

@@ -75,7 +75,7 @@ export class Model {
   private get spec(): ModelKind<RunConfig> { return kindOf(this.config); }
 
   /**
-   * Predicts inputs (images: bytes 0..255 or values in [0, 1], count x C x H x W; toy1d: x values).
+   * Predicts inputs (images: bytes 0..255 or values in [0, 1], count x C x H x W; tabular: rows of named values, or of numbers in the feature order, e.g. the toy1d preset's x values).
    * @example
    * const p = model.predict([0.5, 4, 7], { samples: 32 });
    * if (p.task === "regression") console.log(p.mean[1], p.lower[1], p.upper[1]);

@@ -8,8 +8,7 @@ const FITTED: Partial<Record<KindName, readonly string[]>> = { tabular: ["schema
 
 const HOW: Record<KindName, string> = {
   image: "image models (--preset mnist|cifar10|tiny, or a config of kind image): --set data.KEY=VALUE",
-  tabular: "tabular models (--data FILE.csv): the flags above or --set data.KEY=VALUE",
-  toy1d: "toy1d (--preset toy1d): --set data.KEY=VALUE",
+  tabular: "tabular models (--data FILE.csv, or --preset toy1d: data.dataset toy1d): the flags above or --set data.KEY=VALUE",
 };
 
 /** One help section per kind: "data.KEY: what it accepts (default) - doc". */

@@ -67,7 +67,7 @@ export const PROGRAM: ProgramSpec = {
         set: { type: "string", multiple: true, valueName: "KEY=VALUE", description: "not taken: predict reads its INPUT files with the model's own encoding (data options go to train, eval, reproduce)" } },
       positionals: [{ name: "INPUT", description: "images: PNG, IDX or JSON ([[pixel rows]] in [0,1] or 0..255 ints), or a directory of PNGs: DIR/*.png, or DIR/<class>/*.png " +
         "whose folder names are classes of the model (each row's true_class, then a line with the accuracy and mean entropy); files in code-unit order of their names, " +
-        "hidden files (.DS_Store) skipped, any other non-PNG file an error; toy1d: CSV with a column x, or a JSON array of x values; tabular: CSV with the feature columns", required: true, variadic: true }],
+        "hidden files (.DS_Store) skipped, any other non-PNG file an error; tabular: CSV with the feature columns (toy1d: a column x), or a JSON array of values for a model of one numeric feature", required: true, variadic: true }],
       examples: ["sdebnn predict --checkpoint runs/toy1d/checkpoint.safetensors points.csv", "sdebnn predict --checkpoint runs/mnist/checkpoint.safetensors digit.png --json",
         "sdebnn predict --checkpoint runs/pets/checkpoint.safetensors pets/test --out preds.csv",
         "sdebnn predict --checkpoint runs/fashion/checkpoint.safetensors t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz",

@@ -1,5 +1,5 @@
 // The model-kind contract: everything the generic trainer, checkpoint loader, predict path, CLI
-// and edge handler need to know about one kind of model (image classifier, toy 1D regression, ...).
+// and edge handler need to know about one kind of model (image classifier, tabular regression or classification).
 // A kind is registered once in ./registry.ts; nothing else branches on the kind.
 import type { Ptr } from "../runtime/abi.js";
 import type { Runtime } from "../runtime/load.js";
@@ -139,6 +139,12 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
    */
   embeddedData?(rt: Runtime, cfg: C): { train: ExampleSet; test: ExampleSet } | null;
   /**
+   * The config with the fields that follow from its other fields filled in (the tabular kind on
+   * the embedded toy1d points: data.schema from data.toy1d); ConfigError when a given value
+   * contradicts them. Runs before checkConfig.
+   */
+  complete?(cfg: C): C;
+  /**
    * Checks a validated config beyond its schema (ConfigError): data options its data source does
    * not read (src/config/data_options.ts), fields a data source needs.
    */
@@ -156,13 +162,13 @@ export interface ModelKind<C extends BaseRunConfig = BaseRunConfig> {
   classNames?(cfg: C): string[];
   /**
    * Raw user inputs -> rows x inputSize f32. Images: bytes 0..255 (as the training data) or f32
-   * values in [0, 1], count x C x H x W; toy1d: the x values. ArgumentError naming what is wrong.
+   * values in [0, 1], count x C x H x W; tabular: rows of named values, or of numbers in the feature order. ArgumentError naming what is wrong.
    */
   encodeInputs(cfg: C, inputs: ModelInput): Float32Array;
-  /** The kind's own figures of a trained model (SVG texts by file name), e.g. toy1d's predictive band. */
+  /** The kind's own figures of a trained model (SVG texts by file name), e.g. a 1-feature regression's predictive band. */
   figures?(rt: Runtime, cfg: C, model: KindModel, data: { train: ExampleSet; test: ExampleSet }): { file: string; svg: string }[];
-  /** The kind's own summary numbers of a trained model (printed and stored in results.json). */
-  report?(rt: Runtime, cfg: C, model: KindModel): Record<string, number>;
+  /** The kind's own summary numbers of a trained model (printed and stored in results.json); null when it has none for this config. */
+  report?(rt: Runtime, cfg: C, model: KindModel): Record<string, number> | null;
 }
 
 /** What predict accepts: flat values, one row of values per example, or rows of named values (tabular). */

@@ -1,6 +1,6 @@
 // Figures of a finished run, written next to its metrics: the learning curve (every kind), the
 // reliability diagram with its bin counts (classification), predicted-vs-actual with 95 % intervals
-// and the interval-coverage curve (regression), and the kind's own figures (e.g. toy1d's band).
+// and the interval-coverage curve (regression), and the kind's own figures (a 1-feature regression's prior and posterior band).
 import { join } from "node:path";
 import type { Runtime } from "../runtime/load.js";
 import type { ExampleSet } from "../models/kind.js";

@@ -1,12 +1,12 @@
 // NODE-ONLY: the inputs of `sdebnn predict` files, read for the kind of the model: images (PNG,
-// JSON pixel rows, IDX) or x values (CSV with a column `x`, JSON array).
+// JSON pixel rows, IDX) or table rows (CSV with the feature columns; a JSON array of values for a
+// model of one numeric feature, e.g. the toy1d preset's x).
 import { DataError } from "../runtime/errors.js";
 import { parseJsonStrict } from "../config/strict_json.js";
 import { readFileChecked } from "./files.js";
 import { decodePng } from "../data/png.js";
 import { imagesFromJson, type ImageShape, type PixelScale } from "../data/json_images.js";
 import { parseMnistImages } from "../data/idx.js";
-import { parseCsv } from "../data/csv.js";
 import { maybeGunzipSync } from "./gzip.js";
 import type { ModelInput } from "../models/kind.js";
 import type { KindName, RunConfig } from "../models/registry.js";
@@ -45,22 +45,23 @@ async function readImageInputs(cfg: ImageRunConfig, path: string, o: ReadOptions
   return readImages(path, { channels: cfg.model.channels, height: cfg.model.height, width: cfg.model.width }, o);
 }
 
-/** x values of a 1D regression model: a CSV file with a header and a column `x`, or a JSON array of numbers. */
-async function readValueInputs(_cfg: RunConfig, path: string): Promise<Float32Array> {
-  const text = new TextDecoder().decode(readFileChecked(path, { what: "input" }));
-  if (path.endsWith(".json")) {
-    const v = parseJsonStrict(text, { where: path, maxDepth: 2, error: (m) => new DataError(m) });
-    if (!Array.isArray(v) || v.length === 0) throw new DataError(`${path}: expected a non-empty JSON array of x values`);
-    const bad = v.findIndex((e) => typeof e !== "number" || !Number.isFinite(e));
-    if (bad >= 0) throw new DataError(`${path}: element ${bad}: expected a finite number, got ${JSON.stringify(v[bad])}`);
-    return Float32Array.from(v as number[]);
+/** Values of a model's one numeric feature: a JSON array of numbers. */
+function readValueInputs(cfg: TabularRunConfig, path: string): Float32Array {
+  const f = cfg.data.schema.features;
+  if (f.length !== 1 || f[0]!.type !== "numeric") {
+    throw new DataError(`${path}: a JSON array of values is the input of a model of one numeric feature; this one takes ${f.map((c) => JSON.stringify(c.name)).join(", ")}: pass a CSV file`);
   }
-  const table = parseCsv(text, { name: path, header: true, columns: ["x"] });
-  return Float32Array.from(table.values);
+  const text = new TextDecoder().decode(readFileChecked(path, { what: "input" }));
+  const v = parseJsonStrict(text, { where: path, maxDepth: 2, error: (m) => new DataError(m) });
+  if (!Array.isArray(v) || v.length === 0) throw new DataError(`${path}: expected a non-empty JSON array of ${f[0]!.name} values`);
+  const bad = v.findIndex((e) => typeof e !== "number" || !Number.isFinite(e));
+  if (bad >= 0) throw new DataError(`${path}: element ${bad}: expected a finite number, got ${JSON.stringify(v[bad])}`);
+  return Float32Array.from(v as number[]);
 }
 
-/** Raw rows of a tabular model: a CSV file with a header naming the feature columns (the target may be there too). */
+/** Raw rows of a tabular model: a CSV file with a header naming the feature columns (the target may be there too), or a JSON array (one numeric feature). */
 async function readTableInputs(cfg: TabularRunConfig, path: string): Promise<ModelInput> {
+  if (path.endsWith(".json")) return readValueInputs(cfg, path);
   const t = readTableFile(path, "input");
   encodeTable(t, cfg.data.schema, { withTarget: false }); // DataError naming the line and column of a bad cell
   const keep = cfg.data.schema.features.map((f) => [f.name, t.header.indexOf(f.name)] as const);
@@ -69,7 +70,6 @@ async function readTableInputs(cfg: TabularRunConfig, path: string): Promise<Mod
 
 const READERS: Record<KindName, (cfg: RunConfig, path: string, o: ReadOptions) => Promise<ModelInput>> = {
   image: (cfg, path, o) => readImageInputs(cfg as ImageRunConfig, path, o),
-  toy1d: (cfg, path) => readValueInputs(cfg, path),
   tabular: (cfg, path) => readTableInputs(cfg as TabularRunConfig, path),
 };
 

@@ -2,7 +2,7 @@
 import { s, type Infer } from "../config/schema.js";
 import type { TrainConfig } from "../models/kind.js";
 
-/** The train section, with a kind's own defaults where they differ (e.g. toy1d: full batch, KL not divided by N). */
+/** The train section, with a kind's own defaults where they differ (e.g. tabular: 200 epochs of batch 32). */
 export function trainSchema(d: Partial<TrainConfig> = {}) {
   return s.object({
     epochs: s.number({ min: 0, max: 1e7, default: d.epochs ?? 1, doc: "passes over the training split (fractions allowed)" }),

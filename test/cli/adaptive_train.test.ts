@@ -34,9 +34,9 @@ describe("sdebnn train with model.solver=adaptive", () => {
     });
   }
 
-  it("toy1d preset (the other model kind): trains with model.solver=adaptive", () => {
+  it("toy1d preset (the tabular kind on its embedded points): trains with model.solver=adaptive", () => {
     const out = join(dir, "toy1d");
-    const r = cli("train", "--preset", "toy1d", "--set", "model.solver=adaptive", "--set", "model.hidden=8", "--set", "model.nnHidden=8",
+    const r = cli("train", "--preset", "toy1d", "--set", "model.solver=adaptive", "--set", "model.width=8", "--set", "model.nnHidden=8",
       "--set", "train.epochs=20", "--out", out, "--json");
     expect(r.code, r.err).toBe(0);
     const res = JSON.parse(r.out);

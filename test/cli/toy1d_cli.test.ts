@@ -1,6 +1,8 @@
-// toy1d through the same run directory as every kind: `sdebnn train --preset toy1d`, a run
-// interrupted and resumed (same checkpoint bytes as an uninterrupted run), `eval`, `predict` on a
-// CSV with a column x (against loadModel in this process), and `reproduce` (bit-identical).
+// toy1d (the tabular kind on its embedded points) through the same run directory as every kind:
+// `sdebnn train --preset toy1d`, a run interrupted and resumed (same checkpoint bytes as an
+// uninterrupted run), `eval` (its held-out points, and a CSV file of x and y), `predict` on a CSV
+// with a column x and on a JSON array of x values (against loadModel in this process), and
+// `reproduce` (bit-identical).
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { trainRun } from "../../src/node/run.js";
 import { resolvePreset } from "../../src/presets/index.js";
 import { loadModel } from "../../src/api/model.js";
 
-const SETS = ["model.hidden=8", "model.nnHidden=8", "model.steps=4", "train.samples=2", "train.epochs=12", "train.checkpointEvery=5", "eval.samples=6"];
+const SETS = ["model.width=8", "model.nnHidden=8", "model.steps=4", "train.samples=2", "train.epochs=12", "train.checkpointEvery=5", "eval.samples=6"];
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), ...args], { encoding: "utf8", cwd: ROOT });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -49,7 +51,7 @@ describe("toy1d through the CLI", () => {
     expect(ev.code, ev.err).toBe(0);
     expect(JSON.parse(ev.out)).toMatchObject({ task: "regression", count: 200, samples: 6, step: 12 });
     const csv = join(tmp("csv"), "points.csv");
-    writeFileSync(csv, "x,note\n0.5,a\n4,b\n7.5,c\n");
+    writeFileSync(csv, "x\n0.5\n4\n7.5\n"); // the feature column (and optionally the target y); other columns are refused
     const pr = cli("predict", "--checkpoint", ck, csv, "--json");
     expect(pr.code, pr.err).toBe(0);
     const preds = JSON.parse(pr.out).predictions as { mean: number; std: number; lower95: number; upper95: number }[];
@@ -59,6 +61,17 @@ describe("toy1d through the CLI", () => {
     expect(preds.map((r) => r.mean)).toEqual(Array.from(p.mean));
     expect(preds.map((r) => r.std)).toEqual(Array.from(p.std));
     expect(preds.map((r) => r.lower95)).toEqual(Array.from(p.lower));
+    // a JSON array of x values (a model of one numeric feature), and eval on a CSV file of x and y
+    const json = join(tmp("json"), "points.json");
+    writeFileSync(json, "[0.5, 4, 7.5]");
+    const pj = cli("predict", "--checkpoint", ck, json, "--json");
+    expect(pj.code, pj.err).toBe(0);
+    expect((JSON.parse(pj.out).predictions as { mean: number }[]).map((r) => r.mean)).toEqual(Array.from(p.mean));
+    const xy = join(tmp("xy"), "xy.csv");
+    writeFileSync(xy, "x,y\n0.5,0.9\n4,-0.6\n7.5,0.3\n");
+    const ed = cli("eval", "--checkpoint", ck, "--data", xy, "--json");
+    expect(ed.code, ed.err).toBe(0);
+    expect(JSON.parse(ed.out)).toMatchObject({ task: "regression", count: 3 });
     const text = cli("predict", "--checkpoint", ck, csv);
     expect(text.out.split("\n")[0]).toMatch(/^.*points\.csv#0: mean -?[0-9.]+, std [0-9.]+ \(epistemic [0-9.]+, aleatoric [0-9.]+\), 95 % interval \[-?[0-9.]+, -?[0-9.]+\]$/);
     const bad = join(tmp("bad"), "bad.csv");

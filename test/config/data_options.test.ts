@@ -1,13 +1,14 @@
 // A data option the chosen data source does not read is a ConfigError naming the option and the
 // data source, for every kind: each image data set against every data field it ignores, the
-// tabular test share beside a test file; toy1d reads all of its data options. The options a
+// tabular test share beside a test file, the CSV options beside the embedded toy1d points and
+// data.toy1d beside a CSV file. The options a
 // source does read are accepted.
 import { describe, expect, it } from "vitest";
 import { resolvePreset } from "../../src/presets/index.js";
 import { resolveRunConfig } from "../../src/models/registry.js";
 import { IMAGE_DATASETS, imageDataOptionsUsed, imageDataSchema } from "../../src/models/image_config.js";
 import { tabularRunSchema } from "../../src/models/tabular_config.js";
-import { toy1dRunSchema } from "../../src/models/toy1d_config.js";
+import { toy1dDataSchema } from "../../src/models/toy1d_data.js";
 import { ConfigError } from "../../src/runtime/errors.js";
 import type { Schema } from "../../src/config/schema.js";
 import { defaults } from "../../src/config/schema.js";
@@ -68,12 +69,24 @@ describe("data options a data set ignores", () => {
     expect(() => resolveRunConfig({ kind: "tabular" }, ["data.file=a.csv", "data.target=y", "data.testFraction=0.2", "data.dropMissing=true", "data.valFraction=0.1"])).not.toThrow();
   });
 
-  it("toy1d: every data option is read (each may be set)", () => {
-    for (const [k, f] of Object.entries(toy1dRunSchema.fields.data.fields)) {
-      if (f.kind === "array") continue; // data.ranges: pairs, set in the test below
-      expect(() => resolveRunConfig({ kind: "toy1d" }, [`data.${k}=${otherValue(f)}`]), k).not.toThrow();
+  it("tabular, data.dataset toy1d: every data.toy1d option is read; the CSV options are refused beside it, data.toy1d beside a CSV file", () => {
+    const toy = { kind: "tabular", data: { dataset: "toy1d" } };
+    for (const [k, f] of Object.entries(toy1dDataSchema.fields)) {
+      if (f.kind === "array") continue;
+      expect(() => resolveRunConfig(toy, [`data.toy1d.${k}=${otherValue(f)}`]), k).not.toThrow();
     }
-    expect(() => resolveRunConfig({ kind: "toy1d" }, ["data.ranges=[[0,1],[3,4]]"])).not.toThrow();
-    expect(Object.keys(tabularRunSchema.fields.data.fields)).toContain("dropMissing");
+    expect(resolveRunConfig(toy, ["data.toy1d.ranges=[[0,1],[3,4]]", "data.valFraction=0.2"]).data).toMatchObject({ toy1d: { ranges: [[0, 1], [3, 4]] }, valFraction: 0.2 });
+    for (const k of ["file", "test", "target", "features", "task", "testFraction", "dropMissing"]) {
+      const v = otherValue(tabularRunSchema.fields.data.fields[k as keyof typeof tabularRunSchema.fields.data.fields]);
+      const e = err(() => resolveRunConfig(toy, [`data.${k}=${v}`]));
+      expect(e, k).toBeInstanceOf(ConfigError);
+      expect(e.message, k).toMatch(new RegExp(`^config field 'data\\.${k}': set to .*, but data\\.dataset "toy1d" \\(the embedded points\\) does not read it \\(it reads data\\.dataset, data\\.toy1d, data\\.valFraction, data\\.schema\\)`));
+    }
+    expect(err(() => resolveRunConfig({ kind: "tabular" }, ["data.file=a.csv", "data.target=y", "data.toy1d.scale=2"])).message)
+      .toMatch(/^config field 'data.toy1d': set to \{.*"scale":2.*\}, but data.dataset "csv" does not read it/);
+    // the schema follows from data.toy1d; a contradicting one is refused
+    expect(resolveRunConfig(toy, ["data.toy1d.scale=4"]).data).toMatchObject({ schema: { features: [{ name: "x", center: 4, scale: 4 }], target: { name: "y", center: 0, scale: 1 } } });
+    expect(err(() => resolveRunConfig({ kind: "tabular", data: { dataset: "toy1d", schema: { features: [{ name: "x", scale: 2 }], target: { name: "y" } } } })).message)
+      .toMatch(/^config field 'data.schema': data.dataset "toy1d" gives .* \(from data.toy1d\), got .*: set data.toy1d.center and data.toy1d.scale instead/);
   });
 });

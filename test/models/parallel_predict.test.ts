@@ -14,7 +14,7 @@ import { syntheticImageSet } from "../../src/data/synthetic.js";
 import { ShardPool } from "../../src/node/shard_pool.js";
 import { PredictionStopped, predictRows, predictRowsParallel } from "../../src/models/predict.js";
 import { ArgumentError } from "../../src/runtime/errors.js";
-import { toy1dKind } from "../../src/models/toy1d_kind.js";
+import { tabularKind } from "../../src/models/tabular_kind.js";
 
 const script = pathToFileURL(join(ROOT, "dist/shard_worker.js"));
 const bytes = (a: Float32Array | null) => Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength);
@@ -22,10 +22,10 @@ const bytes = (a: Float32Array | null) => Buffer.from(a!.buffer, a!.byteOffset, 
 for (const preset of ["tiny", "toy1d"] as const) {
   describe(`predictRowsParallel (${preset})`, () => {
     let rt: Runtime, trainer: Trainer, pool: ShardPool;
-    const cfg: RunConfig = resolvePreset(preset, undefined, preset === "toy1d" ? ["model.hidden=8", "model.nnHidden=8", "model.steps=4", "train.samples=2"] : []);
+    const cfg: RunConfig = resolvePreset(preset, undefined, preset === "toy1d" ? ["model.width=8", "model.nnHidden=8", "model.steps=4", "train.samples=2"] : []);
     beforeAll(async () => {
       rt = await freshRuntime();
-      const train = preset === "tiny" ? imageExamples(syntheticImageSet(256, 4, 8, 0)) : toy1dKind.embeddedData!(rt, cfg as never)!.train;
+      const train = preset === "tiny" ? imageExamples(syntheticImageSet(256, 4, 8, 0)) : tabularKind.embeddedData!(rt, cfg as never)!.train;
       trainer = new Trainer(rt, cfg, train);
       for (let i = 0; i < 3; i++) trainer.trainStep(); // parameters away from their initial values
       pool = await ShardPool.start(3, rt.module, cfg, script);

@@ -1,6 +1,6 @@
 // loadModel (the one loader of every kind, what sdebnn/infer runs): predictions from checkpoint
 // bytes equal the training code's scoring path bit for bit and an independent f64 summary of the
-// per-sample outputs; bad inputs are typed errors. Image and toy1d models.
+// per-sample outputs; bad inputs are typed errors. Image and toy1d (tabular) models.
 import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -120,19 +120,19 @@ describe("loadModel / predict (image)", () => {
     await expect(loadModel(await freshRuntime(), broken, { name: "x.safetensors" })).rejects.toThrow(/^x\.safetensors: checksum mismatch/);
     const unknown = await encodeCheckpoint({ w: { dtype: "F32", shape: [1], data: new Float32Array(1) } }, { config: { kind: "nope" }, seed: 0, step: 0 });
     await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(CheckpointError);
-    await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(`<checkpoint>: metadata field 'config': config field 'kind': expected one of "image", "toy1d", "tabular", got "nope"`);
+    await expect(loadModel(await freshRuntime(), unknown)).rejects.toThrow(`<checkpoint>: metadata field 'config': config field 'kind': expected one of "image", "tabular", got "nope"`);
     const toy = await encodeCheckpoint({ w: { dtype: "F32", shape: [1], data: new Float32Array(1) } }, { config: { kind: "toy1d" }, seed: 0, step: 0 });
     await expect(loadModel(await freshRuntime(), toy)).rejects.toThrow("checkpoint has no tensor 'nn'");
   });
 });
 
-describe("loadModel / predict (toy1d)", () => {
-  const toyCfg = resolvePreset("toy1d", undefined, ["model.hidden=8", "model.nnHidden=8", "model.steps=4", "train.epochs=6", "train.samples=2", "eval.samples=5", "eval.batch=3"]);
+describe("loadModel / predict (toy1d preset: the tabular kind on its embedded points)", () => {
+  const toyCfg = resolvePreset("toy1d", undefined, ["model.width=8", "model.nnHidden=8", "model.steps=4", "train.epochs=6", "train.samples=2", "eval.samples=5", "eval.batch=3"]);
   it("mean, epistemic and total std match an f64 summary of the function samples; intervals are mean -+ 1.96 std", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sdebnn-infer-toy-"));
     await trainRun(await freshRuntime(), toyCfg, { out: dir });
     const m = await loadModel(await freshRuntime(), new Uint8Array(readFileSync(join(dir, "checkpoint.safetensors"))));
-    expect([m.kind, m.task, m.step]).toEqual(["toy1d", "regression", 6]);
+    expect([m.kind, m.task, m.step]).toEqual(["tabular", "regression", 6]);
     const xs = [-1, 0, 1, 4, 7.5, 9, 2.5];
     const p = reg(m.predict(xs, { perSample: true }));
     const S = 5, n = xs.length, noiseVar = 0.1 * 0.1; // the preset's Gaussian likelihood, std 0.1
@@ -146,6 +146,6 @@ describe("loadModel / predict (toy1d)", () => {
       expect(p.lower[i]).toBeCloseTo(p.mean[i]! - 1.96 * p.std[i]!, 5);
       expect(p.upper[i]).toBeCloseTo(p.mean[i]! + 1.96 * p.std[i]!, 5);
     }
-    expect(() => m.predict([1, NaN])).toThrow("inputs: value 1 is NaN, expected a finite number");
+    expect(() => m.predict([1, NaN])).toThrow('inputs: row 1, column "x": expected a number, got NaN');
   });
 });

@@ -174,12 +174,13 @@ cases.push(
   {
     name: "training: 3 Adam updates of a small toy 1D SDE-BNN (every weight diffuses, STL KL, 4 MC samples), then predictions",
     run(rt, sdebnn) {
-      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=7", "model.hidden=8", "model.nnHidden=8", "model.steps=6", "model.kl=stl", "model.stochastic=all", "model.w0=point",
+      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=7", "model.width=8", "model.nnHidden=8", "model.steps=6", "model.kl=stl", "model.stochastic=all", "model.w0=point",
         "train.samples=4", "train.epochs=3", "train.lr=1e-2"]);
-      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train);
+      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.tabular.embeddedData(rt, cfg).train);
       const losses = [];
       for (let k = 0; k < 3; k++) losses.push(trainer.trainStep().loss);
-      const f = sdebnn.predictRows(rt, trainer.model, "regression", Float32Array.from([-1, 0, 1, 4, 7.5]), { samples: 3, batch: 8, perSample: true }).sampleOutputs;
+      const x = sdebnn.KINDS.tabular.encodeInputs(cfg, [-1, 0, 1, 4, 7.5]); // x - 4 (the preset's data.toy1d center and scale)
+      const f = sdebnn.predictRows(rt, trainer.model, "regression", x, { samples: 3, batch: 8, perSample: true }).sampleOutputs;
       const o = trainer.opt;
       return concat([o.params.toArray(), o.m.toArray(), o.v.toArray(), new Float32Array(losses), f]);
     },
@@ -210,9 +211,9 @@ export const trainingCases = [
   {
     name: GOLDEN_TOY1D,
     async run(rt, sdebnn) {
-      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=11", "model.hidden=8", "model.nnHidden=8", "model.steps=6",
+      const cfg = sdebnn.resolvePreset("toy1d", undefined, ["seed=11", "model.width=8", "model.nnHidden=8", "model.steps=6",
         "train.samples=4", "train.epochs=5", "train.lr=1e-2", "eval.samples=16"]);
-      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.toy1d.embeddedData(rt, cfg).train);
+      const trainer = new sdebnn.Trainer(rt, cfg, sdebnn.KINDS.tabular.embeddedData(rt, cfg).train);
       while (!trainer.done) trainer.trainStep();
       const checkpoint = await sdebnn.encodeCheckpoint(trainer.stateTensors(), { config: cfg, seed: cfg.seed, step: trainer.step });
       const model = await sdebnn.loadModel(rt, checkpoint);
