@@ -4,7 +4,7 @@
 import type { Runtime } from "../runtime/load.js";
 import { ArgumentError } from "../runtime/errors.js";
 import type { ExampleSet, KindModel } from "../models/kind.js";
-import { predictRows, predictRowsParallel, type RowPrediction, type SampleExecutor } from "../models/predict.js";
+import { predictRowsParallel, type RowPrediction, type SampleExecutor } from "../models/predict.js";
 import { classificationMetrics, type ClassificationMetrics } from "./metrics.js";
 
 export interface RegressionMetrics {
@@ -83,7 +83,8 @@ export function coverageCurve(rt: Runtime, p: RowPrediction, y: ArrayLike<number
 export async function predictSet(rt: Runtime, model: KindModel, set: ExampleSet, indices: ArrayLike<number>, o: ScoreOptions): Promise<{ prediction: RowPrediction; targets: Int32Array | Float32Array }> {
   const { x, y } = gatherSet(set, indices);
   const opts = { samples: o.samples, batch: o.batch, draw: o.draw ?? 0, onChunk: o.onChunk, between: o.between };
-  const prediction = o.executors?.length || o.between ? await predictRowsParallel(rt, model, set.task, o.executors ?? [], x, opts) : predictRows(rt, model, set.task, x, opts);
+  // predictRowsParallel runs predictRows itself when there is neither an executor nor a `between`
+  const prediction = await predictRowsParallel(rt, model, set.task, o.executors ?? [], x, opts);
   return { prediction, targets: y };
 }
 
