@@ -7,18 +7,18 @@
 // images), reliability diagrams, learning curves. Every number is a mean +- standard error over
 // seeds, and every comparison says whether those intervals separate. Writes
 // bench/results/experiments/{report.md, results.json, *.svg}.
-//   node bench/experiments.mjs [--runs DIR] [--seeds 3] [--steps 4000] [--parallel 2] [--workers 1]
+//   node bench/experiments.mjs [--runs DIR] [--seeds 3] [--steps 4000] [--parallel 2] [--eval-parallel P] [--workers 1]
 //        [--models sdebnn,odenet,resnet,mfresnet] [--corrupt-n 2000] [--ood-n 1000] [--test-n 10000]
-//        [--samples 8] [--corrupt-samples 4] [--set key=value ...] [--sde-set key=value ...] [--no-train] [--report-only] [--dry]
+//        [--samples 8] [--corrupt-samples 4] [--set key=value ...] [--sde-set key=value ...] [--out DIR] [--no-train] [--report-only] [--dry]
 // --set applies to every model, --sde-set to the SDE-BNN only.
 // Runs already holding results.json (training) or eval.json (evaluation) are not redone, so an
 // interrupted comparison continues where it stopped. Evaluations run in child processes
 // (`--eval-one DIR`), --parallel at a time.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   init, loadModel, classificationMetrics, reliabilityDiagram, auroc, chart, CORRUPTIONS, corruptImageSet, noiseImageSet, invertedImageSet,
 } from "../dist/advanced.js";
@@ -33,6 +33,7 @@ const RUNS = arg("runs", "runs/experiments");
 const SEEDS = Number(arg("seeds", 3));
 const STEPS = Number(arg("steps", 4000));
 const PARALLEL = Number(arg("parallel", 2));
+const EVAL_PARALLEL = Number(arg("eval-parallel", PARALLEL)); // evaluations are single-threaded: 2 at a time use both cores
 const WORKERS = Number(arg("workers", 1));
 const CORRUPT_N = Number(arg("corrupt-n", 2000));
 const OOD_N = Number(arg("ood-n", 1000));
@@ -40,7 +41,8 @@ const TEST_N = Number(arg("test-n", 10000));
 const SAMPLES = Number(arg("samples", 8));
 const CORRUPT_SAMPLES = Number(arg("corrupt-samples", 4));
 const DRY = argv.includes("--dry");
-const OUT = new URL("./results/experiments/", import.meta.url);
+// --out DIR: where the report, results.json and figures go (default bench/results/experiments/).
+const OUT = arg("out") ? pathToFileURL(resolve(arg("out")) + "/") : new URL("./results/experiments/", import.meta.url);
 
 // The budget: STEPS updates of batch 64 with a cosine schedule over them, the same for every model.
 const EPOCHS = Math.max(1, Math.ceil(STEPS / 843)); // 54,000 training images / 64 = 843 updates per epoch
@@ -161,7 +163,7 @@ if (argv.includes("--eval-one")) {
 // ---- train and evaluate every (model, seed), then aggregate over seeds
 const seeds = Array.from({ length: SEEDS }, (_, i) => i);
 await pool(MODELS.flatMap((m) => seeds.map((s) => trainJob(m, s))), PARALLEL);
-await pool(MODELS.flatMap((m) => seeds.map((s) => evalJob(m, s))), PARALLEL);
+await pool(MODELS.flatMap((m) => seeds.map((s) => evalJob(m, s))), EVAL_PARALLEL);
 mkdirSync(OUT, { recursive: true });
 
 /** mean, standard error (sd / sqrt(n); 0 for one value) and n of numbers. */
@@ -303,7 +305,7 @@ const lines = [
     `| SDE-BNN test accuracy >= 99.0 % | ${pm(S.accuracy, pct, " %")} | ${S.accuracy.mean >= 0.99 ? (S.accuracy.mean - S.accuracy.se >= 0.99 ? "yes" : "yes on the mean (the interval reaches below)") : `no (short by ${(99 - 100 * S.accuracy.mean).toFixed(2)} points)`} |`,
     `| SDE-BNN ECE <= 1.0 % | ${pm(S.ece, pct, " %")} | ${S.ece.mean <= 0.01 ? (S.ece.mean + S.ece.se <= 0.01 ? "yes" : "yes on the mean (the interval reaches above)") : `no (over by ${(100 * S.ece.mean - 1).toFixed(2)} points)`} |`,
     `| both within 30 minutes of training on 2 cores (60 CPU minutes) | this budget: ${S.trainCpuMinutes.mean.toFixed(1)} CPU minutes per run (${(S.trainCpuMinutes.mean / 2).toFixed(1)} min on 2 cores; wall ${S.trainWallMinutes.mean.toFixed(1)} min on the shared machine) | ` +
-      `${S.accuracy.mean >= 0.99 && S.ece.mean <= 0.01 ? (S.trainCpuMinutes.mean <= 60 ? "yes" : "no: over the time budget") : S.trainCpuMinutes.mean < 60 ? "not shown: the accuracy/ECE targets are missed at this smaller budget; the full 30-minute budget was not run" : "no"} |`,
+      `${S.accuracy.mean >= 0.99 && S.ece.mean <= 0.01 ? (S.trainCpuMinutes.mean <= 60 ? "yes" : "no: over the time budget") : S.trainCpuMinutes.mean < 48 ? "not shown: the accuracy/ECE targets are missed at this smaller budget; the full 30-minute budget was not run" : "no: the accuracy/ECE targets are missed at this budget"} |`,
   ] : []),
   "",
 ];
