@@ -12,3 +12,16 @@ function sortKeys(v: unknown): unknown {
   }
   return v;
 }
+
+/** The first field (dotted path, keys in sorted order) where two JSON values differ, with both values; null when equal. */
+export function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: unknown; b: unknown } | null {
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+    return null;
+  }
+  return canonicalJson(a) === canonicalJson(b) ? null : { path, a, b };
+}

@@ -1,5 +1,6 @@
 // NODE-ONLY: images from a folder tree ROOT/<class>/*.png. Classes are the sub-folder names in
-// code-unit order (hidden entries and non-PNG files are skipped); labels are their indices. Every
+// code-unit order (hidden entries are skipped, and so are non-PNG entries, which the scan lists for
+// the training run's note); labels are their indices. Every
 // image must have the set's size; grey and colour PNGs mix (the set is RGB when any training image
 // is colour: grey replicated; a grey model reduces colour to grey, BT.601 integer weights).
 import { readdirSync, statSync } from "node:fs";
@@ -14,7 +15,13 @@ import { pngPixelsSync } from "./png_sync.js";
 export const MAX_FOLDER_CLASSES = 256;
 
 export interface FolderFile { path: string; label: number }
-export interface FolderScan { root: string; classes: string[]; files: FolderFile[] }
+export interface FolderScan {
+  root: string;
+  classes: string[];
+  files: FolderFile[];
+  /** Entries that are not read (not hidden): files beside the class folders, non-PNG files and folders inside them. */
+  skipped: string[];
+}
 export interface FolderShape { channels: 1 | 3; height: number; width: number }
 
 /** A PNG file's name (*.png, any case); hidden names (a leading '.') are never images. */
@@ -32,17 +39,19 @@ export function entries(dir: string, what: string) {
 
 /** The class folders of ROOT and their PNG files (DataError: no class folder, a class folder without PNGs). */
 export function scanImageFolder(root: string, what: string): FolderScan {
-  const classes = entries(root, what).filter((e) => e.isDirectory()).map((e) => e.name);
+  const top = entries(root, what), classes = top.filter((e) => e.isDirectory()).map((e) => e.name);
+  const skipped = top.filter((e) => !e.isDirectory()).map((e) => join(root, e.name));
   if (classes.length === 0) throw new DataError(`${root}: no class folders (expected ${root}/<class>/*.png, one sub-folder per class)`);
   if (classes.length > MAX_FOLDER_CLASSES) throw new DataError(`${root}: ${classes.length} class folders, at most ${MAX_FOLDER_CLASSES} are supported`);
   const files: FolderFile[] = [];
   classes.forEach((c, label) => {
     const dir = join(root, c);
-    const pngs = entries(dir, `class folder of ${what}`).filter((e) => e.isFile() && isPng(e.name));
+    const inner = entries(dir, `class folder of ${what}`), pngs = inner.filter((e) => e.isFile() && isPng(e.name));
     if (pngs.length === 0) throw new DataError(`${dir}: class folder ${JSON.stringify(c)} holds no PNG files (*.png)`);
     for (const e of pngs) files.push({ path: join(dir, e.name), label });
+    for (const e of inner) if (!pngs.includes(e)) skipped.push(join(dir, e.name));
   });
-  return { root, classes, files };
+  return { root, classes, files, skipped };
 }
 
 /** Each file's parsed PNG chunks (header and compressed data). */

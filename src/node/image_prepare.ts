@@ -12,8 +12,16 @@ export type NoteSink = (line: string) => void;
 
 interface Fitted { shape: FolderShape; classes: string[]; source: string }
 
-function fitFolder(cfg: ImageRunConfig): Fitted {
+/** At most this many skipped entries are named in the note. */
+const NAMED_SKIPS = 3;
+
+function fitFolder(cfg: ImageRunConfig, onNote: NoteSink): Fitted {
   const dir = cfg.data.dir!, scan = scanImageFolder(dir, "training folder (data.dir)");
+  const n = scan.skipped.length;
+  if (n > 0) {
+    onNote(`skipped ${n} ${n === 1 ? "entry" : "entries"} of ${dir} that ${n === 1 ? "is" : "are"} not a PNG file in a class folder: ` +
+      `${scan.skipped.slice(0, NAMED_SKIPS).join(", ")}${n > NAMED_SKIPS ? ", ..." : ""}`);
+  }
   const names = cfg.data.classNames;
   if (names.length > 0 && JSON.stringify(names) !== JSON.stringify(scan.classes)) {
     throw new DataError(`${dir}: the class folders ${scan.classes.map((c) => JSON.stringify(c)).join(", ")} differ from data.classNames ${names.map((c) => JSON.stringify(c)).join(", ")}`);
@@ -33,7 +41,7 @@ function fitIdx(cfg: ImageRunConfig): Fitted {
 /** The config with data.classNames and the model's input shape taken from the training files (folder, idx). */
 export function prepareImage(cfg: ImageRunConfig, onNote: NoteSink = () => {}): ImageRunConfig {
   if (cfg.data.dataset !== "folder" && cfg.data.dataset !== "idx") return cfg;
-  const f = cfg.data.dataset === "folder" ? fitFolder(cfg) : fitIdx(cfg);
+  const f = cfg.data.dataset === "folder" ? fitFolder(cfg, onNote) : fitIdx(cfg);
   const model: Record<string, unknown> = { ...cfg.model };
   const want = { channels: f.shape.channels, height: f.shape.height, width: f.shape.width, classes: f.classes.length };
   for (const [k, v] of Object.entries(want)) {

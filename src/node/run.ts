@@ -16,7 +16,7 @@ import { allIndices } from "../data/examples.js";
 import { PredictionStopped } from "../models/predict.js";
 import { JsonlAppender, readJsonl, removeStaleTemps, writeFileAtomic } from "./atomic.js";
 import { loadData, type RunData } from "./data.js";
-import { canonicalJson } from "../config/canonical.js";
+import { firstDifference } from "../config/canonical.js";
 import { ShardPool } from "./shard_pool.js";
 import { ManifestRecorder } from "../repro/recorder.js";
 import { runFigures } from "./figures.js";
@@ -93,8 +93,10 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
     const ck = await decodeCheckpoint(bytes, ckPath);
     resumedFrom = { bytes, metadata: ck.metadata };
     diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor, state: parseDivergenceState(ck.metadata.loss_start) ?? undefined });
-    if (canonicalJson(ck.config) !== canonicalJson(cfg)) {
-      throw new ConfigError(`--resume: the config differs from the one in ${ckPath} (resume with the same preset, config and --set flags)`);
+    const diff = firstDifference(ck.config, cfg);
+    if (diff) {
+      throw new ConfigError(`--resume: the config differs from the one in ${ckPath} at '${diff.path}': ${JSON.stringify(diff.a)} in the checkpoint, ` +
+        `${JSON.stringify(diff.b)} now (resume with the same preset, config and --set flags; relative data paths from the same working directory)`);
     }
     trainer.loadState(ck, ck.step);
     sums = JSON.parse(ck.metadata.epoch_sums ?? "null") as RecordSums ?? sums;

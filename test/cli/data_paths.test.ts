@@ -6,7 +6,7 @@
 // CSV paths (--set data.trainImages, --data, --set data.file) are stored the same way.
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers/wasm.js";
@@ -69,6 +69,15 @@ describe("relative data paths", () => {
       renameSync(join(work, "moved"), join(work, "pets"));
     }
   }, 120_000);
+
+  it("train --resume from another working directory: the stored absolute path differs, a ConfigError naming it (exit 3)", () => {
+    cpSync(join(work, "pets"), join(elsewhere, "pets"), { recursive: true });
+    const r = cli(elsewhere, "train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=pets/train", "--set", "data.testDir=./pets/test", ...SETS,
+      "--out", join(work, "runs", "pets"), "--resume");
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(`at 'data.dir': ${JSON.stringify(join(work, "pets", "train"))} in the checkpoint, ${JSON.stringify(join(elsewhere, "pets", "train"))} now ` +
+      "(resume with the same preset, config and --set flags; relative data paths from the same working directory)");
+  });
 
   it("train: a missing relative folder names the absolute path it was resolved to (exit 6)", () => {
     const t = cli(work, "train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=pet/train", "--out", "runs/none");

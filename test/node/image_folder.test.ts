@@ -56,7 +56,11 @@ describe("data.dataset folder", () => {
     writeFileSync(join(root, "a", "1.png"), encodePng(3, 2, 3, rgb));
     writeFileSync(join(root, "b", "1.png"), encodePng(3, 2, 1, grey));
     writeFileSync(join(root, "b", "notes.txt"), "not an image: skipped");
-    const cfg = prepareRunConfig(folderCfg([`data.dir=${root}`, `data.testDir=${root}`])) as ImageRunConfig;
+    writeFileSync(join(root, "README.md"), "beside the class folders: skipped");
+    writeFileSync(join(root, "a", ".DS_Store"), "hidden: skipped without a note");
+    const notes: string[] = [];
+    const cfg = prepareRunConfig(folderCfg([`data.dir=${root}`, `data.testDir=${root}`]), { onNote: (n) => notes.push(n) }) as ImageRunConfig;
+    expect(notes).toContain(`skipped 2 entries of ${root} that are not a PNG file in a class folder: ${join(root, "README.md")}, ${join(root, "b", "notes.txt")}`);
     expect(cfg.model.channels).toBe(3);
     const s = images(loadData(await freshRuntime(), cfg).train);
     const planes = (px: number[], c: number) => px.filter((_, i) => i % 3 === c);
