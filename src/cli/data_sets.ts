@@ -13,6 +13,7 @@ import { kindOf, resolveRunConfig, type RunConfig } from "../models/registry.js"
 import type { ObjectSchema } from "../config/schema.js";
 import { FileError } from "../runtime/errors.js";
 import { fileErrorFromOs, isOsError } from "../node/files.js";
+import { trainingOnlyDataFields } from "../node/data.js";
 
 const dataFields = (cfg: RunConfig) => (kindOf(cfg).schema.fields.data as ObjectSchema).fields;
 
@@ -32,12 +33,15 @@ export function absoluteDataPaths(cfg: RunConfig, cwd = process.cwd()): RunConfi
 /**
  * FileError (exit 6) for a data path of the config that does not exist, naming the field, the path
  * and what to do: `command` "train" (check the path), "eval" or "reproduce" (the data moved since
- * training: --set data.KEY=NEW_PATH).
+ * training: --set data.KEY=NEW_PATH). eval checks only the paths it reads: not the training files when the
+ * config names its own test data (data.testDir, data.testImages, a table's data.test).
  */
 export function checkDataPaths(cfg: RunConfig, command: "train" | "eval" | "reproduce"): void {
   const d = cfg.data as Record<string, unknown>;
+  const unread = command === "eval" ? trainingOnlyDataFields(cfg) : [];
   for (const k of dataPathFields(cfg)) {
     const p = d[k];
+    if (unread.includes(k)) continue;
     if (typeof p !== "string" || p === "") continue;
     try {
       statSync(p);

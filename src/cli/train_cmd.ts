@@ -10,7 +10,7 @@ import { kindOf, resolveRunConfig, type RunConfig } from "../models/registry.js"
 import { taskOfConfig } from "../models/kind.js";
 import { ConfigError } from "../runtime/errors.js";
 import { CHECKPOINT_FILE, trainRun } from "../node/run.js";
-import { loadData, loadTestFile, prepareRunConfig } from "../node/data.js";
+import { loadTestData, loadTestFile, prepareRunConfig } from "../node/data.js";
 import { loadModel } from "../api/model.js";
 import { ShardPool } from "../node/shard_pool.js";
 import { allIndices } from "../data/examples.js";
@@ -157,7 +157,7 @@ export async function evalCommand(flags: Flags, json: boolean): Promise<number> 
   const cfg = evalDataConfig(model.config, [...sets, ...(flags["drop-missing"] === true ? ["data.dropMissing=true"] : [])]);
   const onNote = (line: string) => console.error(`note: ${line}`);
   if (flags.data === undefined) checkDataPaths(cfg, "eval");
-  const test = flags.data === undefined ? loadData(rt, cfg, { onNote }).test : loadTestFile(cfg, String(flags.data), { onNote });
+  const test = flags.data === undefined ? loadTestData(rt, cfg, { onNote }) : loadTestFile(cfg, String(flags.data), { onNote });
   const n = flags.limit === undefined ? test.count : Math.min(test.count, Number(flags.limit));
   const workers = Number(flags.workers ?? 1);
   if (!(Number.isInteger(workers) && workers >= 1)) throw new ConfigError(`--workers must be a positive integer, got ${flags.workers}`);

@@ -6,8 +6,8 @@ import type { ExampleSet } from "../models/kind.js";
 import { kindOf, type KindName, type RunConfig } from "../models/registry.js";
 import type { ImageRunConfig } from "../models/image_config.js";
 import { imageExamples } from "../data/examples.js";
-import { loadImageData } from "./image_data.js";
-import { loadTabularData, prepareTabular, tableExamples } from "./tabular_data.js";
+import { imageTrainingOnlyFields, loadImageData, loadImageTestSet } from "./image_data.js";
+import { loadTabularData, loadTabularTestSet, prepareTabular, tableExamples, tabularTrainingOnlyFields } from "./tabular_data.js";
 import { ConfigError } from "../runtime/errors.js";
 import type { TabularRunConfig } from "../models/tabular_config.js";
 import { prepareImage, type NoteSink } from "./image_prepare.js";
@@ -30,6 +30,26 @@ export function loadData(rt: Runtime, cfg: RunConfig, o: PrepareOptions = {}): R
   const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
   if (embedded) return embedded;
   return FILE_DATA[cfg.kind]!(cfg, o.onNote);
+}
+
+/** Readers of the test part alone, by kind: they skip the training files when the config names its own test data. */
+const TEST_DATA: Partial<Record<KindName, (cfg: RunConfig, onNote?: NoteSink) => ExampleSet>> = {
+  image: (cfg) => imageExamples(loadImageTestSet(cfg as ImageRunConfig), `${(cfg as ImageRunConfig).data.dataset} test set`),
+  tabular: (cfg, onNote) => loadTabularTestSet(cfg as TabularRunConfig, onNote),
+};
+
+/** The test examples of a run (what eval scores), reading no training file it does not need. */
+export function loadTestData(rt: Runtime, cfg: RunConfig, o: PrepareOptions = {}): ExampleSet {
+  const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
+  if (embedded) return embedded.test;
+  return TEST_DATA[cfg.kind]!(cfg, o.onNote);
+}
+
+/** The data path fields loadTestData does not read for this config (the training files, when the test data is separate). */
+export function trainingOnlyDataFields(cfg: RunConfig): string[] {
+  if (cfg.kind === "image") return imageTrainingOnlyFields(cfg as ImageRunConfig);
+  if (cfg.kind === "tabular") return tabularTrainingOnlyFields(cfg as TabularRunConfig);
+  return [];
 }
 
 /** Configs whose data section is fitted to their files before training (tabular: data.schema; image folders and IDX pairs: class names, input shape). */

@@ -49,52 +49,67 @@ function unprepared(field: string): never {
   throw new ConfigError(`${field}: not filled in (prepareRunConfig reads it from the data files before training)`);
 }
 
-function readFolderData(cfg: ImageRunConfig): { train: ImageSet; test: ImageSet } {
+/** One PNG folder tree of a prepared folder config (allClasses: every class of data.classNames must have a folder). */
+function readFolder(cfg: ImageRunConfig, dir: string, what: string, allClasses: boolean): ImageSet {
   const d = cfg.data, m = cfg.model;
   if (d.classNames.length === 0) unprepared("data.classNames");
   if (m.channels !== 1 && m.channels !== 3) throw new ConfigError(`model.channels: PNG folders give 1 (grey) or 3 (RGB) channels, got ${m.channels}`);
-  const read = (dir: string, what: string, allClasses: boolean) =>
-    readImageFolder(scanImageFolder(dir, what), { classes: d.classNames, shape: { channels: m.channels as 1 | 3, height: m.height, width: m.width }, allClasses });
-  const train = read(d.dir!, "training folder (data.dir)", true);
-  return d.testDir === undefined ? splitOff(train, cfg, d.dir!) : { train, test: read(d.testDir, "test folder (data.testDir)", false) };
+  return readImageFolder(scanImageFolder(dir, what), { classes: d.classNames, shape: { channels: m.channels as 1 | 3, height: m.height, width: m.width }, allClasses });
 }
 
-function readIdxData(cfg: ImageRunConfig): { train: ImageSet; test: ImageSet } {
+/** One IDX image/label pair of a prepared idx config, checked against the model's input shape. */
+function readIdx(cfg: ImageRunConfig, images: string, labels: string, what: string): ImageSet {
   const d = cfg.data, m = cfg.model;
   if (d.classNames.length === 0) unprepared("data.classNames");
-  const read = (images: string, labels: string, what: string) => {
-    const set = readIdxPair({ images, labels }, { numClasses: d.classNames.length, what });
-    if (set.height !== m.height || set.width !== m.width || m.channels !== 1) {
-      throw new DataError(`${images}: expected ${m.height}x${m.width} images for this ${m.channels}-channel model (model.channels, height, width), got ${set.height}x${set.width}`);
-    }
-    return set;
-  };
-  const train = read(d.trainImages!, d.trainLabels!, "training (data.trainImages, data.trainLabels)");
-  return d.testImages === undefined ? splitOff(train, cfg, d.trainImages!) : { train, test: read(d.testImages, d.testLabels!, "test (data.testImages, data.testLabels)") };
+  const set = readIdxPair({ images, labels }, { numClasses: d.classNames.length, what });
+  if (set.height !== m.height || set.width !== m.width || m.channels !== 1) {
+    throw new DataError(`${images}: expected ${m.height}x${m.width} images for this ${m.channels}-channel model (model.channels, height, width), got ${set.height}x${set.width}`);
+  }
+  return set;
+}
+
+const cifarDir = (cfg: ImageRunConfig) => cfg.data.dir ?? "data/cifar-10-batches-bin";
+
+/** The training set a config names (before the test share is split off, when it has no test files of its own). */
+function trainingSet(cfg: ImageRunConfig): ImageSet {
+  const d = cfg.data;
+  switch (d.dataset) {
+    case "mnist": return readMnist("train", d.dir ?? mnistDataDir());
+    case "cifar10": return readCifar(cifarDir(cfg), [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
+    case "synthetic": return syntheticImageSet(d.trainLimit || 1024, cfg.model.classes, cfg.model.height, cfg.seed);
+    case "folder": return readFolder(cfg, d.dir!, "training folder (data.dir)", true);
+    case "idx": return readIdx(cfg, d.trainImages!, d.trainLabels!, "training (data.trainImages, data.trainLabels)");
+  }
+}
+
+/** The test set when the config names its own test data; null when the test share is split off the training set. */
+function ownTestSet(cfg: ImageRunConfig): ImageSet | null {
+  const d = cfg.data;
+  switch (d.dataset) {
+    case "mnist": return readMnist("test", d.dir ?? mnistDataDir());
+    case "cifar10": return readCifar(cifarDir(cfg), ["test_batch.bin"]);
+    case "synthetic": return syntheticImageSet(d.testLimit || 256, cfg.model.classes, cfg.model.height, cfg.seed + 1);
+    case "folder": return d.testDir === undefined ? null : readFolder(cfg, d.testDir, "test folder (data.testDir)", false);
+    case "idx": return d.testImages === undefined ? null : readIdx(cfg, d.testImages, d.testLabels!, "test (data.testImages, data.testLabels)");
+  }
+}
+
+/** The data fields only the training set is read from when the config names its own test data (eval reads none of them). */
+export function imageTrainingOnlyFields(cfg: ImageRunConfig): string[] {
+  const d = cfg.data;
+  if (d.dataset === "folder" && d.testDir !== undefined) return ["dir"];
+  if (d.dataset === "idx" && d.testImages !== undefined) return ["trainImages", "trainLabels"];
+  return [];
 }
 
 export function loadImageData(cfg: ImageRunConfig): { train: ImageSet; test: ImageSet } {
-  const d = cfg.data, m = cfg.model;
-  let train: ImageSet, test: ImageSet;
-  switch (d.dataset) {
-    case "mnist": {
-      const dir = d.dir ?? mnistDataDir();
-      train = readMnist("train", dir);
-      test = readMnist("test", dir);
-      break;
-    }
-    case "cifar10": {
-      const dir = d.dir ?? "data/cifar-10-batches-bin";
-      train = readCifar(dir, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
-      test = readCifar(dir, ["test_batch.bin"]);
-      break;
-    }
-    case "synthetic":
-      train = syntheticImageSet(d.trainLimit || 1024, m.classes, m.height, cfg.seed);
-      test = syntheticImageSet(d.testLimit || 256, m.classes, m.height, cfg.seed + 1);
-      break;
-    case "folder": ({ train, test } = readFolderData(cfg)); break;
-    case "idx": ({ train, test } = readIdxData(cfg)); break;
-  }
-  return { train: limitSet(train, d.trainLimit), test: limitSet(test, d.testLimit) };
+  const d = cfg.data, train = trainingSet(cfg), own = ownTestSet(cfg);
+  const p = own ? { train, test: own } : splitOff(train, cfg, d.dataset === "idx" ? d.trainImages! : d.dir!);
+  return { train: limitSet(p.train, d.trainLimit), test: limitSet(p.test, d.testLimit) };
+}
+
+/** The test set alone: without reading the training files when the config names its own test data (MNIST, CIFAR-10, data.testDir, data.testImages). */
+export function loadImageTestSet(cfg: ImageRunConfig): ImageSet {
+  const own = ownTestSet(cfg);
+  return own ? limitSet(own, cfg.data.testLimit) : loadImageData(cfg).test;
 }

@@ -70,3 +70,13 @@ export function loadTabularData(cfg: TabularRunConfig, onNote?: NoteSink): { tra
   };
   return { train: enc(p.train, "training part"), test: p.test ? enc(p.test, "test part") : tableExamples(cfg, cfg.data.test, "test file (--test)", onNote) };
 }
+
+/** The test examples alone: data.test without reading data.file when it is named, else the test share of data.file. */
+export function loadTabularTestSet(cfg: TabularRunConfig, onNote?: NoteSink): ExampleSet {
+  if (cfg.data.test === "") return loadTabularData(cfg, onNote).test;
+  if (cfg.data.schema.features.length === 0) throw new ConfigError("data.schema: not fitted (prepareTabular fills it from data.file)");
+  return tableExamples(cfg, cfg.data.test, "test file (--test)", onNote);
+}
+
+/** The data fields only the training rows are read from when data.test names the test file (eval reads none of them). */
+export const tabularTrainingOnlyFields = (cfg: TabularRunConfig): string[] => (cfg.data.test !== "" ? ["file"] : []);

@@ -2,7 +2,8 @@
 // directory of train and stored absolute in config.json and the checkpoint, so eval and reproduce
 // from another working directory read the same files (the same accuracy, a bit-identical re-run);
 // after the data moved, eval and reproduce say which path is missing and how to name the new place
-// (exit 6), and their own relative --set paths are taken from their working directory. IDX and
+// (exit 6), and their own relative --set paths are taken from their working directory; eval reads
+// (and checks) only the test data when the run names its own (data.testDir, a table's data.test). IDX and
 // CSV paths (--set data.trainImages, --data, --set data.file) are stored the same way.
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -48,16 +49,18 @@ describe("relative data paths", () => {
   it("after the data moved: exit 6 naming the field, the path and --set; relative --set paths taken from eval's and reproduce's working directory", () => {
     renameSync(join(work, "pets"), join(work, "moved"));
     try {
+      // eval reads the test folder only (data.testDir is set), so only that path is checked and named
       const e = cli(elsewhere, "eval", "--checkpoint", ck);
       expect(e.code).toBe(6);
-      expect(e.err).toBe(`sdebnn: FileError [E_FILE]: data.dir '${join(work, "pets", "train")}' does not exist: the run recorded this path when it was trained; ` +
-        "if the data moved, name the new place: sdebnn eval ... --set data.dir=PATH\n");
+      expect(e.err).toBe(`sdebnn: FileError [E_FILE]: data.testDir '${join(work, "pets", "test")}' does not exist: the run recorded this path when it was trained; ` +
+        "if the data moved, name the new place: sdebnn eval ... --set data.testDir=PATH\n");
       const half = cli(work, "eval", "--checkpoint", ck, "--set", "data.dir=moved/train");
       expect(half.code).toBe(6);
       expect(half.err).toContain(`data.testDir '${join(work, "pets", "test")}' does not exist`);
-      const moved = cli(work, "eval", "--checkpoint", ck, "--set", "data.dir=moved/train", "--set", "data.testDir=moved/test", "--json");
+      // the training folder is still missing: eval does not need it
+      const moved = cli(work, "eval", "--checkpoint", ck, "--set", "data.testDir=moved/test", "--json");
       expect(moved.code, moved.err).toBe(0);
-      expect(JSON.parse(moved.out).accuracy).toBe(accuracy);
+      expect([JSON.parse(moved.out).count, JSON.parse(moved.out).accuracy]).toEqual([10, accuracy]);
       const r = cli(elsewhere, "reproduce", manifest);
       expect(r.code).toBe(6);
       expect(r.err).toContain(`data.dir '${join(work, "pets", "train")}' does not exist: the run recorded this path when it was trained; ` +
@@ -78,6 +81,31 @@ describe("relative data paths", () => {
     expect(r.err).toContain(`at 'data.dir': ${JSON.stringify(join(work, "pets", "train"))} in the checkpoint, ${JSON.stringify(join(elsewhere, "pets", "train"))} now ` +
       "(resume with the same preset, config and --set flags; relative data paths from the same working directory)");
   });
+
+  it("a table trained with --test: eval scores the test file without the training file, with the training run's test metrics", () => {
+    const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${from + i},${((from + i) * 2.1 + ((from + i) % 3) * 0.4).toFixed(2)}`).join("\n");
+    writeFileSync(join(work, "fit.csv"), `x,y\n${rows(0, 24)}\n`);
+    writeFileSync(join(work, "heldout.csv"), `x,y\n${rows(24, 30)}\n`);
+    const t = cli(work, "train", "--data", "fit.csv", "--target", "y", "--test", "heldout.csv", "--set", "train.epochs=5", "--set", "train.batch=8", "--out", "runs/table", "--json");
+    expect(t.code, t.err).toBe(0);
+    const trained = JSON.parse(t.out).test;
+    renameSync(join(work, "fit.csv"), join(work, "fit.moved.csv"));
+    try {
+      const e = cli(elsewhere, "eval", "--checkpoint", join(work, "runs", "table", "checkpoint.safetensors"), "--json");
+      expect(e.code, e.err).toBe(0);
+      const r = JSON.parse(e.out);
+      expect([r.count, r.rmse, r.nll]).toEqual([6, trained.rmse, trained.nll]);
+      // without data.test the test share comes from the training file, which eval then needs
+      const split = cli(work, "train", "--data", "heldout.csv", "--target", "y", "--set", "train.epochs=1", "--set", "train.batch=2", "--out", "runs/split", "--json");
+      expect(split.code, split.err).toBe(0);
+      renameSync(join(work, "heldout.csv"), join(work, "heldout.moved.csv"));
+      const gone = cli(elsewhere, "eval", "--checkpoint", join(work, "runs", "split", "checkpoint.safetensors"));
+      expect(gone.code).toBe(6);
+      expect(gone.err).toContain(`data.file '${join(work, "heldout.csv")}' does not exist`);
+    } finally {
+      renameSync(join(work, "fit.moved.csv"), join(work, "fit.csv"));
+    }
+  }, 120_000);
 
   it("train: a missing relative folder names the absolute path it was resolved to (exit 6)", () => {
     const t = cli(work, "train", "--preset", "mnist", "--set", "data.dataset=folder", "--set", "data.dir=pet/train", "--out", "runs/none");
