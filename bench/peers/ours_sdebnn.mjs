@@ -35,7 +35,9 @@ const out = { impl: WORKERS > 1 ? `sdebnn (${WORKERS} workers)` : "sdebnn", mode
 let pool = null;
 
 if (MODEL === "mnist") {
-  const cfg = resolvePreset("mnist", undefined, ["train.epochs=1000"]);
+  // the peers implement the unscaled model (one sigma for every weight), so ours runs it too: the preset's
+  // model.diffusionScale "init" multiplies each weight's noise by its init std, a little more work per step
+  const cfg = resolvePreset("mnist", undefined, ["train.epochs=1000", "model.diffusionScale=none"]);
   const trainer = new Trainer(rt, cfg, imageExamples(syntheticMnist(1280))); // 1152 training rows after the 10% validation split
   if (WORKERS > 1) pool = await ShardPool.start(WORKERS, rt.module, cfg);
   const step = async () => (pool ? trainer.trainStepAsync(pool.executors) : trainer.trainStep());
