@@ -10,7 +10,7 @@ import { CheckpointError, ConfigError } from "../runtime/errors.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/safetensors.js";
 import { Trainer, type StepRecord } from "../train/trainer.js";
 import { emptySums, runTraining, type RecordSums, type RunRecord } from "../train/loop.js";
-import type { RunConfig } from "../models/registry.js";
+import { resolveRunConfig, type RunConfig } from "../models/registry.js";
 import { metricsOf, predictSet, type SetMetrics } from "../eval/score.js";
 import { allIndices } from "../data/examples.js";
 import { PredictionStopped } from "../models/predict.js";
@@ -78,6 +78,19 @@ export async function trainRun(rt: Runtime, cfg: RunConfig, opts: TrainRunOption
   }
 }
 
+/**
+ * A checkpoint's config read by today's schema, so a field added since (at its default, e.g. a new
+ * train option) is no difference on --resume; a config today's schema rejects is compared as stored.
+ */
+function recordedConfig(config: unknown): unknown {
+  try {
+    return resolveRunConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) return config;
+    throw e;
+  }
+}
+
 async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, dir: string): Promise<TrainRunResult> {
   const ckPath = join(dir, CHECKPOINT_FILE), metricsPath = join(dir, "metrics.jsonl");
   // temp files of writes cut short by a crash are never the checkpoint: clear them
@@ -93,7 +106,7 @@ async function trainLocked(rt: Runtime, cfg: RunConfig, opts: TrainRunOptions, d
     const ck = await decodeCheckpoint(bytes, ckPath);
     resumedFrom = { bytes, metadata: ck.metadata };
     diverge = new DivergenceGuard({ factor: cfg.train.divergeFactor, state: parseDivergenceState(ck.metadata.loss_start) ?? undefined });
-    const diff = firstDifference(ck.config, cfg);
+    const diff = firstDifference(recordedConfig(ck.config), cfg);
     if (diff) {
       throw new ConfigError(`--resume: the config differs from the one in ${ckPath} at '${diff.path}': ${JSON.stringify(diff.a)} in the checkpoint, ` +
         `${JSON.stringify(diff.b)} now (resume with the same preset, config and --set flags; relative data paths from the same working directory)`);
