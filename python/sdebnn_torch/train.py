@@ -103,7 +103,11 @@ class Trainer:
         if world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.ddp = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=t["lr"], betas=(0.9, 0.999), eps=1e-8)
+        # train.weightDecay: decoupled decay as sdebnn's adam_step mode 1 (p <- p (1 - lr wd), lr the scheduled rate)
+        if t["weightDecay"] > 0:
+            self.opt = torch.optim.AdamW(self.model.parameters(), lr=t["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=t["weightDecay"])
+        else:
+            self.opt = torch.optim.Adam(self.model.parameters(), lr=t["lr"], betas=(0.9, 0.999), eps=1e-8)
         self.ema = [p.detach().clone() for p in self.model.parameters()] if t["emaDecay"] > 0 else None
         self.step = 0
         self.sums = dict(loss=0.0, acc=0.0, count=0, skipped=0)

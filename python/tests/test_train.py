@@ -1,6 +1,8 @@
 """The trainer: a run stopped after 3 of 6 updates and resumed from its checkpoint ends with the
 same checkpoint bytes as an uninterrupted run (weights, Adam moments, EMA, step, epoch sums); the
-checkpoint decodes as an sdebnn checkpoint of the run's config; bad configs exit with code 3."""
+checkpoint decodes as an sdebnn checkpoint of the run's config; bad configs exit with code 3;
+train.weightDecay is sdebnn's decoupled decay (adam_step mode 1): one update of a run with it differs
+from the same update without it by lr * wd * p0, weight by weight."""
 import contextlib
 import io
 import json
@@ -10,7 +12,7 @@ import unittest
 
 from sdebnn_torch.checkpoint import decode_checkpoint
 from sdebnn_torch.config import resolve
-from sdebnn_torch.train import main
+from sdebnn_torch.train import Trainer, lr_at, main
 
 TINY = {"kind": "image", "seed": 3,
         "model": {"channels": 1, "height": 8, "width": 8, "classes": 4, "augment": 1, "groups": [1], "hidden": 3,
@@ -58,6 +60,28 @@ class Train(unittest.TestCase):
             self.assertIn("ema.g0.b0.nn", names)
             records = [json.loads(l) for l in read(os.path.join(b, "metrics.jsonl"), "r").splitlines()]
             self.assertEqual([r["step"] for r in records], [1, 2, 3, 4, 5, 6])
+
+    def test_weight_decay_is_decoupled(self):
+        # same batch, draws, gradients (taken at p0) and moments: p_plain - p_decayed = lr wd p0 (f64 closed form)
+        import copy
+        import torch
+        wd = 0.5
+        runs = []
+        for w in (0, wd):
+            cfg = copy.deepcopy(TINY)
+            cfg["train"]["weightDecay"] = w
+            tr = Trainer(resolve(cfg))
+            p0 = [p.detach().double().clone() for p in tr.model.parameters()]
+            lr = lr_at(tr.cfg["train"], 0, tr.total_steps)
+            tr.train_step()
+            runs.append([p.detach().double() for p in tr.model.parameters()])
+        self.assertIsInstance(tr.opt, torch.optim.AdamW)
+        moved = 0
+        for a, b, q in zip(runs[0], runs[1], p0):
+            tol = 4 * 2.0 ** -24 * (q.abs() + lr) + 1e-12
+            self.assertTrue(bool(((a - b - lr * wd * q).abs() <= tol).all()))
+            moved += int((q != 0).sum())
+        self.assertGreater(moved, 0)
 
     def test_bad_config_exits_3_naming_the_field(self):
         with tempfile.TemporaryDirectory() as d:

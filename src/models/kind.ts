@@ -108,6 +108,8 @@ export interface TrainConfig {
   lr: number;
   schedule: "constant" | "cosine";
   minLr: number;
+  /** Decoupled (AdamW) weight decay: p <- p (1 - lr weightDecay) before each Adam update. */
+  weightDecay: number;
   emaDecay: number;
   samples: number;
   shards: number;

@@ -11,6 +11,7 @@ export function trainSchema(d: Partial<TrainConfig> = {}) {
     lr: s.number({ min: 0, max: 10, default: d.lr ?? 1e-3, doc: "Adam learning rate" }),
     schedule: s.enum(["constant", "cosine"] as const, { default: d.schedule ?? "constant", doc: "learning-rate schedule over the run" }),
     minLr: s.number({ min: 0, max: 10, default: d.minLr ?? 0, doc: "final rate of the cosine schedule" }),
+    weightDecay: s.number({ min: 0, max: 100, default: d.weightDecay ?? 0, doc: "decoupled (AdamW) weight decay: weights *= 1 - lr * weightDecay before each update" }),
     emaDecay: s.number({ min: 0, max: 0.999999, default: d.emaDecay ?? 0.999, doc: "EMA of the weights used for evaluation (0: none)" }),
     samples: s.integer({ min: 1, max: 128, default: d.samples ?? 1, doc: "Monte-Carlo weight paths per step" }),
     shards: s.integer({ min: 1, max: 64, default: d.shards ?? 2, doc: "fixed row shards of each batch, summed in order: any number of workers gives the same bits" }),

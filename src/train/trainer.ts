@@ -57,7 +57,7 @@ export class Trainer {
     if (cfg.eval.samples > this.model.maxSamples) throw new ArgumentError(`eval.samples ${cfg.eval.samples} exceeds this model's limit of ${this.model.maxSamples}`);
     this.opt = new Optimizer(rt, this.model.space, {
       lr: t.lr, schedule: t.schedule, minLr: t.minLr, beta1: 0.9, beta2: 0.999, eps: 1e-8,
-      weightDecay: 0, emaDecay: t.emaDecay, updates: this.totalSteps,
+      weightDecay: t.weightDecay, emaDecay: t.emaDecay, updates: this.totalSteps,
     });
   }
 
