@@ -245,7 +245,7 @@ function compare(label, ka, kb, get, lowerBetter, f = pct, unit = " %") {
 const S = agg.sdebnn;
 const cpuTotal = have.reduce((a, m) => a + agg[m.key].trainCpuMinutes.values.reduce((x, y) => x + y, 0), 0);
 const lines = [
-  "# MNIST: SDE-BNN, ODEnet, ResNet and MF-ResNet (paper Table 1 at CPU size)", "",
+  `# MNIST: ${have.map((m) => m.name).join(", ")} (paper Table 1 at CPU size)`, "",
   `Produced by \`node bench/experiments.mjs ${argv.filter((a) => a !== "--report-only" && a !== "--no-train").join(" ")}\` on ${new Date().toISOString().slice(0, 10)} (2 cores shared with other jobs, Node ${process.versions.node}).`,
   `Budget per run: ${STEPS} Adam updates of batch 64 (${(STEPS / 843).toFixed(1)} epochs, cosine schedule), EMA weights for evaluation; ${SEEDS} seed(s) per model`,
   `(seed = initialisation, weight noise and data order). Training CPU time (user + system) per run, mean over seeds: ` +
