@@ -32,24 +32,31 @@ export function loadData(rt: Runtime, cfg: RunConfig, o: PrepareOptions = {}): R
   return FILE_DATA[cfg.kind]!(cfg, o.onNote);
 }
 
-/** Readers of the test part alone, by kind: they skip the training files when the config names its own test data. */
-const TEST_DATA: Partial<Record<KindName, (cfg: RunConfig, onNote?: NoteSink) => ExampleSet>> = {
-  image: (cfg) => imageExamples(loadImageTestSet(cfg as ImageRunConfig), `${(cfg as ImageRunConfig).data.dataset} test set`),
-  tabular: (cfg, onNote) => loadTabularTestSet(cfg as TabularRunConfig, onNote),
+/**
+ * Readers of the test part alone, by kind, with the data path fields they do not read for a config
+ * (the training files, when the config names its own test data).
+ */
+const TEST_DATA: Partial<Record<KindName, { read: (cfg: RunConfig, onNote?: NoteSink) => ExampleSet; trainingOnlyFields: (cfg: RunConfig) => string[] }>> = {
+  image: {
+    read: (cfg) => imageExamples(loadImageTestSet(cfg as ImageRunConfig), `${(cfg as ImageRunConfig).data.dataset} test set`),
+    trainingOnlyFields: (cfg) => imageTrainingOnlyFields(cfg as ImageRunConfig),
+  },
+  tabular: {
+    read: (cfg, onNote) => loadTabularTestSet(cfg as TabularRunConfig, onNote),
+    trainingOnlyFields: (cfg) => tabularTrainingOnlyFields(cfg as TabularRunConfig),
+  },
 };
 
 /** The test examples of a run (what eval scores), reading no training file it does not need. */
 export function loadTestData(rt: Runtime, cfg: RunConfig, o: PrepareOptions = {}): ExampleSet {
   const embedded = kindOf(cfg).embeddedData?.(rt, cfg);
   if (embedded) return embedded.test;
-  return TEST_DATA[cfg.kind]!(cfg, o.onNote);
+  return TEST_DATA[cfg.kind]!.read(cfg, o.onNote);
 }
 
 /** The data path fields loadTestData does not read for this config (the training files, when the test data is separate). */
 export function trainingOnlyDataFields(cfg: RunConfig): string[] {
-  if (cfg.kind === "image") return imageTrainingOnlyFields(cfg as ImageRunConfig);
-  if (cfg.kind === "tabular") return tabularTrainingOnlyFields(cfg as TabularRunConfig);
-  return [];
+  return TEST_DATA[cfg.kind]?.trainingOnlyFields(cfg) ?? [];
 }
 
 /** Configs whose data section is fitted to their files before training (tabular: data.schema; image folders and IDX pairs: class names, input shape). */

@@ -61,21 +61,28 @@ export function tableExamples(cfg: TabularRunConfig, path: string, name: string,
 /** The training and test examples of a fitted tabular config. */
 export function loadTabularData(cfg: TabularRunConfig, onNote?: NoteSink): { train: ExampleSet; test: ExampleSet } {
   checkNamed(cfg);
-  if (cfg.data.schema.features.length === 0) throw new ConfigError("data.schema: not fitted (prepareTabular fills it from data.file)");
+  checkFitted(cfg);
   const t = runTable(cfg, cfg.data.file, "data file (--data)", onNote);
   const p = parts(cfg, t);
   const enc = (rows: Uint32Array, name: string) => {
     const e = encodeTable(t, cfg.data.schema, { withTarget: true, rows });
     return valueExamples({ x: e.x, y: e.y!, width: e.width }, `${cfg.data.file} (${name})`);
   };
-  return { train: enc(p.train, "training part"), test: p.test ? enc(p.test, "test part") : tableExamples(cfg, cfg.data.test, "test file (--test)", onNote) };
+  return { train: enc(p.train, "training part"), test: p.test ? enc(p.test, "test part") : testFileExamples(cfg, onNote) };
 }
+
+function checkFitted(cfg: TabularRunConfig): void {
+  if (cfg.data.schema.features.length === 0) throw new ConfigError("data.schema: not fitted (prepareTabular fills it from data.file)");
+}
+
+/** The rows of the test file data.test, encoded by the fitted schema. */
+const testFileExamples = (cfg: TabularRunConfig, onNote?: NoteSink) => tableExamples(cfg, cfg.data.test, "test file (--test)", onNote);
 
 /** The test examples alone: data.test without reading data.file when it is named, else the test share of data.file. */
 export function loadTabularTestSet(cfg: TabularRunConfig, onNote?: NoteSink): ExampleSet {
   if (cfg.data.test === "") return loadTabularData(cfg, onNote).test;
-  if (cfg.data.schema.features.length === 0) throw new ConfigError("data.schema: not fitted (prepareTabular fills it from data.file)");
-  return tableExamples(cfg, cfg.data.test, "test file (--test)", onNote);
+  checkFitted(cfg);
+  return testFileExamples(cfg, onNote);
 }
 
 /** The data fields only the training rows are read from when data.test names the test file (eval reads none of them). */
