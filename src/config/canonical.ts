@@ -1,3 +1,5 @@
+import { isPlainObject } from "./schema.js";
+
 /** JSON with object keys sorted at every level: equal for configs that differ only in key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -15,8 +17,7 @@ function sortKeys(v: unknown): unknown {
 
 /** The first field (dotted path, keys in sorted order) where two JSON values differ, with both values; null when equal. */
 export function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: unknown; b: unknown } | null {
-  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (isObj(a) && isObj(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
       if (d) return d;

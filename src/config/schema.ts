@@ -102,7 +102,8 @@ function fail(path: readonly (string | number)[], schema: Schema, got: unknown, 
   throw new ConfigError(`config field '${joinPath(path)}': expected ${describe(schema)}, got ${showValue(got)}${extra}`);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A JSON-style object: not null, not an array, prototype Object.prototype or null (what JSON.parse and strict_json build). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
   const p = Object.getPrototypeOf(v) as unknown;
   return p === Object.prototype || p === null;

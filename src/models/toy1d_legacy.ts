@@ -3,7 +3,7 @@
 // tabular config of the same model. The parameters keep their names and layout (nn, block.fixed,
 // block.w0, block.w0_logstd), so such a checkpoint loads, predicts and resumes with the same bits.
 import { ConfigError } from "../runtime/errors.js";
-import { cloneJson } from "../config/schema.js";
+import { cloneJson, isPlainObject } from "../config/schema.js";
 import { TOY1D_PRESET } from "./toy1d_preset.js";
 
 type Tree = Record<string, unknown>;
@@ -16,12 +16,10 @@ const MODEL_FIELDS: Readonly<Record<string, string>> = {
 };
 const DATA_FIELDS = ["perCluster", "ranges", "noiseStd", "center", "scale", "heldOut"];
 
-const isObject = (v: unknown): v is Tree => v !== null && typeof v === "object" && !Array.isArray(v);
-
 function section(tree: Tree, key: string): Tree {
   const v = tree[key];
   if (v === undefined) return {};
-  if (!isObject(v)) throw new ConfigError(`config field '${key}' of a kind "toy1d" config: expected an object, got ${JSON.stringify(v)}`);
+  if (!isPlainObject(v)) throw new ConfigError(`config field '${key}' of a kind "toy1d" config: expected an object, got ${JSON.stringify(v)}`);
   return v;
 }
 
