@@ -35,6 +35,12 @@ export function checkHead(m: TabularRunConfig["model"], classification: boolean)
   if (m.likelihood === "heteroscedastic") throw new ConfigError("model.head: 'none' gives one output per row; likelihood 'heteroscedastic' needs two (use head 'point' or 'meanfield')");
 }
 
+/**
+ * Weight draws per call: sub-streams 0..127 of the head noise are the head's draws, 128..255 w_0's;
+ * without a head, w_0 draws from sub-streams 0..255 (256 samples).
+ */
+export const tabularMaxSamples = (m: TabularRunConfig["model"]): number => (m.head === "none" ? 256 : 128);
+
 /** f_h: CSL(dim -> width), act, (CSL(width -> width), act) x (depth - 1), CSL(width -> dim). */
 function driftLayers(dim: number, m: TabularRunConfig["model"]): Layer[] {
   const act = (n: number): Layer => m.activation === "swish" ? new Swish(n) : new Activation(m.activation, n);
@@ -82,10 +88,7 @@ export class TabularModel implements KindModel {
   readonly inputSize: number;
   readonly outputSize: number;
   readonly dim: number;
-  /**
-   * Sub-streams 0..127 of the head noise are the head's draws, 128..255 w_0's; without a head,
-   * w_0 draws from sub-streams 0..255 (256 samples).
-   */
+  /** tabularMaxSamples of the model config; w_0's draws start at sub-stream w0SubStream of the head noise. */
   readonly maxSamples: number;
   private readonly w0SubStream: number;
   readonly classification: boolean;
@@ -101,8 +104,8 @@ export class TabularModel implements KindModel {
     this.outputSize = this.classification ? schema.target.classes.length : 1;
     this.noiseOutputs = !this.classification && m.likelihood === "heteroscedastic";
     checkHead(m, this.classification);
-    this.maxSamples = m.head === "none" ? 256 : 128;
-    this.w0SubStream = m.head === "none" ? 0 : 128;
+    this.maxSamples = tabularMaxSamples(m);
+    this.w0SubStream = 256 - this.maxSamples; // 0 without a head, else 128
     const fStack = new Stack(driftLayers(this.dim, m));
     // PSDE-BNN: only the weights of `stochasticRange` diffuse, the others are point parameters
     const range = stochasticRange(fStack, m.stochastic);

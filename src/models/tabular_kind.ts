@@ -4,7 +4,7 @@
 import { ArgumentError, ConfigError } from "../runtime/errors.js";
 import { encodedWidth, encodeRecords, type TableRow } from "../data/table_schema.js";
 import { flatten, type ModelInput, type ModelKind, type Task } from "./kind.js";
-import { TabularModel } from "./tabular.js";
+import { TabularModel, tabularMaxSamples } from "./tabular.js";
 import { refuseIgnoredDataOptions } from "../config/data_options.js";
 import { tabularRunSchema, type TabularRunConfig } from "./tabular_config.js";
 import { toy1dDataDefaults, toy1dExamples, toy1dTableSchema, trueFunction } from "./toy1d_data.js";
@@ -25,7 +25,7 @@ export const tabularKind: ModelKind<TabularRunConfig> = {
   taskOf,
   schema: tabularRunSchema,
   description: "tabular regression or classification from a CSV file (or the embedded toy1d points of the paper's Fig. 2): one SDE-BNN block of ConcatSquash layers and a Dense head (or the readout of h(T))",
-  maxSamples: (cfg) => (cfg.model.head === "none" ? 256 : 128),
+  maxSamples: (cfg) => tabularMaxSamples(cfg.model),
   build: (rt, cfg) => new TabularModel(rt, cfg),
   classNames: (cfg) => [...cfg.data.schema.target.classes],
   modelDataFields: ["schema", "target", "features", "task"],
